@@ -1,0 +1,35 @@
+# Sourced by the ops/ scripts: finds a JDK >= 25 and exports JAVA_HOME and PATH.
+# Order: $JAVA_HOME if it is new enough, then the newest JDK under /usr/lib/jvm.
+QUIVER_MIN_JAVA=25
+
+quiver_java_major() { # $1 = a java binary; prints its feature version, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+quiver_find_jdk() {
+  local candidate major
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    major=$(quiver_java_major "$JAVA_HOME/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge "$QUIVER_MIN_JAVA" ]; then
+      return 0
+    fi
+  fi
+  for candidate in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -Vr); do
+    candidate=${candidate%/}
+    [ -x "$candidate/bin/javac" ] || continue
+    major=$(quiver_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge "$QUIVER_MIN_JAVA" ]; then
+      export JAVA_HOME="$candidate"
+      return 0
+    fi
+  done
+  echo "quiver: no JDK $QUIVER_MIN_JAVA or newer found (JAVA_HOME=${JAVA_HOME:-unset}, nothing suitable under /usr/lib/jvm)." >&2
+  echo "quiver: install one (e.g. Temurin 25) and set JAVA_HOME to it." >&2
+  return 1
+}
+
+quiver_find_jdk || exit 1
+export PATH="$JAVA_HOME/bin:$PATH"
+
+# The JVM flags verified in shared/STACK.md; kept in step with quiver.jvm.flags in the root pom.xml.
+QUIVER_JVM_FLAGS="--add-opens=java.base/java.nio=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Dchronicle.analytics.disable=true --sun-misc-unsafe-memory-access=allow --add-modules=jdk.incubator.vector"
