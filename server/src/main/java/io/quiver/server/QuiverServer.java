@@ -1,0 +1,164 @@
+package io.quiver.server;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.quiver.server.config.ConfigException;
+import io.quiver.server.config.ConfigKey;
+import io.quiver.server.config.ServerConfig;
+import io.quiver.server.http.HttpServer;
+import io.quiver.server.http.HttpResponses;
+import io.quiver.server.http.SimpleRoute;
+import io.quiver.storage.StorageEngine;
+import io.quiver.storage.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The Quiver process: resolves config, opens (and recovers) the storage engine, starts the
+ * endpoints, and on SIGTERM / SIGINT stops them and flushes every memtable before exiting.
+ */
+public final class QuiverServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QuiverServer.class);
+
+    private final ServerConfig config;
+    private final StorageEngine storage;
+    private final HttpServer http;
+    private final long startedAtMillis = System.currentTimeMillis();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private QuiverServer(ServerConfig config, StorageEngine storage, HttpServer http) {
+        this.config = config;
+        this.storage = storage;
+        this.http = http;
+    }
+
+    /** Starts a server; the caller owns it and must close it. */
+    public static QuiverServer start(ServerConfig config) throws IOException, InterruptedException {
+        StorageEngine storage = StorageEngine.open(config.dataDir(), config.storageConfig());
+        HttpServer http = null;
+        try {
+            HealthRoutes health = new HealthRoutes(storage, System.currentTimeMillis());
+            http = new HttpServer(config.get(ConfigKey.HTTP_HOST), config.getInt(ConfigKey.HTTP_PORT),
+                    config.getInt(ConfigKey.HTTP_MAX_CONTENT_BYTES), health.routes());
+            return new QuiverServer(config, storage, http);
+        } catch (Exception e) {
+            if (http != null) {
+                http.close();
+            }
+            storage.close();
+            throw e;
+        }
+    }
+
+    public StorageEngine storage() {
+        return storage;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public String httpHost() {
+        return http.host();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("stopping");
+        try {
+            http.close();
+        } finally {
+            storage.close(); // flushes every memtable
+            stopped.countDown();
+            LOG.info("stopped");
+        }
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(ServerConfig.helpText());
+            return;
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.load(args, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("quiver: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        QuiverServer server;
+        try {
+            server = start(config);
+        } catch (StorageException | IOException e) {
+            LOG.error("cannot start: {}", e.getMessage(), e);
+            System.err.println("quiver: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (Exception e) {
+            LOG.error("cannot start", e);
+            System.err.println("quiver: cannot start: " + e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "quiver-shutdown"));
+        String listening = "quiver: listening [http=http://" + server.httpHost() + ':' + server.httpPort()
+                + ", data=" + config.dataDir().toAbsolutePath() + ']';
+        System.out.println(listening);
+        LOG.info(listening);
+        try {
+            server.awaitStopped();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** GET /health: liveness plus a per-table summary. */
+    static final class HealthRoutes {
+        private final StorageEngine storage;
+        private final long startedAt;
+
+        HealthRoutes(StorageEngine storage, long startedAt) {
+            this.storage = storage;
+            this.startedAt = startedAt;
+        }
+
+        List<io.quiver.server.http.HttpRoute> routes() {
+            return List.of(new SimpleRoute(HttpMethod.GET, "/health", req -> {
+                java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+                List<String> problems = new java.util.ArrayList<>();
+                for (var t : storage.tables()) {
+                    Throwable err = t.lastBackgroundError();
+                    if (err != null) {
+                        problems.add(t.name() + ": " + err.getMessage());
+                    }
+                }
+                body.put("status", problems.isEmpty() ? "ok" : "degraded");
+                body.put("uptimeMs", System.currentTimeMillis() - startedAt);
+                body.put("tables", storage.tableNames().size());
+                if (!problems.isEmpty()) {
+                    body.put("problems", problems);
+                }
+                return HttpResponses.json(HttpResponseStatus.OK, body);
+            }));
+        }
+    }
+}

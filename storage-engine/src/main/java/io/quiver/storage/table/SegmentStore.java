@@ -1,0 +1,363 @@
+package io.quiver.storage.table;
+
+import io.quiver.storage.StorageConfig;
+import io.quiver.storage.StorageException;
+import io.quiver.storage.TableSchema;
+import io.quiver.storage.fs.FilesFacade;
+import io.quiver.storage.scan.ScanCursor;
+import io.quiver.storage.scan.ScanPredicate;
+import io.quiver.storage.segment.SegmentMeta;
+import io.quiver.storage.segment.SegmentReader;
+import io.quiver.storage.segment.SegmentWriter;
+import io.quiver.storage.vector.ColumnVector;
+import io.quiver.storage.vector.RowBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A table's segment files and its manifest: writes sorted segments, publishes manifests, picks
+ * and merges compaction inputs, and deletes retired files. Callers serialise the mutating methods
+ * (the table's maintenance lock).
+ */
+final class SegmentStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentStore.class);
+    static final String SEGMENT_SUFFIX = ".qseg";
+
+    private final Path dir;
+    private final FilesFacade fs;
+    private final StorageConfig config;
+    private volatile TableSchema schema;
+    private Manifest manifest;
+    private final Map<SegmentReader, Manifest.SegmentEntry> entries = new IdentityHashMap<>();
+    private final List<SegmentReader> live = new ArrayList<>();
+
+    private SegmentStore(Path dir, FilesFacade fs, StorageConfig config, TableSchema schema, Manifest manifest) {
+        this.dir = dir;
+        this.fs = fs;
+        this.config = config;
+        this.schema = schema;
+        this.manifest = manifest;
+    }
+
+    /** Loads the manifest, opens its segments, and deletes files no manifest names (crashed flushes). */
+    static SegmentStore open(Path dir, FilesFacade fs, StorageConfig config, TableSchema schema) throws IOException {
+        Path mf = dir.resolve(Manifest.FILE_NAME);
+        Manifest manifest = fs.exists(mf) ? Manifest.decode(fs.readAll(mf), mf) : Manifest.empty();
+        SegmentStore store = new SegmentStore(dir, fs, config, schema, manifest);
+        Set<Path> named = new HashSet<>();
+        List<Manifest.SegmentEntry> kept = new ArrayList<>();
+        try {
+            for (Manifest.SegmentEntry e : manifest.segments()) {
+                Path file = dir.resolve(e.relativePath());
+                named.add(file);
+                SegmentReader reader;
+                try {
+                    reader = SegmentReader.open(fs, file);
+                } catch (StorageException ex) {
+                    if (ex.kind() != StorageException.Kind.CORRUPT) {
+                        throw ex;
+                    }
+                    // Never serve a corrupt file: move it aside for the operator and keep the table up.
+                    Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+                    LOG.error("segment is corrupt and was set aside; its rows are unavailable [table={}, file={}, movedTo={}, cause={}]",
+                            schema.name(), file, aside, ex.getMessage());
+                    if (fs.exists(file)) {
+                        fs.atomicMove(file, aside);
+                    }
+                    continue;
+                }
+                store.entries.put(reader, e);
+                store.live.add(reader);
+                kept.add(e);
+            }
+            if (kept.size() != manifest.segments().size()) {
+                store.publish(new Manifest(manifest.generation() + 1, manifest.walCheckpointSeq(), manifest.nextSegmentId(), kept));
+            }
+            store.deleteGarbage(named);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private void deleteGarbage(Set<Path> named) throws IOException {
+        for (Path p : fs.list(dir)) {
+            if (!Files.isDirectory(p) || p.getFileName().toString().equals(Table.WAL_DIR)) {
+                if (p.getFileName().toString().endsWith(".tmp")) {
+                    fs.deleteIfExists(p);
+                }
+                continue;
+            }
+            for (Path f : fs.list(p)) {
+                String name = f.getFileName().toString();
+                boolean garbage = name.endsWith(".tmp") || (name.endsWith(SEGMENT_SUFFIX) && !named.contains(f));
+                if (garbage) {
+                    LOG.info("deleting a file no manifest names (left by an interrupted flush or compaction) [file={}]", f);
+                    fs.deleteIfExists(f);
+                }
+            }
+            if (fs.list(p).isEmpty()) {
+                fs.deleteIfExists(p);
+            }
+        }
+    }
+
+    long walCheckpointSeq() {
+        return manifest.walCheckpointSeq();
+    }
+
+    synchronized List<SegmentReader> liveSegments() {
+        return List.copyOf(live);
+    }
+
+    void schemaChanged(TableSchema next) {
+        schema = next;
+    }
+
+    /**
+     * Sorts {@code rows}, writes them as segments (one or more per partition), and publishes a
+     * manifest naming them with the WAL checkpoint moved to {@code coveredSeq}. Returns the new readers.
+     */
+    List<SegmentReader> writeSorted(RowBatch rows, long coveredSeq) throws IOException {
+        List<SegmentReader> written = writeSegments(rows);
+        List<Manifest.SegmentEntry> all = new ArrayList<>(manifest.segments());
+        for (SegmentReader r : written) {
+            all.add(entries.get(r));
+        }
+        try {
+            publish(new Manifest(manifest.generation() + 1, Math.max(coveredSeq, manifest.walCheckpointSeq()),
+                    manifest.nextSegmentId(), all));
+        } catch (IOException | RuntimeException e) {
+            discard(written);
+            throw e;
+        }
+        synchronized (this) {
+            live.addAll(written);
+        }
+        return written;
+    }
+
+    private List<SegmentReader> writeSegments(RowBatch rows) throws IOException {
+        TableSchema s = schema;
+        RowSorter sorter = new RowSorter(rows, s.timestampIndex(), s.partitionBy(), s.sortKey());
+        int[] order = sorter.sort();
+        List<SegmentReader> written = new ArrayList<>();
+        try {
+            int from = 0;
+            while (from < order.length) {
+                long partition = sorter.partitionOf(order[from]);
+                int to = from;
+                while (to < order.length && sorter.partitionOf(order[to]) == partition && to - from < config.segmentMaxRows()) {
+                    to++;
+                }
+                written.add(writeRun(s, rows, order, from, to, partition));
+                from = to;
+            }
+        } catch (IOException | RuntimeException e) {
+            discard(written);
+            throw e;
+        }
+        return written;
+    }
+
+    private SegmentReader writeRun(TableSchema s, RowBatch rows, int[] order, int from, int to, long partition) throws IOException {
+        long id = manifest.nextSegmentId();
+        manifest = new Manifest(manifest.generation(), manifest.walCheckpointSeq(), id + 1, manifest.segments());
+        String partitionName = s.partitionBy().partitionName(partition);
+        Path partDir = dir.resolve(partitionName);
+        fs.createDirectories(partDir);
+        String relative = partitionName + '/' + String.format("seg-%012d", id) + SEGMENT_SUFFIX;
+        Path target = dir.resolve(relative);
+        ColumnVector ts = rows.column(s.timestampIndex());
+        long minTs = Long.MAX_VALUE;
+        long maxTs = Long.MIN_VALUE;
+        for (int i = from; i < to; i++) {
+            long t = ts.longs[order[i]];
+            minTs = Math.min(minTs, t);
+            maxTs = Math.max(maxTs, t);
+        }
+        SegmentMeta meta = new SegmentMeta(s.name(), s.version(), partition, minTs, maxTs);
+        int blockRows = config.segmentBlockRows();
+        RowBatch chunk = new RowBatch(s.columns(), blockRows);
+        try (SegmentWriter w = SegmentWriter.create(fs, target, s.columns(), blockRows, meta)) {
+            for (int start = from; start < to; start += blockRows) {
+                int end = Math.min(to, start + blockRows);
+                chunk.reset(end - start);
+                for (int c = 0; c < s.columnCount(); c++) {
+                    ColumnVector src = rows.column(c);
+                    ColumnVector dst = chunk.column(c);
+                    for (int i = start; i < end; i++) {
+                        dst.appendFrom(src, order[i]);
+                    }
+                }
+                chunk.syncRowCount();
+                w.append(chunk);
+            }
+            w.finish();
+        }
+        SegmentReader reader = SegmentReader.open(fs, target);
+        entries.put(reader, new Manifest.SegmentEntry(id, relative, partition, to - from, minTs, maxTs));
+        return reader;
+    }
+
+    private void discard(List<SegmentReader> readers) {
+        for (SegmentReader r : readers) {
+            Manifest.SegmentEntry e = entries.remove(r);
+            r.release();
+            if (e != null) {
+                try {
+                    fs.deleteIfExists(dir.resolve(e.relativePath()));
+                } catch (IOException ex) {
+                    LOG.warn("could not delete an unpublished segment; it is deleted at next start [file={}]", e.relativePath(), ex);
+                }
+            }
+        }
+    }
+
+    private void publish(Manifest next) throws IOException {
+        fs.writeAtomically(dir.resolve(Manifest.FILE_NAME), next.encode());
+        manifest = next;
+    }
+
+    /** Small segments of the partition with the most of them, if there are enough; oldest first. */
+    synchronized List<SegmentReader> pickCompaction(List<SegmentReader> current) {
+        Map<Long, List<SegmentReader>> byPartition = new java.util.TreeMap<>();
+        for (SegmentReader r : current) {
+            Manifest.SegmentEntry e = entries.get(r);
+            if (e != null && e.rows() < config.compactionSmallSegmentRows()) {
+                byPartition.computeIfAbsent(e.partitionStart(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<SegmentReader> best = List.of();
+        for (List<SegmentReader> group : byPartition.values()) {
+            if (group.size() >= config.compactionMinSegments() && group.size() > best.size()) {
+                best = group;
+            }
+        }
+        if (best.isEmpty()) {
+            return best;
+        }
+        // Bound the rows one merge holds on the heap.
+        List<SegmentReader> picked = new ArrayList<>();
+        long rows = 0;
+        for (SegmentReader r : best) {
+            if (!picked.isEmpty() && rows + r.rowCount() > config.segmentMaxRows()) {
+                break;
+            }
+            picked.add(r);
+            rows += r.rowCount();
+        }
+        return picked.size() >= 2 ? picked : List.of();
+    }
+
+    /** Merges the inputs into new sorted segments and publishes a manifest that replaces them. */
+    List<SegmentReader> merge(List<SegmentReader> inputs) throws IOException {
+        TableSchema s = schema;
+        long total = 0;
+        for (SegmentReader r : inputs) {
+            total += r.rowCount();
+        }
+        RowBatch all = new RowBatch(s.columns(), (int) total);
+        int[] cols = new int[s.columnCount()];
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = i;
+        }
+        RowBatch block = new RowBatch(s.columns(), config.segmentBlockRows());
+        for (SegmentReader r : inputs) {
+            try (ScanCursor cursor = new SegmentSplit(s, r).open(cols, ScanPredicate.ALL)) {
+                while (cursor.next(block)) {
+                    for (int c = 0; c < cols.length; c++) {
+                        ColumnVector src = block.column(c);
+                        ColumnVector dst = all.column(c);
+                        for (int i = 0; i < block.rowCount(); i++) {
+                            dst.appendFrom(src, i);
+                        }
+                    }
+                }
+            }
+        }
+        all.syncRowCount();
+        List<SegmentReader> written = writeSegments(all);
+        Set<SegmentReader> gone = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        gone.addAll(inputs);
+        List<Manifest.SegmentEntry> next = new ArrayList<>();
+        for (Manifest.SegmentEntry e : manifest.segments()) {
+            boolean removed = false;
+            for (SegmentReader r : inputs) {
+                if (entries.get(r) == e) {
+                    removed = true;
+                    break;
+                }
+            }
+            if (!removed) {
+                next.add(e);
+            }
+        }
+        for (SegmentReader r : written) {
+            next.add(entries.get(r));
+        }
+        try {
+            publish(new Manifest(manifest.generation() + 1, manifest.walCheckpointSeq(), manifest.nextSegmentId(), next));
+        } catch (IOException | RuntimeException e) {
+            discard(written);
+            throw e;
+        }
+        synchronized (this) {
+            live.removeAll(gone);
+            live.addAll(written);
+        }
+        return written;
+    }
+
+    /** Drops the table's reference to compacted-away segments and deletes their files. */
+    void retire(List<SegmentReader> inputs) {
+        for (SegmentReader r : inputs) {
+            Manifest.SegmentEntry e;
+            synchronized (this) {
+                e = entries.remove(r);
+            }
+            r.release(); // readers of open scans keep the mapping until they finish
+            if (e != null) {
+                try {
+                    // Unlinking a mapped file is safe on Linux: the mapping stays valid until unmapped.
+                    fs.deleteIfExists(dir.resolve(e.relativePath()));
+                } catch (IOException ex) {
+                    LOG.warn("could not delete a compacted segment; it is deleted at next start [file={}]", e.relativePath(), ex);
+                }
+            }
+        }
+    }
+
+    synchronized List<SegmentInfo> describe(List<SegmentReader> readers) {
+        List<SegmentInfo> out = new ArrayList<>();
+        for (SegmentReader r : readers) {
+            Manifest.SegmentEntry e = entries.get(r);
+            if (e == null) {
+                continue;
+            }
+            out.add(new SegmentInfo(e.id(), e.relativePath(), schema.partitionBy().partitionName(e.partitionStart()),
+                    e.rows(), r.sizeBytes(), e.minTimestamp(), e.maxTimestamp(), r.blockCount()));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (SegmentReader r : live) {
+            r.release();
+        }
+        live.clear();
+        entries.clear();
+    }
+}

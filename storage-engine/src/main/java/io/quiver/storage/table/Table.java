@@ -1,0 +1,490 @@
+package io.quiver.storage.table;
+
+import io.quiver.storage.ColumnDef;
+import io.quiver.storage.Durability;
+import io.quiver.storage.StorageConfig;
+import io.quiver.storage.StorageException;
+import io.quiver.storage.TableSchema;
+import io.quiver.storage.dedup.IdempotencyIndex;
+import io.quiver.storage.fs.FilesFacade;
+import io.quiver.storage.memtable.Memtable;
+import io.quiver.storage.scan.TableScan;
+import io.quiver.storage.segment.SegmentReader;
+import io.quiver.storage.vector.RowBatch;
+import io.quiver.storage.wal.WalAppend;
+import io.quiver.storage.wal.WalWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One table: its WAL, memtables, segments and dedup index, and the rules that tie them together.
+ *
+ * <p>Write path: {@link #append} validates and normalises the batch, refuses a batch id already
+ * applied, appends the batch to the WAL under the write lock (which fixes its sequence), and returns
+ * a future. When the WAL reports the record durable, the batch is applied to the memtable it was
+ * destined for, in sequence order, and only then is the future completed: an acknowledged batch is
+ * durable and visible to every query that starts afterwards, and a batch whose WAL write or fsync
+ * failed is never visible.
+ *
+ * <p>Read path: {@link #openScan} pins the current {@link TableState} (segments and memtables,
+ * reference counted) so a flush or compaction can swap the state without unmapping anything under
+ * a reader.
+ *
+ * <p>Flush: the active memtable is sealed at a WAL rollover, written as sorted segments (one or more
+ * per time partition), and published in a new manifest that also moves the WAL checkpoint; then
+ * the covered WAL files are deleted.
+ */
+public final class Table implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Table.class);
+    static final int RECORD_DATA = 1;
+    static final String WAL_DIR = "wal";
+    static final String DEDUP_FILE = "dedup.cm";
+
+    private final Path dir;
+    private final FilesFacade fs;
+    private final StorageConfig config;
+    private final Durability durability;
+    private final WalWriter wal;
+    private final IdempotencyIndex dedup;
+    private final SegmentStore segments;
+
+    /** Serialises appends, so WAL order is sequence order, and schema changes against them. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Serialises memtable writes (single writer) and the pending queue. */
+    private final Object applyLock = new Object();
+    /** One flush or compaction publishes at a time. */
+    private final ReentrantLock maintenanceLock = new ReentrantLock();
+
+    private final ArrayDeque<PendingAppend> pending = new ArrayDeque<>();
+    /** Batch ids appended but not yet acknowledged: a retry that arrives meanwhile joins the first. */
+    private final Map<String, CompletableFuture<AppendResult>> inFlight = new ConcurrentHashMap<>();
+    private volatile TableState state;
+    private volatile boolean closed;
+    private volatile long appliedSeq;
+    private volatile Throwable lastBackgroundError;
+
+    private Table(Path dir, FilesFacade fs, StorageConfig config, Durability durability, TableState state,
+                  WalWriter wal, IdempotencyIndex dedup, SegmentStore segments, long appliedSeq) {
+        this.dir = dir;
+        this.fs = fs;
+        this.config = config;
+        this.durability = durability;
+        this.state = state;
+        this.wal = wal;
+        this.dedup = dedup;
+        this.segments = segments;
+        this.appliedSeq = appliedSeq;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Opens an existing table: loads its schema and manifest, drops garbage, replays its WAL. */
+    static Table open(Path dir, FilesFacade fs, StorageConfig config) throws IOException {
+        Path metaFile = dir.resolve(TableMetaFile.FILE_NAME);
+        TableMetaFile.TableMeta meta = TableMetaFile.decode(fs.readAll(metaFile), metaFile);
+        TableSchema schema = meta.schema();
+        SegmentStore store = SegmentStore.open(dir, fs, config, schema);
+        IdempotencyIndex dedup = null;
+        Memtable memtable = null;
+        WalWriter wal = null;
+        try {
+            dedup = IdempotencyIndex.open(dir.resolve(DEDUP_FILE), config.dedupCapacity(), config.dedupRetentionMs());
+            memtable = newMemtable(schema, config);
+            WalRecovery recovery = new WalRecovery(fs, dir.resolve(WAL_DIR), schema, dedup, store, config);
+            WalRecovery.Result replayed = recovery.replay(memtable, store.walCheckpointSeq());
+            memtable = replayed.memtable();
+            wal = WalWriter.open(fs, dir.resolve(WAL_DIR), WalConfigs.of(config, meta.durability()), replayed.lastSeq() + 1);
+            TableState state = new TableState(schema, store.liveSegments(), memtable, List.of());
+            Table t = new Table(dir, fs, config, meta.durability(), state, wal, dedup, store, replayed.lastSeq());
+            wal.deleteFilesUpTo(store.walCheckpointSeq());
+            LOG.info("table opened [table={}, segments={}, rows={}, replayedRecords={}, lastSeq={}]", schema.name(),
+                    state.segments().size(), t.rowCount(), replayed.records(), replayed.lastSeq());
+            return t;
+        } catch (IOException | RuntimeException e) {
+            if (wal != null) {
+                wal.close();
+            }
+            if (memtable != null) {
+                memtable.release();
+            }
+            if (dedup != null) {
+                dedup.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    static Memtable newMemtable(TableSchema schema, StorageConfig config) {
+        return new Memtable(schema.columns(), config.segmentBlockRows(), config.memtableMaxBytes());
+    }
+
+    public String name() {
+        return state.schema().name();
+    }
+
+    public TableSchema schema() {
+        return state.schema();
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Appends a batch. The returned future completes when the batch is durable (per the table's
+     * durability) and visible to queries, or fails with a {@link StorageException}. Validation
+     * errors are thrown at once and nothing is written. {@code batchId} may be null (no dedup).
+     */
+    public CompletableFuture<AppendResult> append(String batchId, RowBatch batch) {
+        if (batchId != null && batchId.isEmpty()) {
+            batchId = null;
+        }
+        writeLock.lock();
+        try {
+            ensureOpen();
+            TableState st = state;
+            RowBatch rows = BatchNormalizer.toSchema(st.schema(), batch);
+            if (batchId != null) {
+                CompletableFuture<AppendResult> running = inFlight.get(batchId);
+                if (running != null) {
+                    return running.thenApply(r -> new AppendResult(r.seq(), r.rows(), true));
+                }
+                long seq = dedup.lookup(batchId);
+                if (seq >= 0) {
+                    return CompletableFuture.completedFuture(new AppendResult(seq, rows.rowCount(), true));
+                }
+            }
+            if (rows.rowCount() == 0) {
+                return CompletableFuture.completedFuture(new AppendResult(wal.lastSeq(), 0, false));
+            }
+            long held = st.memtableBytes();
+            if (held >= config.memtableMaxBytes()) {
+                throw StorageException.exhausted("table memtables are full; flushes are behind [table=" + name()
+                        + ", bytes=" + held + ", limit=" + config.memtableMaxBytes() + "]; retry later");
+            }
+            byte[] payload = WalRecords.encodeData(batchId, st.schema().version(), rows);
+            WalAppend appended = wal.append(RECORD_DATA, java.nio.ByteBuffer.wrap(payload));
+            PendingAppend p = new PendingAppend(appended.seq(), batchId, rows, st.active());
+            synchronized (applyLock) {
+                pending.addLast(p);
+            }
+            if (batchId != null) {
+                inFlight.put(batchId, p.result);
+            }
+            appended.durable().whenComplete((seq, error) -> {
+                p.walError = error;
+                p.walDone = true;
+                drainPending();
+            });
+            return p.result;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Applies, in sequence order, every pending batch whose WAL outcome is known. */
+    private void drainPending() {
+        List<PendingAppend> finished = new ArrayList<>();
+        synchronized (applyLock) {
+            while (!pending.isEmpty() && pending.peekFirst().walDone) {
+                PendingAppend p = pending.pollFirst();
+                if (p.walError == null) {
+                    try {
+                        p.memtable.append(p.rows);
+                        if (p.batchId != null) {
+                            dedup.record(p.batchId, p.seq, System.currentTimeMillis());
+                        }
+                        appliedSeq = p.seq;
+                    } catch (RuntimeException e) {
+                        p.applyError = e;
+                        LOG.error("applying a durable WAL record to the memtable failed [table={}, seq={}]", name(), p.seq, e);
+                    }
+                }
+                finished.add(p);
+            }
+            applyLock.notifyAll();
+        }
+        for (PendingAppend p : finished) {
+            if (p.batchId != null) {
+                // After dedup.record above: a retry that misses inFlight finds the id in the index.
+                inFlight.remove(p.batchId, p.result);
+            }
+            if (p.walError != null) {
+                Throwable cause = p.walError instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+                        ? ce.getCause() : p.walError;
+                p.result.completeExceptionally(cause instanceof StorageException ? cause
+                        : StorageException.io("WAL write failed [table=" + name() + ", seq=" + p.seq + ']', cause));
+            } else if (p.applyError != null) {
+                p.result.completeExceptionally(p.applyError);
+            } else {
+                p.result.complete(new AppendResult(p.seq, p.rows.rowCount(), false));
+            }
+        }
+    }
+
+    /** Blocks until every batch appended so far has its outcome, so state changes see a settled memtable. */
+    private void awaitPendingUpTo(long seq) {
+        synchronized (applyLock) {
+            while (!pending.isEmpty() && pending.peekFirst().seq <= seq) {
+                try {
+                    applyLock.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw StorageException.closed("interrupted while waiting for WAL [table=" + name() + ']');
+                }
+            }
+        }
+    }
+
+    private static final class PendingAppend {
+        final long seq;
+        final String batchId;
+        final RowBatch rows;
+        final Memtable memtable;
+        final CompletableFuture<AppendResult> result = new CompletableFuture<>();
+        volatile boolean walDone;
+        volatile Throwable walError;
+        RuntimeException applyError;
+
+        PendingAppend(long seq, String batchId, RowBatch rows, Memtable memtable) {
+            this.seq = seq;
+            this.batchId = batchId;
+            this.rows = rows;
+            this.memtable = memtable;
+        }
+    }
+
+    // ------------------------------------------------------------------ schema
+
+    /** Adds a nullable column; existing rows (memtable and segments) read it as NULL. */
+    public TableSchema addColumn(ColumnDef column) throws IOException {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            TableState st = state;
+            TableSchema next = st.schema().withColumn(column);
+            awaitPendingUpTo(Long.MAX_VALUE); // pending batches carry the old column count
+            fs.writeAtomically(dir.resolve(TableMetaFile.FILE_NAME),
+                    TableMetaFile.encode(new TableMetaFile.TableMeta(next, durability)));
+            synchronized (applyLock) {
+                st.active().addColumn(column);
+                for (Memtable m : st.flushing()) {
+                    m.addColumn(column);
+                }
+            }
+            segments.schemaChanged(next);
+            state = st.withSchema(next);
+            return next;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /** A consistent snapshot of everything acknowledged so far. Close it when done. */
+    public TableScan openScan() {
+        while (true) {
+            ensureOpen();
+            TableState st = state;
+            TableSnapshot snap = TableSnapshot.tryPin(st, config.segmentBlockRows());
+            if (snap != null) {
+                return snap;
+            }
+            Thread.onSpinWait(); // a flush or compaction released part of st between our read and pin: retry
+        }
+    }
+
+    /** Rows in the table now (segments plus memtables). */
+    public long rowCount() {
+        TableState st = state;
+        long n = 0;
+        for (SegmentReader s : st.segments()) {
+            n += s.rowCount();
+        }
+        for (Memtable m : st.memtables()) {
+            n += m.rowCount();
+        }
+        return n;
+    }
+
+    public List<SegmentInfo> segments() {
+        return segments.describe(state.segments());
+    }
+
+    public long memtableBytes() {
+        return state.memtableBytes();
+    }
+
+    public long walBytes() {
+        return wal.totalBytes();
+    }
+
+    public Throwable lastBackgroundError() {
+        return lastBackgroundError;
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    /** Whether the active memtable is big or old enough to flush. */
+    boolean needsFlush(long nowNanos) {
+        Memtable m = state.active();
+        if (m.rowCount() == 0) {
+            return false;
+        }
+        if (m.offHeapBytes() >= config.memtableFlushBytes()) {
+            return true;
+        }
+        long oldest = m.oldestAppendNanos();
+        return oldest != 0 && nowNanos - oldest >= config.memtableMaxAgeMs() * 1_000_000L;
+    }
+
+    /**
+     * Seals the active memtable and writes it out as segments. Returns the number of rows flushed.
+     * Safe to call from any thread; concurrent appends continue into a fresh memtable.
+     */
+    public long flush() throws IOException {
+        maintenanceLock.lock();
+        try {
+            Memtable sealed;
+            long coveredSeq;
+            writeLock.lock();
+            try {
+                ensureOpen();
+                TableState st = state;
+                synchronized (applyLock) {
+                    if (st.active().rowCount() == 0 && pending.isEmpty()) {
+                        return 0;
+                    }
+                }
+                coveredSeq = wal.rollover();
+                sealed = st.active();
+                state = st.withNewActive(newMemtable(st.schema(), config));
+            } finally {
+                writeLock.unlock();
+            }
+            awaitPendingUpTo(coveredSeq);
+            long rows = sealed.rowCount();
+            List<SegmentReader> written = segments.writeSorted(MemtableRows.readAll(sealed), coveredSeq);
+            TableState before;
+            writeLock.lock();
+            try {
+                before = state;
+                state = before.withFlushed(sealed, written);
+            } finally {
+                writeLock.unlock();
+            }
+            sealed.release(); // the table's reference; readers still holding it keep it alive
+            wal.deleteFilesUpTo(coveredSeq);
+            dedup.prune(System.currentTimeMillis());
+            LOG.debug("flushed [table={}, rows={}, segments={}, walCheckpoint={}]", name(), rows, written.size(), coveredSeq);
+            return rows;
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    /** Merges small segments of one partition if enough have accumulated. Returns segments merged. */
+    public int compact() throws IOException {
+        if (!config.compactionEnabled()) {
+            return 0;
+        }
+        maintenanceLock.lock();
+        try {
+            ensureOpen();
+            List<SegmentReader> inputs = segments.pickCompaction(state.segments());
+            if (inputs.isEmpty()) {
+                return 0;
+            }
+            List<SegmentReader> outputs = segments.merge(inputs);
+            writeLock.lock();
+            try {
+                state = state.withCompacted(inputs, outputs);
+            } finally {
+                writeLock.unlock();
+            }
+            segments.retire(inputs);
+            LOG.debug("compacted [table={}, inputs={}, outputs={}]", name(), inputs.size(), outputs.size());
+            return inputs.size();
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    /** One round of background work; never throws (errors are logged and kept for health). */
+    void doBackgroundWork(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (needsFlush(nowNanos)) {
+                flush();
+            }
+            compact();
+            lastBackgroundError = null;
+        } catch (Throwable t) {
+            if (!closed) {
+                lastBackgroundError = t;
+                LOG.error("background maintenance failed [table={}]", name(), t);
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw StorageException.closed("table is closed [table=" + name() + ']');
+        }
+    }
+
+    /** Flushes the memtable (when {@code flush}) and releases every resource the table holds. */
+    void close(boolean flush) {
+        if (closed) {
+            return;
+        }
+        if (flush) {
+            try {
+                flush();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("flush at close failed; the WAL still holds the rows [table={}]", name(), e);
+            }
+        }
+        maintenanceLock.lock();
+        writeLock.lock();
+        try {
+            closed = true;
+            wal.close(); // completes or fails pending appends
+        } finally {
+            writeLock.unlock();
+            maintenanceLock.unlock();
+        }
+        awaitPendingUpTo(Long.MAX_VALUE);
+        TableState st = state;
+        for (Memtable m : st.memtables()) {
+            m.release();
+        }
+        dedup.close();
+        segments.close();
+    }
+
+    @Override
+    public void close() {
+        close(true);
+    }
+}
