@@ -113,6 +113,11 @@ class QueryEngineTest {
         ctx.cancel();
         e = assertThrows(QueryException.class, () -> Rows.query(engine, "SELECT * FROM t", QueryOptions.defaults().withContext(ctx)));
         assertEquals(ErrorCode.QUERY_CANCELLED, e.code());
+        e = assertThrows(QueryException.class, () -> Rows.query(engine,
+                "SELECT count(*) FROM t a, t b, t c, t d, t e, t f, t g, t h WHERE a.v + b.v + c.v + d.v + e.v + f.v + g.v + h.v > 0",
+                QueryOptions.defaults().withTimeoutMs(1)));
+        assertEquals(ErrorCode.QUERY_TIMEOUT, e.code());
+        assertEquals("57014", e.sqlState());
         assertEquals(5L, (long) q("SELECT count(*) FROM t").get(0).get(0), "engine still healthy");
     }
 
