@@ -65,6 +65,8 @@ public final class StorageEngine implements AutoCloseable {
         FileLock lock;
         try {
             lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this same process
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
