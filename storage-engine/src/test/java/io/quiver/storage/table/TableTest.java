@@ -541,6 +541,65 @@ class TableTest {
         }
     }
 
+    /** Deletes rows whose id is in [from, to) or divisible by {@code every}. */
+    private static long deleteIds(Table t, long from, long to, long every) throws Exception {
+        return t.delete(new int[]{1}, ScanPredicate.ALL, (rows, matches) -> {
+            for (int r = 0; r < rows.rowCount(); r++) {
+                long id = rows.column(0).getLong(r);
+                matches[r] = (id >= from && id < to) || (every > 0 && id % every == 0);
+            }
+        });
+    }
+
+    @Test
+    void deletesHideRowsAtOnceSurviveRestartAndCompactionDropsThem() throws Exception {
+        StorageConfig cfg = smallConfig().compactionEnabled(true).compactionMinSegments(100);
+        List<Long> expected = new ArrayList<>();
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            t.append(null, rows(0, 1000, T0)).join();
+            t.flush();
+            t.append(null, rows(1000, 500, T0 + DAY)).join(); // still in the memtable: DELETE flushes it first
+            // ids 100..299 and every 4th: over a fifth of each segment, so compaction rewrites both
+            long deleted = 0;
+            for (long id = 0; id < 1500; id++) {
+                if ((id >= 100 && id < 300) || id % 4 == 0) {
+                    deleted++;
+                } else {
+                    expected.add(id);
+                }
+            }
+            assertEquals(deleted, deleteIds(t, 100, 300, 4));
+            assertEquals(expected, readIds(t));
+            assertEquals(0, deleteIds(t, 100, 300, 0), "deleting deleted rows again deletes nothing");
+            try (TableScan scan = t.openScan()) {
+                assertEquals(expected.size(), scan.rowCount());
+                for (ScanSplit split : scan.splits()) {
+                    assertNull(split.columnStats(1), "stats of a segment with deletes are not exact any more");
+                }
+            }
+        }
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.tableOrThrow("events");
+            assertEquals(expected, readIds(t), "deletes survive a restart");
+            long before = t.segments().stream().mapToLong(SegmentInfo::rows).sum();
+            assertEquals(expected.size(), before);
+            while (t.compact() > 0) {
+                // rewrite every segment that is at least a fifth deleted
+            }
+            assertEquals(expected, readIds(t));
+            try (TableScan scan = t.openScan()) {
+                for (ScanSplit split : scan.splits()) {
+                    assertTrue(split.columnStats(1) != null, "a rewritten segment has exact stats again: " + split.describe());
+                }
+            }
+            try (var files = Files.walk(dir.resolve("tables/events"))) {
+                assertEquals(0, files.filter(p -> p.getFileName().toString().contains(".del-")).count(),
+                        "delete vector files are removed with their segments");
+            }
+        }
+    }
+
     @Test
     void dropTableRemovesFilesAndNameCanBeReused() throws Exception {
         try (StorageEngine engine = StorageEngine.open(dir, smallConfig())) {
