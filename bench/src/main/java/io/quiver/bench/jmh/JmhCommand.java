@@ -18,8 +18,9 @@ import java.util.Collection;
 /**
  * {@code ops/quiver-bench jmh [jmh args]}: runs the JMH benchmarks of this module with JMH's own
  * command line ({@code -f 1 -wi 2 -i 3 SegmentScanSum}, {@code -l}, {@code -h}, {@code -p k=v} ...).
- * Forked JVMs get the root pom's {@code quiver.jvm.flags} prepended, so every benchmark runs with
- * the same flags as the server; {@code @Fork(jvmArgsAppend = ...)} on a benchmark still applies.
+ * Forked JVMs get the root pom's {@code quiver.jvm.flags} as their JVM arguments (instead of JMH's
+ * default, a copy of this JVM's arguments), so every benchmark runs with the same flags as the
+ * server; {@code @Fork(jvmArgsAppend = ...)} on a benchmark (its heap size, say) still applies.
  */
 public final class JmhCommand implements BenchCommand {
     @Override
@@ -38,7 +39,7 @@ public final class JmhCommand implements BenchCommand {
                   any JMH option, e.g.  -f 1 -wi 2 -i 3 SegmentScanSumBenchmark
                   -l                    list the benchmarks
                   -h                    JMH's full option list
-                Forked JVMs get quiver.jvm.flags (root pom) via -jvmArgsPrepend unless you pass one.""";
+                Forked JVMs get quiver.jvm.flags (root pom) as -jvmArgs unless you pass -jvmArgs yourself.""";
     }
 
     @Override
@@ -60,11 +61,11 @@ public final class JmhCommand implements BenchCommand {
         return results.isEmpty() ? 1 : 0;
     }
 
-    /** The user's options, plus the project's JVM flags for forks unless the user set -jvmArgsPrepend. */
+    /** The user's options, with the project's JVM flags for forks unless the user set -jvmArgs. */
     public static Options withQuiverFlags(Options user) {
         ChainedOptionsBuilder b = new OptionsBuilder().parent(user);
-        if (!user.getJvmArgsPrepend().hasValue()) {
-            b.jvmArgsPrepend(BenchEnvironment.jvmFlags());
+        if (!user.getJvmArgs().hasValue()) {
+            b.jvmArgs(BenchEnvironment.jvmFlags());
         }
         return b.build();
     }
