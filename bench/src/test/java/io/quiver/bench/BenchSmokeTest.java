@@ -52,19 +52,28 @@ class BenchSmokeTest {
     @Test
     void storageScansAndComparesWithDuckDb(@TempDir Path dir) {
         Run r = run("storage", "--dir=" + dir, "--scan-rows=40k", "--rows=20k", "--days=2", "--passes=1",
-                "--threads=1,2");
+                "--threads=1,2", "--wal-seconds=0.2", "--wal-threads=1,2", "--wal-modes=fsync,none", "--wal-batch-rows=10",
+                "--dedup-capacity=1000");
         assertEquals(0, r.exit, r.err);
         assertTrue(figure(r.out, "Quiver: readBlock + sum", 1) > 0, r.out);
         assertTrue(figure(r.out, "Quiver: readBlock + sum", 2) > 0, r.out);
         assertTrue(figure(r.out, "DuckDB: SELECT sum(v)", 1) > 0, r.out);
-        Matcher sizes = Pattern.compile("\\| (Quiver segments|DuckDB) +\\| ([0-9,]+) +\\| ([0-9.]+) +\\|").matcher(r.out);
+        Matcher wal = Pattern.compile("\\| Quiver WalWriter +\\| (FSYNC|NONE) +\\| ([12]) +\\| ([0-9,]+) ").matcher(r.out);
+        int walRows = 0;
+        while (wal.find()) {
+            walRows++;
+            assertTrue(Long.parseLong(wal.group(3).replace(",", "")) > 0, "appends/s of " + wal.group() + "\n" + r.out);
+        }
+        assertEquals(4, walRows, r.out);
+        assertTrue(r.out.contains("| DuckDB commit/batch | durable | 2 "), r.out);
+        Matcher sizes = Pattern.compile("\\| (Quiver engine|Quiver segments|DuckDB) +\\| ([0-9,]+) +\\| ([0-9.]+) +\\|").matcher(r.out);
         int engines = 0;
         while (sizes.find()) {
             engines++;
             double bytesPerRow = Double.parseDouble(sizes.group(3));
             assertTrue(bytesPerRow > 1 && bytesPerRow < 200, sizes.group(1) + " bytes/row " + bytesPerRow + "\n" + r.out);
         }
-        assertEquals(2, engines, r.out);
+        assertEquals(3, engines, r.out);
         assertTrue(r.out.contains("| url "), "per-column breakdown:\n" + r.out);
         assertTrue(Files.notExists(dir), "scratch directory is removed without --keep");
     }

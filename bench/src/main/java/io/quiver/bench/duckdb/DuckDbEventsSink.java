@@ -38,7 +38,12 @@ public final class DuckDbEventsSink implements EventsSink {
     @Override
     public void append(EventsChunk c) throws Exception {
         long t0 = System.nanoTime();
-        DuckDBAppender a = appender;
+        appendRows(appender, c);
+        nanos += System.nanoTime() - t0;
+    }
+
+    /** Appends the chunk's rows, row by row (the Appender's API), with NULLs where the chunk has them. */
+    public static void appendRows(DuckDBAppender a, EventsChunk c) throws java.sql.SQLException {
         for (int i = 0, n = c.rows(); i < n; i++) {
             a.beginRow();
             a.appendEpochMicros(c.ts[i]);
@@ -62,7 +67,6 @@ public final class DuckDbEventsSink implements EventsSink {
             a.append(c.isBot[i]);
             a.endRow();
         }
-        nanos += System.nanoTime() - t0;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.quiver.bench.Options;
 import io.quiver.bench.ResultTable;
 import io.quiver.bench.duckdb.DuckDb;
 import io.quiver.bench.limits.LimitsCommand;
+import io.quiver.storage.Durability;
+import io.quiver.storage.StorageConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +17,12 @@ import java.util.Set;
 
 /**
  * {@code ops/quiver-bench storage}: the storage engine's end-to-end figures, each beside DuckDB's:
- * {@code scan} (decode + SUM over a large BIGINT segment), {@code footprint} (bytes per row of an
- * events dataset on disk). Codec throughput per type is a JMH benchmark
+ * {@code scan} (decode + SUM over a large BIGINT segment), {@code wal} (WAL append throughput with
+ * group commit per durability mode), {@code footprint} (bytes per row of an events dataset on disk). Codec throughput per type is a JMH benchmark
  * ({@code ops/quiver-bench jmh SegmentCodecBenchmark}).
  */
 public final class StorageCommand implements BenchCommand {
-    static final List<String> PARTS = List.of("scan", "footprint");
+    static final List<String> PARTS = List.of("scan", "wal", "footprint");
 
     @Override
     public String name() {
@@ -29,13 +31,13 @@ public final class StorageCommand implements BenchCommand {
 
     @Override
     public String summary() {
-        return "storage figures vs DuckDB: segment SUM scan, bytes per row on disk";
+        return "storage figures vs DuckDB: segment SUM scan, WAL group commit, bytes per row on disk";
     }
 
     @Override
     public String usage() {
         return """
-                  --parts=scan,footprint  which figures to produce
+                  --parts=scan,wal,footprint  which figures to produce
                   --dir=PATH              scratch directory (default: a new one under java.io.tmpdir, deleted after)
                   --keep                  keep the scratch directory
                   --seed=42               data seed
@@ -45,9 +47,16 @@ public final class StorageCommand implements BenchCommand {
                   --passes=5              timed passes per figure (after a warm-up pass)
                   --threads=1,N           scan thread counts (N = cores), over disjoint block ranges
                   --scan-duckdb=true      load the same values into DuckDB and time SELECT sum(v)
+                wal:
+                  --wal-modes=fsync,batch,none  durability modes
+                  --wal-threads=1,4,16    appender threads (each waits for its ack)
+                  --wal-seconds=2         duration per mode and thread count
+                  --wal-batch-rows=100    events per WAL record
+                  --wal-duckdb=true       the same batches as DuckDB transactions (commit per batch)
                 footprint:
                   --rows=10m              events generated
-                  --days=7                days the events span (one partition per day)""";
+                  --days=7                days the events span (one partition per day)
+                  --dedup-capacity=N      the table's batch-id index capacity (default: the engine's default)""";
     }
 
     @Override
@@ -67,8 +76,14 @@ public final class StorageCommand implements BenchCommand {
         int passes = o.intValue("passes", 5);
         List<Integer> threads = o.intList("threads", LimitsCommand.defaultThreads());
         boolean scanDuck = Boolean.parseBoolean(o.string("scan-duckdb", "true"));
+        List<Durability> walModes = o.list("wal-modes", "fsync,batch,none").stream().map(Durability::parse).toList();
+        List<Integer> walThreads = o.intList("wal-threads", "1,4,16");
+        double walSeconds = o.doubleValue("wal-seconds", 2);
+        int walBatchRows = o.intValue("wal-batch-rows", 100);
+        boolean walDuck = Boolean.parseBoolean(o.string("wal-duckdb", "true"));
         long rows = o.size("rows", 10_000_000);
         int days = o.intValue("days", 7);
+        long dedupCapacity = o.size("dedup-capacity", StorageConfig.DEDUP_CAPACITY_DEFAULT);
         o.rejectUnused();
         Files.createDirectories(dir);
         context.progress().say("storage: parts %s in %s", parts, dir);
@@ -82,10 +97,16 @@ public final class StorageCommand implements BenchCommand {
                     DiskUsage.deleteRecursively(d);
                 }
             }
+            if (want.contains("wal")) {
+                Path d = Files.createDirectories(dir.resolve("wal"));
+                new WalAppendRun(d, walModes, walThreads, walSeconds, walBatchRows, walDuck, duckMemory, seed,
+                        context.progress()).run().note("%s", BenchEnvironment.describe()).print(context.out());
+                DiskUsage.deleteRecursively(d);
+            }
             if (want.contains("footprint")) {
                 Path d = Files.createDirectories(dir.resolve("footprint"));
                 for (ResultTable t : new FootprintRun(d, rows, days, seed, duckMemory, BenchEnvironment.cores(),
-                        context.progress()).run()) {
+                        dedupCapacity, context.progress()).run()) {
                     t.print(context.out());
                 }
                 if (!keep) {
