@@ -30,7 +30,7 @@ public enum ConfigKey {
     STORAGE_WAL_FILE_BYTES("storage.wal.file.bytes", "134217728", "WAL file size before it rolls"),
     STORAGE_WAL_MAX_BYTES("storage.wal.max.bytes", "2147483648", "per-table WAL bytes on disk before writes fail"),
     STORAGE_MAX_OPEN_FILES("storage.max.open.files", "4096", "files the storage engine may hold open at once"),
-    STORAGE_DEDUP_CAPACITY("storage.dedup.capacity", "1000000", "batch ids remembered per table for idempotent retries"),
+    STORAGE_DEDUP_CAPACITY("storage.dedup.capacity", "100000", "batch ids remembered per table for idempotent retries"),
     STORAGE_DEDUP_RETENTION_MS("storage.dedup.retention.ms", "86400000", "how long a batch id is remembered");
 
     private final String key;
