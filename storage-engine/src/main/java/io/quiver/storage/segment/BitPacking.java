@@ -1,0 +1,174 @@
+package io.quiver.storage.segment;
+
+import static io.quiver.storage.segment.SegmentFormat.LONG_LE;
+
+/**
+ * Fixed-width bit packing. Value {@code i} of width {@code w} occupies bits {@code [i*w, (i+1)*w)}
+ * of a little-endian bit stream (bit {@code k} is bit {@code k & 7} of byte {@code k >>> 3}).
+ *
+ * <p>Unpacking reads one unaligned little-endian long per value and shifts/masks it: no branches
+ * per value. Its source array must have {@link SegmentFormat#SCRATCH_PADDING} readable bytes after
+ * the packed data.
+ */
+final class BitPacking {
+    private BitPacking() {
+    }
+
+    /** Bits needed to hold {@code range} as an unsigned number (0 for 0, 64 for negative). */
+    static int bitWidth(long range) {
+        return 64 - Long.numberOfLeadingZeros(range);
+    }
+
+    /** Bytes taken by {@code count} values of {@code width} bits. */
+    static long packedLength(int count, int width) {
+        return ((long) count * width + 7) >>> 3;
+    }
+
+    /**
+     * Appends {@code (values[i] - base)} for {@code i in [0, count)} packed at {@code width} bits.
+     * Each difference must fit in {@code width} bits as an unsigned number.
+     */
+    static void pack(long[] values, int from, int count, long base, int width, ByteSink out) {
+        int len = (int) packedLength(count, width);
+        int at = out.skip(len);
+        if (width == 0) {
+            return;
+        }
+        byte[] dst = out.array();
+        long acc = 0;
+        int bits = 0;
+        int pos = at;
+        for (int i = from, end = from + count; i < end; i++) {
+            long v = values[i] - base;
+            acc |= v << bits; // bits < 64 here
+            int total = bits + width;
+            if (total >= 64) {
+                LONG_LE.set(dst, pos, acc);
+                pos += 8;
+                // the bits of v that did not fit; v >>> 64 would be v itself, so bits == 0 is special
+                acc = bits == 0 ? 0 : v >>> (64 - bits);
+                bits = total - 64;
+            } else {
+                bits = total;
+            }
+        }
+        for (; pos < at + len; pos++) {
+            dst[pos] = (byte) acc;
+            acc >>>= 8;
+        }
+    }
+
+    /** Like {@link #pack(long[], int, int, long, int, ByteSink)} for int values with base 0. */
+    static void packInts(int[] values, int count, int width, ByteSink out) {
+        int len = (int) packedLength(count, width);
+        int at = out.skip(len);
+        if (width == 0) {
+            return;
+        }
+        byte[] dst = out.array();
+        long acc = 0;
+        int bits = 0;
+        int pos = at;
+        for (int i = 0; i < count; i++) {
+            long v = values[i] & 0xFFFF_FFFFL;
+            acc |= v << bits;
+            int total = bits + width;
+            if (total >= 64) {
+                LONG_LE.set(dst, pos, acc);
+                pos += 8;
+                acc = bits == 0 ? 0 : v >>> (64 - bits);
+                bits = total - 64;
+            } else {
+                bits = total;
+            }
+        }
+        for (; pos < at + len; pos++) {
+            dst[pos] = (byte) acc;
+            acc >>>= 8;
+        }
+    }
+
+    /**
+     * Writes {@code base + value} for {@code count} packed values starting at byte {@code srcOff}
+     * of {@code src} into {@code dst[dstOff ..]}. Width 0..64.
+     */
+    static void unpack(byte[] src, int srcOff, int count, int width, long base, long[] dst, int dstOff) {
+        switch (width) {
+            case 0 -> java.util.Arrays.fill(dst, dstOff, dstOff + count, base);
+            case 8 -> unpack8(src, srcOff, count, base, dst, dstOff);
+            case 16 -> unpack16(src, srcOff, count, base, dst, dstOff);
+            case 32 -> unpack32(src, srcOff, count, base, dst, dstOff);
+            default -> {
+                if (width <= 56) {
+                    unpackNarrow(src, srcOff, count, width, base, dst, dstOff);
+                } else {
+                    unpackWide(src, srcOff, count, width, base, dst, dstOff);
+                }
+            }
+        }
+    }
+
+    /** Widths up to 56: a value plus its bit offset in the first byte (<= 7) fits in one long read. */
+    private static void unpackNarrow(byte[] src, int srcOff, int count, int width, long base, long[] dst, int dstOff) {
+        long mask = (1L << width) - 1;
+        long bitPos = (long) srcOff << 3;
+        for (int i = 0; i < count; i++) {
+            long word = (long) LONG_LE.get(src, (int) (bitPos >>> 3));
+            dst[dstOff + i] = base + ((word >>> (bitPos & 7)) & mask);
+            bitPos += width;
+        }
+    }
+
+    /** Widths 57..64: the value may spill into a ninth byte. */
+    private static void unpackWide(byte[] src, int srcOff, int count, int width, long base, long[] dst, int dstOff) {
+        long mask = width == 64 ? -1L : (1L << width) - 1;
+        long bitPos = (long) srcOff << 3;
+        for (int i = 0; i < count; i++) {
+            int at = (int) (bitPos >>> 3);
+            int shift = (int) (bitPos & 7);
+            long lo = (long) LONG_LE.get(src, at) >>> shift;
+            // (x << 1) << (63 - shift) is x << (64 - shift), and 0 when shift == 0 (a single << 64 would not be)
+            long hi = ((src[at + 8] & 0xFFL) << 1) << (63 - shift);
+            dst[dstOff + i] = base + ((lo | hi) & mask);
+            bitPos += width;
+        }
+    }
+
+    private static void unpack8(byte[] src, int srcOff, int count, long base, long[] dst, int dstOff) {
+        for (int i = 0; i < count; i++) {
+            dst[dstOff + i] = base + (src[srcOff + i] & 0xFFL);
+        }
+    }
+
+    private static void unpack16(byte[] src, int srcOff, int count, long base, long[] dst, int dstOff) {
+        for (int i = 0; i < count; i++) {
+            int at = srcOff + (i << 1);
+            dst[dstOff + i] = base + ((src[at] & 0xFFL) | ((src[at + 1] & 0xFFL) << 8));
+        }
+    }
+
+    private static void unpack32(byte[] src, int srcOff, int count, long base, long[] dst, int dstOff) {
+        for (int i = 0; i < count; i++) {
+            dst[dstOff + i] = base + ((int) SegmentFormat.INT_LE.get(src, srcOff + (i << 2)) & 0xFFFF_FFFFL);
+        }
+    }
+
+    /** Unpacks {@code count} values of width 0..32 into ints; returns the largest value seen. */
+    static int unpackInts(byte[] src, int srcOff, int count, int width, int[] dst) {
+        if (width == 0) {
+            java.util.Arrays.fill(dst, 0, count, 0);
+            return 0;
+        }
+        long mask = (1L << width) - 1;
+        long bitPos = (long) srcOff << 3;
+        int max = 0;
+        for (int i = 0; i < count; i++) {
+            long word = (long) LONG_LE.get(src, (int) (bitPos >>> 3));
+            int v = (int) ((word >>> (bitPos & 7)) & mask);
+            dst[i] = v;
+            max = Math.max(max, v);
+            bitPos += width;
+        }
+        return max;
+    }
+}

@@ -1,0 +1,333 @@
+package io.quiver.storage.segment;
+
+import io.quiver.storage.ColumnType;
+import io.quiver.storage.vector.ColumnVector;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import static io.quiver.storage.segment.SegmentFormat.INT_LE;
+import static io.quiver.storage.segment.SegmentFormat.LONG_LE;
+import static io.quiver.storage.segment.SegmentFormat.SCRATCH_PADDING;
+
+/**
+ * Per-thread scratch for {@link SegmentReader#readBlock}: the buffers a block is copied, checked,
+ * decompressed and decoded through. They grow to the largest block seen and are then reused, so
+ * decoding allocates nothing in steady state. Not thread-safe: give each scanning thread its own;
+ * one instance may read blocks of any number of segments.
+ */
+public final class BlockDecoder {
+    /** The bounds-checking decompressor only: the "fast" one trusts the input (CVE-2025-12183). */
+    private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
+
+    private byte[] stored = new byte[SCRATCH_PADDING];
+    private byte[] decoded = new byte[SCRATCH_PADDING];
+    private int[] lengths = new int[0];
+    private final CRC32C crc = new CRC32C();
+
+    public BlockDecoder() {
+    }
+
+    /** A block failed its checksum or did not decode; the reader turns this into a StorageException. */
+    static final class BadChunkException extends RuntimeException {
+        final boolean checksum;
+
+        BadChunkException(boolean checksum, String reason) {
+            super(reason, null, false, false);
+            this.checksum = checksum;
+        }
+    }
+
+    private static BadChunkException bad(String reason) {
+        return new BadChunkException(false, reason);
+    }
+
+    /** Decodes one chunk from the mapped file into {@code out}, which is reset to {@code rows} rows. */
+    void decode(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc,
+                Encoding encoding, int rows, int nullCount, ColumnType type, ColumnVector out) {
+        if (stored.length < storedLength + SCRATCH_PADDING) {
+            stored = new byte[storedLength + SCRATCH_PADDING];
+        }
+        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, offset, stored, 0, storedLength);
+        crc.reset();
+        crc.update(stored, 0, storedLength);
+        if ((int) crc.getValue() != expectedCrc) {
+            throw new BadChunkException(true, "crc");
+        }
+        byte[] src = stored;
+        if ((flags & SegmentFormat.FLAG_LZ4) != 0) {
+            if (decoded.length < decodedLength + SCRATCH_PADDING) {
+                decoded = new byte[decodedLength + SCRATCH_PADDING];
+            }
+            int n;
+            try {
+                n = LZ4.decompress(stored, 0, storedLength, decoded, 0, decodedLength);
+            } catch (LZ4Exception e) {
+                throw bad("lz4: " + e.getMessage());
+            }
+            if (n != decodedLength) {
+                throw bad("lz4 length " + n + " != " + decodedLength);
+            }
+            src = decoded;
+        }
+        // keep the previous dictionary vector and code array of `out`: reset() forgets them
+        ColumnVector previousDictionary = out.dictionary;
+        int[] previousCodes = out.dictCodes;
+        out.reset(rows);
+        int pos = decodeNulls(src, decodedLength, rows, nullCount, out);
+        switch (type.physical()) {
+            case LONG -> decodeLongs(src, pos, decodedLength, encoding, rows, out);
+            case DOUBLE -> decodeDoubles(src, pos, decodedLength, encoding, rows, out);
+            case BYTES -> {
+                if (encoding == Encoding.DICTIONARY) {
+                    decodeDictionary(src, pos, decodedLength, rows, out, previousDictionary, previousCodes);
+                } else {
+                    decodeStrings(src, pos, decodedLength, rows, out);
+                }
+            }
+        }
+        out.setSize(rows);
+    }
+
+    private static void need(int pos, long bytes, int limit) {
+        if (pos + bytes > limit || bytes < 0) {
+            throw bad("block too short [need=" + bytes + ", at=" + pos + ", length=" + limit + ']');
+        }
+    }
+
+    private static int decodeNulls(byte[] src, int limit, int rows, int nullCount, ColumnVector out) {
+        boolean[] nulls = out.nulls;
+        if (!SegmentFormat.hasNullBitmap(rows, nullCount)) {
+            boolean all = nullCount == rows;
+            Arrays.fill(nulls, 0, rows, all);
+            out.hasNulls = all;
+            return 0;
+        }
+        int len = SegmentFormat.nullBitmapLength(rows);
+        need(0, len, limit);
+        int count = 0;
+        for (int i = 0; i < rows; i++) {
+            boolean isNull = ((src[i >>> 3] >>> (i & 7)) & 1) != 0;
+            nulls[i] = isNull;
+            count += isNull ? 1 : 0;
+        }
+        if (count != nullCount) {
+            throw bad("null bitmap holds " + count + " nulls, zone map says " + nullCount);
+        }
+        out.hasNulls = true;
+        return len;
+    }
+
+    private static void decodeLongs(byte[] src, int pos, int limit, Encoding encoding, int rows, ColumnVector out) {
+        long[] dst = out.longs;
+        switch (encoding) {
+            case CONSTANT -> {
+                need(pos, 8, limit);
+                Arrays.fill(dst, 0, rows, (long) LONG_LE.get(src, pos));
+                pos += 8;
+            }
+            case FOR_BITPACK -> {
+                need(pos, LongCodec.FOR_HEADER, limit);
+                long base = (long) LONG_LE.get(src, pos);
+                int width = src[pos + 8];
+                pos += LongCodec.FOR_HEADER;
+                checkWidth(width, 64);
+                long len = BitPacking.packedLength(rows, width);
+                need(pos, len, limit);
+                BitPacking.unpack(src, pos, rows, width, base, dst, 0);
+                pos += (int) len;
+            }
+            case DELTA_BITPACK -> {
+                need(pos, LongCodec.DELTA_HEADER, limit);
+                long first = (long) LONG_LE.get(src, pos);
+                long minDelta = (long) LONG_LE.get(src, pos + 8);
+                int width = src[pos + 16];
+                pos += LongCodec.DELTA_HEADER;
+                checkWidth(width, 64);
+                long len = BitPacking.packedLength(rows - 1, width);
+                need(pos, len, limit);
+                BitPacking.unpack(src, pos, rows - 1, width, minDelta, dst, 1);
+                pos += (int) len;
+                long acc = first;
+                dst[0] = acc;
+                for (int i = 1; i < rows; i++) {
+                    acc += dst[i];
+                    dst[i] = acc;
+                }
+            }
+            case PLAIN -> {
+                need(pos, 8L * rows, limit);
+                for (int i = 0; i < rows; i++) {
+                    dst[i] = (long) LONG_LE.get(src, pos + 8 * i);
+                }
+                pos += 8 * rows;
+            }
+            default -> throw bad("encoding " + encoding + " for a long column");
+        }
+        checkConsumed(pos, limit);
+        if (out.hasNulls) {
+            boolean[] nulls = out.nulls;
+            for (int i = 0; i < rows; i++) {
+                dst[i] = nulls[i] ? 0 : dst[i];
+            }
+        }
+    }
+
+    private static void decodeDoubles(byte[] src, int pos, int limit, Encoding encoding, int rows, ColumnVector out) {
+        double[] dst = out.doubles;
+        switch (encoding) {
+            case CONSTANT -> {
+                need(pos, 8, limit);
+                Arrays.fill(dst, 0, rows, Double.longBitsToDouble((long) LONG_LE.get(src, pos)));
+                pos += 8;
+            }
+            case PLAIN -> {
+                need(pos, 8L * rows, limit);
+                for (int i = 0; i < rows; i++) {
+                    dst[i] = Double.longBitsToDouble((long) LONG_LE.get(src, pos + 8 * i));
+                }
+                pos += 8 * rows;
+            }
+            default -> throw bad("encoding " + encoding + " for a double column");
+        }
+        checkConsumed(pos, limit);
+        if (out.hasNulls) {
+            boolean[] nulls = out.nulls;
+            for (int i = 0; i < rows; i++) {
+                dst[i] = nulls[i] ? 0.0 : dst[i];
+            }
+        }
+    }
+
+    /**
+     * Reads a string run of {@code count} strings: fills {@code offsets[0..count]} and copies the bytes
+     * into {@code out.bytes} via the vector. Returns the position after the run.
+     */
+    private int decodeRun(byte[] src, int pos, int limit, int count, ColumnVector target) {
+        need(pos, VarcharCodec.RUN_HEADER, limit);
+        int totalBytes = (int) INT_LE.get(src, pos);
+        int minLen = (int) INT_LE.get(src, pos + 4);
+        int width = src[pos + 8];
+        pos += VarcharCodec.RUN_HEADER;
+        checkWidth(width, 31);
+        if (totalBytes < 0 || minLen < 0) {
+            throw bad("negative string sizes");
+        }
+        long packed = BitPacking.packedLength(count, width);
+        need(pos, packed + totalBytes, limit);
+        if (lengths.length < count) {
+            lengths = new int[count];
+        }
+        BitPacking.unpackInts(src, pos, count, width, lengths);
+        pos += (int) packed;
+        int[] offsets = target.offsets;
+        long end = 0;
+        offsets[0] = 0;
+        for (int i = 0; i < count; i++) {
+            end += minLen + lengths[i];
+            offsets[i + 1] = (int) end;
+        }
+        if (end != totalBytes) {
+            throw bad("string lengths add up to " + end + ", run says " + totalBytes);
+        }
+        target.ensureByteCapacity(totalBytes);
+        System.arraycopy(src, pos, target.bytes, 0, totalBytes);
+        return pos + totalBytes;
+    }
+
+    private void decodeStrings(byte[] src, int pos, int limit, int rows, ColumnVector out) {
+        pos = decodeRun(src, pos, limit, rows, out);
+        checkConsumed(pos, limit);
+        if (out.hasNulls && out.offsets[rows] != 0) {
+            for (int i = 0; i < rows; i++) {
+                if (out.nulls[i] && out.stringLength(i) != 0) {
+                    throw bad("null row " + i + " holds a value");
+                }
+            }
+        }
+    }
+
+    private void decodeDictionary(byte[] src, int pos, int limit, int rows, ColumnVector out,
+                                  ColumnVector previousDictionary, int[] previousCodes) {
+        need(pos, 4, limit);
+        int entries = (int) INT_LE.get(src, pos);
+        pos += 4;
+        if (entries < 1 || entries > rows) {
+            throw bad("dictionary of " + entries + " entries for " + rows + " rows");
+        }
+        ColumnVector dict = previousDictionary != null ? previousDictionary : new ColumnVector(ColumnType.VARCHAR, entries);
+        dict.reset(entries);
+        dict.clearNulls(entries);
+        pos = decodeRun(src, pos, limit, entries, dict);
+        dict.setSize(entries);
+
+        need(pos, 1, limit);
+        int width = src[pos++];
+        checkWidth(width, 31);
+        long packed = BitPacking.packedLength(rows, width);
+        need(pos, packed, limit);
+        int[] codes = previousCodes != null && previousCodes.length >= rows ? previousCodes : new int[out.capacity()];
+        int maxCode = BitPacking.unpackInts(src, pos, rows, width, codes);
+        pos += (int) packed;
+        checkConsumed(pos, limit);
+        if (maxCode >= entries) {
+            throw bad("dictionary code " + maxCode + " >= " + entries + " entries");
+        }
+
+        // materialise the strings too, so every consumer of a VARCHAR vector sees the same layout
+        boolean hasNulls = out.hasNulls;
+        boolean[] nulls = out.nulls;
+        int[] dictOffsets = dict.offsets;
+        long total = 0;
+        for (int i = 0; i < rows; i++) {
+            int c = codes[i];
+            total += hasNulls && nulls[i] ? 0 : dictOffsets[c + 1] - dictOffsets[c];
+        }
+        if (total > Integer.MAX_VALUE - 16) {
+            throw bad("dictionary block expands beyond 2 GiB");
+        }
+        out.ensureByteCapacity((int) total);
+        byte[] dictBytes = dict.bytes;
+        byte[] dst = out.bytes;
+        int[] offsets = out.offsets;
+        int at = 0;
+        offsets[0] = 0;
+        for (int i = 0; i < rows; i++) {
+            if (hasNulls && nulls[i]) {
+                codes[i] = -1;
+            } else {
+                int c = codes[i];
+                int from = dictOffsets[c];
+                int len = dictOffsets[c + 1] - from;
+                if (len <= 16) {
+                    for (int k = 0; k < len; k++) {
+                        dst[at + k] = dictBytes[from + k];
+                    }
+                } else {
+                    System.arraycopy(dictBytes, from, dst, at, len);
+                }
+                at += len;
+            }
+            offsets[i + 1] = at;
+        }
+        out.dictCodes = codes;
+        out.dictionary = dict;
+    }
+
+    private static void checkWidth(int width, int max) {
+        if (width < 0 || width > max) {
+            throw bad("bit width " + width + " out of range 0.." + max);
+        }
+    }
+
+    private static void checkConsumed(int pos, int limit) {
+        if (pos != limit) {
+            throw bad("block has " + (limit - pos) + " unexpected trailing bytes");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.quiver.storage.segment;
+
+import java.util.Arrays;
+
+/**
+ * Finds the distinct values of a VARCHAR block with an open-addressing hash table over the block's
+ * own bytes (no per-value objects), then sorts them so that code order is value order. Reused block
+ * after block by one writer.
+ */
+final class StringDictionaryBuilder {
+    private int[] slots = new int[64];
+    /** Per entry: a row holding its value. */
+    private int[] entryRow = new int[16];
+    private int[] entryHash = new int[16];
+    private int size;
+    /** Per row: entry index before sorting, code after {@link #sortAndRecode}. */
+    private int[] codes = new int[16];
+    /** Entries in ascending value order. */
+    private int[] sorted = new int[16];
+    private int[] mergeScratch = new int[16];
+    private int[] rank = new int[16];
+
+    /**
+     * Collects the distinct non-null values of rows {@code [0, rows)}, giving up (returning false)
+     * once more than {@code maxEntries} are found. Null rows get code 0 and add no entry; a block
+     * whose every row is null gets a single empty-string entry.
+     */
+    boolean build(byte[] bytes, int[] offsets, boolean[] nulls, int rows, int maxEntries) {
+        size = 0;
+        int tableSize = Integer.highestOneBit(Math.max(16, Math.min(maxEntries, rows) * 2 + 1)) << 1;
+        if (slots.length < tableSize) {
+            slots = new int[tableSize];
+        } else {
+            Arrays.fill(slots, 0);
+            tableSize = slots.length;
+        }
+        if (codes.length < rows) {
+            codes = new int[rows];
+        }
+        int mask = tableSize - 1;
+        int firstNonNull = -1;
+        for (int row = 0; row < rows; row++) {
+            if (nulls[row]) {
+                codes[row] = 0;
+                continue;
+            }
+            if (firstNonNull < 0) {
+                firstNonNull = row;
+            }
+            int from = offsets[row];
+            int to = offsets[row + 1];
+            int h = hash(bytes, from, to);
+            int slot = h & mask;
+            int code;
+            while (true) {
+                int e = slots[slot] - 1;
+                if (e < 0) {
+                    if (size == maxEntries) {
+                        return false;
+                    }
+                    code = addEntry(row, h);
+                    slots[slot] = code + 1;
+                    break;
+                }
+                int r = entryRow[e];
+                if (entryHash[e] == h && Arrays.equals(bytes, offsets[r], offsets[r + 1], bytes, from, to)) {
+                    code = e;
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+            codes[row] = code;
+        }
+        if (size == 0) {
+            addEntry(0, 0); // every row null: the row's slot holds the empty string
+        }
+        return true;
+    }
+
+    private int addEntry(int row, int h) {
+        if (size == entryRow.length) {
+            entryRow = Arrays.copyOf(entryRow, size * 2);
+            entryHash = Arrays.copyOf(entryHash, size * 2);
+        }
+        entryRow[size] = row;
+        entryHash[size] = h;
+        return size++;
+    }
+
+    private static int hash(byte[] b, int from, int to) {
+        int h = 0x811C9DC5;
+        for (int i = from; i < to; i++) {
+            h = (h ^ b[i]) * 0x01000193;
+        }
+        return h ^ (h >>> 15);
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Sorts entries by value and rewrites the row codes of rows {@code [0, rows)} to sorted codes. */
+    void sortAndRecode(byte[] bytes, int[] offsets, int rows) {
+        if (sorted.length < size) {
+            sorted = new int[size];
+            mergeScratch = new int[size];
+            rank = new int[size];
+        }
+        for (int i = 0; i < size; i++) {
+            sorted[i] = i;
+        }
+        mergeSort(bytes, offsets, 0, size);
+        for (int i = 0; i < size; i++) {
+            rank[sorted[i]] = i;
+        }
+        for (int row = 0; row < rows; row++) {
+            codes[row] = rank[codes[row]];
+        }
+    }
+
+    private void mergeSort(byte[] bytes, int[] offsets, int from, int to) {
+        if (to - from < 2) {
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSort(bytes, offsets, from, mid);
+        mergeSort(bytes, offsets, mid, to);
+        int i = from;
+        int j = mid;
+        int k = from;
+        while (i < mid && j < to) {
+            mergeScratch[k++] = compare(bytes, offsets, sorted[i], sorted[j]) <= 0 ? sorted[i++] : sorted[j++];
+        }
+        while (i < mid) {
+            mergeScratch[k++] = sorted[i++];
+        }
+        while (j < to) {
+            mergeScratch[k++] = sorted[j++];
+        }
+        System.arraycopy(mergeScratch, from, sorted, from, to - from);
+    }
+
+    private int compare(byte[] bytes, int[] offsets, int a, int b) {
+        int ra = entryRow[a];
+        int rb = entryRow[b];
+        return Arrays.compareUnsigned(bytes, offsets[ra], offsets[ra + 1], bytes, offsets[rb], offsets[rb + 1]);
+    }
+
+    /** Row of the entry with sorted code {@code code}. */
+    int rowOfCode(int code) {
+        return entryRow[sorted[code]];
+    }
+
+    int[] codes() {
+        return codes;
+    }
+}
