@@ -79,6 +79,11 @@ public final class SegmentWriter implements AutoCloseable {
         this.encoder = new BlockEncoder(blockRows);
     }
 
+    /** {@link #create(FilesFacade, Path, List, int, SegmentMeta)} with {@link #DEFAULT_BLOCK_ROWS}. */
+    public static SegmentWriter create(FilesFacade fs, Path target, List<ColumnDef> columns, SegmentMeta meta) {
+        return create(fs, target, columns, DEFAULT_BLOCK_ROWS, meta);
+    }
+
     /**
      * Starts a segment at {@code target} (which must not exist yet), writing to a temp file beside it.
      *

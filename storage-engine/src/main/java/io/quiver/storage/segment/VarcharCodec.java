@@ -22,8 +22,6 @@ final class VarcharCodec {
     /** Caller guarantees null rows hold the empty string. {@code lengths} is scratch of at least {@code rows}. */
     static Encoding encode(byte[] bytes, int[] offsets, boolean[] nulls, int rows, int nullCount, long[] lengths,
                            StringDictionaryBuilder dict, ByteSink out, BlockStats stats) {
-        findBounds(bytes, offsets, nulls, rows, stats);
-
         int totalBytes = offsets[rows] - offsets[0];
         int minLen = Integer.MAX_VALUE;
         int maxLen = 0;
@@ -35,9 +33,16 @@ final class VarcharCodec {
         long plainSize = RUN_HEADER + BitPacking.packedLength(rows, BitPacking.bitWidth(maxLen - minLen)) + totalBytes;
 
         // beyond half the rows a dictionary is never worth the hashing
-        if (dict.build(bytes, offsets, nulls, rows, Math.max(1, rows / 2))) {
+        if (!dict.build(bytes, offsets, nulls, rows, Math.max(1, rows / 2))) {
+            findBounds(bytes, offsets, nulls, rows, stats);
+        } else {
             int entries = dict.size();
             dict.sortAndRecode(bytes, offsets, rows);
+            // the sorted dictionary already knows the bounds (its one entry is synthetic when all rows are null)
+            boolean anyValue = nullCount < rows;
+            stats.hasBounds = anyValue;
+            stats.minRow = anyValue ? dict.rowOfCode(0) : -1;
+            stats.maxRow = anyValue ? dict.rowOfCode(entries - 1) : -1;
             int codeWidth = BitPacking.bitWidth(entries - 1);
             long dictBytes = 0;
             int dMin = Integer.MAX_VALUE;
