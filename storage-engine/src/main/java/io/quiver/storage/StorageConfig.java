@@ -8,8 +8,11 @@ package io.quiver.storage;
 public final class StorageConfig {
     /** Default durability of new tables: FSYNC (an ack survives power loss). */
     public static final Durability DURABILITY_DEFAULT = Durability.FSYNC;
-    /** Group-commit interval: appends wait at most this long for their fsync. 2 ms keeps p99 low while batching fsyncs. */
-    public static final long GROUP_COMMIT_INTERVAL_US_DEFAULT = 2_000;
+    /**
+     * Group-commit interval: under load, fsyncs happen at most this often per table, so concurrent
+     * appends share one; an append after a quiet period is fsynced at once. See WalConfig.
+     */
+    public static final long GROUP_COMMIT_INTERVAL_US_DEFAULT = 1_000;
     /** A memtable is sealed and flushed once it holds this many bytes off-heap. */
     public static final long MEMTABLE_FLUSH_BYTES_DEFAULT = 64L << 20;
     /** Hard limit per table for memtable bytes (active + being flushed): writes fail RESOURCE_EXHAUSTED past it. */

@@ -148,10 +148,21 @@ public final class StorageEngine implements AutoCloseable {
             Path staging = tablesDir.resolve(".creating-" + schema.name());
             fs.deleteRecursively(staging);
             Path target = tablesDir.resolve(schema.name());
-            Tables.initialise(staging, fs, schema, durability);
-            fs.atomicMove(staging, target);
-            fs.fsyncDirectory(tablesDir);
-            Table t = Tables.open(target, fs, config);
+            if (fs.exists(target)) {
+                throw StorageException.alreadyExists("a directory of that name exists but is not an open table [dir=" + target + ']');
+            }
+            Table t;
+            boolean moved = false;
+            try {
+                Tables.initialise(staging, fs, schema, durability);
+                fs.atomicMove(staging, target);
+                moved = true;
+                fs.fsyncDirectory(tablesDir);
+                t = Tables.open(target, fs, config);
+            } catch (IOException | RuntimeException e) {
+                fs.deleteRecursively(moved ? target : staging);
+                throw e;
+            }
             tables.put(key(schema.name()), t);
             LOG.info("table created [table={}, columns={}]", schema.name(), schema.columnCount());
             return t;

@@ -17,7 +17,7 @@ public enum ConfigKey {
     FLIGHT_HOST("flight.host", "127.0.0.1", "address of the Arrow Flight SQL service"),
     FLIGHT_PORT("flight.port", "9402", "port of the Arrow Flight SQL service; 0 picks a free port"),
     STORAGE_DURABILITY("storage.durability", "fsync", "fsync | batch | none: when an ingest is acknowledged (see storage-engine/docs/wal-format.md)"),
-    STORAGE_GROUP_COMMIT_INTERVAL_US("storage.group.commit.interval.us", "2000", "WAL group-commit fsync interval"),
+    STORAGE_GROUP_COMMIT_INTERVAL_US("storage.group.commit.interval.us", "1000", "WAL group-commit fsync interval"),
     STORAGE_MEMTABLE_FLUSH_BYTES("storage.memtable.flush.bytes", "67108864", "memtable size that triggers a flush to a segment"),
     STORAGE_MEMTABLE_MAX_BYTES("storage.memtable.max.bytes", "536870912", "per-table memtable hard limit; writes fail past it until flushes catch up"),
     STORAGE_MEMTABLE_MAX_AGE_MS("storage.memtable.max.age.ms", "60000", "age of the oldest memtable row that triggers a flush"),

@@ -1,7 +1,6 @@
 package io.quiver.storage.table;
 
-import io.quiver.storage.TableSchema;
-import io.quiver.storage.memtable.Memtable;
+import io.quiver.storage.memtable.MemtableView;
 import io.quiver.storage.scan.ColumnStats;
 import io.quiver.storage.scan.ScanCursor;
 import io.quiver.storage.scan.ScanPredicate;
@@ -10,58 +9,51 @@ import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.vector.RowBatch;
 
 /**
- * The first {@code rows} rows of a memtable as a scan split: the prefix published when the snapshot
- * was taken, so rows appended later stay invisible to it. Chunks whose statistics rule out the
- * predicate are skipped; chunk statistics may cover later rows too, which only widens them.
+ * A memtable prefix as a scan split: the rows published when the snapshot was taken (the view),
+ * so rows appended later stay invisible to it. Chunks whose zone maps rule out the predicate are
+ * skipped.
  */
 final class MemtableSplit implements ScanSplit {
-    private final TableSchema schema;
-    private final Memtable memtable;
-    private final long rows;
-    private final int batchRows;
+    private final MemtableView view;
 
-    MemtableSplit(TableSchema schema, Memtable memtable, long rows, int batchRows) {
-        this.schema = schema;
-        this.memtable = memtable;
-        this.rows = rows;
-        this.batchRows = memtable.rowsPerChunk();
+    MemtableSplit(MemtableView view) {
+        this.view = view;
     }
 
     @Override
     public long rowCount() {
-        return rows;
+        return view.rowCount();
     }
 
     @Override
     public ColumnStats columnStats(int column) {
-        return MemtableStats.column(memtable, column, rows);
+        return MemtableStats.column(view, column);
     }
 
     @Override
     public ScanCursor open(int[] columns, ScanPredicate predicate) {
         ScanPredicate p = predicate == null ? ScanPredicate.ALL : predicate;
         int[] predicateColumns = p.columns();
-        ColumnVector[] outVectors = new ColumnVector[columns.length];
+        int[] cols = columns.clone();
+        ColumnVector[] outVectors = new ColumnVector[cols.length];
         return new ScanCursor() {
-            private long position;
+            private int chunk;
             private long read;
             private long skipped;
 
             @Override
             public boolean next(RowBatch out) {
-                while (position < rows) {
-                    int chunk = (int) (position / batchRows);
-                    int n = (int) Math.min(batchRows - position % batchRows, rows - position);
-                    long from = position;
-                    position += n;
-                    if (!mayMatch(chunk, from, n)) {
+                while (chunk < view.chunkCount()) {
+                    int c = chunk++;
+                    if (!mayMatch(c)) {
                         skipped++;
                         continue;
                     }
-                    for (int i = 0; i < columns.length; i++) {
+                    int n = view.chunkRowCount(c);
+                    for (int i = 0; i < cols.length; i++) {
                         outVectors[i] = out.column(i);
                     }
-                    memtable.read(from, n, columns, outVectors);
+                    view.read(view.chunkFirstRow(c), n, cols, outVectors);
                     out.setRowCount(n);
                     read++;
                     return true;
@@ -69,9 +61,9 @@ final class MemtableSplit implements ScanSplit {
                 return false;
             }
 
-            private boolean mayMatch(int chunk, long from, int n) {
+            private boolean mayMatch(int c) {
                 for (int col : predicateColumns) {
-                    if (!p.mayMatch(col, MemtableStats.chunk(memtable, col, chunk, from, n))) {
+                    if (!p.mayMatch(col, MemtableStats.chunk(view, col, c))) {
                         return false;
                     }
                 }
@@ -80,7 +72,7 @@ final class MemtableSplit implements ScanSplit {
 
             @Override
             public int maxBatchRows() {
-                return batchRows;
+                return view.rowsPerChunk();
             }
 
             @Override
@@ -101,6 +93,6 @@ final class MemtableSplit implements ScanSplit {
 
     @Override
     public String describe() {
-        return "memtable rows=" + rows;
+        return "memtable rows=" + view.rowCount();
     }
 }

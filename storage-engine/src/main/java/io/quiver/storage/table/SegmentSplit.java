@@ -106,7 +106,7 @@ final class SegmentSplit implements ScanSplit {
 
         @Override
         public int maxBatchRows() {
-            return reader.maxBlockRows();
+            return reader.nominalBlockRows();
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.quiver.storage.scan.ScanCursor;
 import io.quiver.storage.scan.ScanPredicate;
 import io.quiver.storage.segment.SegmentMeta;
 import io.quiver.storage.segment.SegmentReader;
+import io.quiver.storage.segment.SegmentVersionException;
 import io.quiver.storage.segment.SegmentWriter;
 import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.vector.RowBatch;
@@ -64,8 +65,8 @@ final class SegmentStore implements AutoCloseable {
                 try {
                     reader = SegmentReader.open(fs, file);
                 } catch (StorageException ex) {
-                    if (ex.kind() != StorageException.Kind.CORRUPT) {
-                        throw ex;
+                    if (ex.kind() != StorageException.Kind.CORRUPT || ex instanceof SegmentVersionException) {
+                        throw ex; // a newer format is not damage: refuse to start rather than set it aside
                     }
                     // Never serve a corrupt file: move it aside for the operator and keep the table up.
                     Path aside = file.resolveSibling(file.getFileName() + ".corrupt");

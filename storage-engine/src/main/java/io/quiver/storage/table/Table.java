@@ -11,7 +11,9 @@ import io.quiver.storage.memtable.Memtable;
 import io.quiver.storage.scan.TableScan;
 import io.quiver.storage.segment.SegmentReader;
 import io.quiver.storage.vector.RowBatch;
+import io.quiver.storage.wal.DataRecordCodec;
 import io.quiver.storage.wal.WalAppend;
+import io.quiver.storage.wal.WalRecordType;
 import io.quiver.storage.wal.WalWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +48,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Table implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Table.class);
-    static final int RECORD_DATA = 1;
     static final String WAL_DIR = "wal";
     static final String DEDUP_FILE = "dedup.cm";
 
@@ -65,6 +66,8 @@ public final class Table implements AutoCloseable {
     /** One flush or compaction publishes at a time. */
     private final ReentrantLock maintenanceLock = new ReentrantLock();
 
+    /** Encodes WAL records; used under the write lock only. */
+    private final DataRecordCodec walCodec = new DataRecordCodec();
     private final ArrayDeque<PendingAppend> pending = new ArrayDeque<>();
     /** Batch ids appended but not yet acknowledged: a retry that arrives meanwhile joins the first. */
     private final Map<String, CompletableFuture<AppendResult>> inFlight = new ConcurrentHashMap<>();
@@ -126,7 +129,7 @@ public final class Table implements AutoCloseable {
     }
 
     static Memtable newMemtable(TableSchema schema, StorageConfig config) {
-        return new Memtable(schema.columns(), config.segmentBlockRows(), config.memtableMaxBytes());
+        return new Memtable(schema.name(), schema.columns(), config.segmentBlockRows(), config.memtableMaxBytes());
     }
 
     public String name() {
@@ -179,8 +182,8 @@ public final class Table implements AutoCloseable {
                 throw StorageException.exhausted("table memtables are full; flushes are behind [table=" + name()
                         + ", bytes=" + held + ", limit=" + config.memtableMaxBytes() + "]; retry later");
             }
-            byte[] payload = WalRecords.encodeData(batchId, st.schema().version(), rows);
-            WalAppend appended = wal.append(RECORD_DATA, java.nio.ByteBuffer.wrap(payload));
+            WalAppend appended = wal.append(WalRecordType.DATA,
+                    walCodec.encode(batchId == null ? "" : batchId, st.schema().version(), rows)); // "" = no batch id
             PendingAppend p = new PendingAppend(appended.seq(), batchId, rows, st.active());
             synchronized (applyLock) {
                 pending.addLast(p);
@@ -304,7 +307,7 @@ public final class Table implements AutoCloseable {
         while (true) {
             ensureOpen();
             TableState st = state;
-            TableSnapshot snap = TableSnapshot.tryPin(st, config.segmentBlockRows());
+            TableSnapshot snap = TableSnapshot.tryPin(st);
             if (snap != null) {
                 return snap;
             }

@@ -2,6 +2,7 @@ package io.quiver.storage.table;
 
 import io.quiver.storage.TableSchema;
 import io.quiver.storage.memtable.Memtable;
+import io.quiver.storage.memtable.MemtableView;
 import io.quiver.storage.scan.ScanSplit;
 import io.quiver.storage.scan.TableScan;
 import io.quiver.storage.segment.SegmentReader;
@@ -16,11 +17,11 @@ import java.util.List;
 final class TableSnapshot implements TableScan {
     private final TableSchema schema;
     private final List<SegmentReader> segments;
-    private final List<Memtable> memtables;
+    private final List<MemtableView> memtables;
     private final List<ScanSplit> splits;
     private boolean closed;
 
-    private TableSnapshot(TableSchema schema, List<SegmentReader> segments, List<Memtable> memtables, List<ScanSplit> splits) {
+    private TableSnapshot(TableSchema schema, List<SegmentReader> segments, List<MemtableView> memtables, List<ScanSplit> splits) {
         this.schema = schema;
         this.segments = segments;
         this.memtables = memtables;
@@ -28,9 +29,9 @@ final class TableSnapshot implements TableScan {
     }
 
     /** Pins everything in {@code st}, or returns null (having released what it pinned) if something was already released. */
-    static TableSnapshot tryPin(TableState st, int batchRows) {
+    static TableSnapshot tryPin(TableState st) {
         List<SegmentReader> segs = new ArrayList<>();
-        List<Memtable> mems = new ArrayList<>();
+        List<MemtableView> mems = new ArrayList<>();
         boolean ok = true;
         for (SegmentReader s : st.segments()) {
             if (!s.tryRetain()) {
@@ -41,26 +42,26 @@ final class TableSnapshot implements TableScan {
         }
         if (ok) {
             for (Memtable m : st.memtables()) {
-                if (!m.tryRetain()) {
+                MemtableView v = m.tryAcquireView(); // retains, then captures the published row count
+                if (v == null) {
                     ok = false;
                     break;
                 }
-                mems.add(m);
+                mems.add(v);
             }
         }
         if (!ok) {
             segs.forEach(SegmentReader::release);
-            mems.forEach(Memtable::release);
+            mems.forEach(MemtableView::close);
             return null;
         }
         List<ScanSplit> splits = new ArrayList<>();
         for (SegmentReader s : segs) {
             splits.add(new SegmentSplit(st.schema(), s));
         }
-        for (Memtable m : mems) {
-            long rows = m.rowCount();
-            if (rows > 0) {
-                splits.add(new MemtableSplit(st.schema(), m, rows, batchRows));
+        for (MemtableView v : mems) {
+            if (v.rowCount() > 0) {
+                splits.add(new MemtableSplit(v));
             }
         }
         return new TableSnapshot(st.schema(), segs, mems, List.copyOf(splits));
@@ -83,6 +84,6 @@ final class TableSnapshot implements TableScan {
         }
         closed = true;
         segments.forEach(SegmentReader::release);
-        memtables.forEach(Memtable::release);
+        memtables.forEach(MemtableView::close);
     }
 }

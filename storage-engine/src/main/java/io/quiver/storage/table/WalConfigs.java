@@ -10,11 +10,7 @@ final class WalConfigs {
     }
 
     static WalConfig of(StorageConfig c, Durability durability) {
-        return new WalConfig()
-                .durability(durability)
-                .groupCommitIntervalMicros(c.groupCommitIntervalUs())
-                .maxRecordBytes(c.walMaxRecordBytes())
-                .maxFileBytes(c.walFileBytes())
-                .maxTotalBytes(c.walMaxBytes());
+        return new WalConfig(durability, c.groupCommitIntervalUs(), WalConfig.SYNC_THRESHOLD_BYTES_DEFAULT,
+                c.walMaxRecordBytes(), c.walMaxBytes(), c.walFileBytes());
     }
 }

@@ -8,7 +8,10 @@ import io.quiver.storage.fs.FilesFacade;
 import io.quiver.storage.memtable.Memtable;
 import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.vector.RowBatch;
+import io.quiver.storage.wal.DataRecordCodec;
 import io.quiver.storage.wal.WalReader;
+import io.quiver.storage.wal.WalRecordType;
+import io.quiver.storage.wal.WalReplaySummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,23 +51,25 @@ final class WalRecovery {
         long[] lastSeq = {afterSeq};
         long[] applied = {0};
         long now = System.currentTimeMillis();
-        WalReader.ReplaySummary summary = WalReader.replay(fs, walDir, afterSeq, (seq, type, payload) -> {
+        DataRecordCodec codec = new DataRecordCodec();
+        WalReplaySummary summary = WalReader.replay(fs, walDir, afterSeq, (seq, type, payload) -> {
             lastSeq[0] = Math.max(lastSeq[0], seq);
-            if (type != Table.RECORD_DATA) {
+            if (type != WalRecordType.DATA) {
                 return;
             }
-            WalRecords.Data data = WalRecords.decodeData(payload);
-            if (data.batchId() != null) {
-                long known = dedup.lookup(data.batchId());
+            DataRecordCodec.DataRecord data = codec.decode(payload, null);
+            String batchId = data.batchId() == null || data.batchId().isEmpty() ? null : data.batchId();
+            if (batchId != null) {
+                long known = dedup.lookup(batchId);
                 if (known >= 0 && known != seq) {
                     LOG.info("skipping a WAL record whose batch id was applied under another sequence [table={}, seq={}, batchId={}, appliedSeq={}]",
-                            schema.name(), seq, data.batchId(), known);
+                            schema.name(), seq, batchId, known);
                     return;
                 }
             }
-            current[0].append(toSchema(data.rows()));
-            if (data.batchId() != null) {
-                dedup.record(data.batchId(), seq, now);
+            current[0].append(toSchema(data.batch()));
+            if (batchId != null) {
+                dedup.record(batchId, seq, now);
             }
             applied[0]++;
             if (current[0].offHeapBytes() >= config.memtableFlushBytes()) {

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * nothing unsynced, for up to 100 ms; an append that makes data unsynced unparks it.
  */
 final class WalFlusher implements Agent {
+    private static final long MIN_PARK_NANOS = 20_000;
     private final WalWriter writer;
     private final String roleName;
     private volatile boolean stopping;
@@ -60,10 +61,9 @@ final class WalFlusher implements Agent {
             if (stopping) {
                 return;
             }
-            long nanos = writer.nanosUntilSyncDue();
-            if (nanos > 0) {
-                LockSupport.parkNanos(this, nanos);
-            }
+            // A due sync that did not happen means rollover or close holds the sync lock (and is
+            // fsyncing): back off briefly instead of spinning until it is done.
+            LockSupport.parkNanos(this, Math.max(writer.nanosUntilSyncDue(), MIN_PARK_NANOS));
         }
 
         @Override

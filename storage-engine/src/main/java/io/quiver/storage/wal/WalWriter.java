@@ -115,6 +115,8 @@ public final class WalWriter implements AutoCloseable {
         this.groupCommitIntervalNanos = cfg.groupCommitIntervalUs() * 1_000L;
         this.nextSeq = nextSeq;
         this.lastSeqPublished = nextSeq - 1;
+        // nanoTime has an arbitrary origin: start "one interval ago" so the first append syncs at once.
+        this.lastSyncStartNanos = System.nanoTime() - groupCommitIntervalNanos;
         if (cfg.durability() == Durability.NONE) {
             flusher = null;
             flusherRunner = null;
@@ -223,9 +225,10 @@ public final class WalWriter implements AutoCloseable {
             try {
                 fs.write(channel, writeBuffer, writePosition);
             } catch (IOException | RuntimeException e) {
+                String what = "WAL write failed [file=" + current.path + ", seq=" + seq + ", offset=" + writePosition
+                        + ", bytes=" + recordBytes + ']';
                 abandoned = undoFailedWrite(e);
-                throw StorageException.io("WAL write failed [file=" + current.path + ", seq=" + seq
-                        + ", offset=" + writePosition + ", bytes=" + recordBytes + ']', e);
+                throw StorageException.io(what, e);
             }
             long unsyncedBefore = writtenBytes - syncedBytes;
             writePosition += recordBytes;
@@ -273,13 +276,30 @@ public final class WalWriter implements AutoCloseable {
             try {
                 ensureOpen();
                 long last = nextSeq - 1;
-                if (channel != null && currentRecords == 0) {
+                if (channel == null) {
+                    startNewFile();
                     return last;
                 }
-                if (channel != null) {
-                    abandoned = closeCurrentFile();
+                if (currentRecords == 0) {
+                    return last;
                 }
+                if (cfg.durability() != Durability.NONE) {
+                    try {
+                        fs.force(channel, false);
+                        markSynced(last, writtenBytes);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.error("WAL fsync failed at rollover; abandoning the file [file={}]", current.path, e);
+                        abandoned = abandonCurrentFile();
+                        startNewFile();
+                        return last;
+                    }
+                }
+                // Create the next file before closing this one: if creation fails, this file stays
+                // current and appends go on in it.
+                FileChannel oldChannel = channel;
+                Path oldPath = current.path;
                 startNewFile();
+                closeQuietly(oldChannel, oldPath);
                 return last;
             } finally {
                 appendLock.unlock();
@@ -529,23 +549,21 @@ public final class WalWriter implements AutoCloseable {
     }
 
     /**
-     * Fsyncs (unless NONE) and closes the current file; requires syncLock. Futures the fsync covered
-     * go to {@link #completed}; if it fails, the file is abandoned and the returned appends must fail.
+     * Fsyncs and closes the current file at {@link #close}; requires syncLock. Futures the fsync
+     * covered go to {@link #completed}; if it fails, the file is abandoned and the returned appends
+     * must fail.
      */
     private List<WalAppend> closeCurrentFile() {
-        if (cfg.durability() != Durability.NONE || closed) {
-            try {
-                fs.force(channel, false);
-                markSynced(nextSeq - 1, writtenBytes);
-            } catch (IOException | RuntimeException e) {
-                LOG.error("WAL fsync failed while closing the file; abandoning it [file={}]", current.path, e);
-                return abandonCurrentFile();
-            }
+        try {
+            fs.force(channel, false);
+            markSynced(nextSeq - 1, writtenBytes);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("WAL fsync failed while closing the file; abandoning it [file={}]", current.path, e);
+            return abandonCurrentFile();
         }
         closeQuietly(channel, current.path);
         channel = null;
         current = null;
-        nextFileFlags = 0;
         publish();
         return null;
     }
@@ -562,6 +580,9 @@ public final class WalWriter implements AutoCloseable {
         long first = nextSeq;
         Path path = dir.resolve(WalFormat.fileName(first));
         if (!files.isEmpty() && files.getLast().firstSeq == first) {
+            if (files.getLast() == current) {
+                throw new IllegalStateException("new WAL file would replace the open one [file=" + path + ']');
+            }
             // An abandoned file that never got a good record: the new file replaces it.
             totalBytes -= files.removeLast().size;
         }
@@ -587,7 +608,7 @@ public final class WalWriter implements AutoCloseable {
             }
             throw StorageException.io("cannot start WAL file [file=" + path + ']', e);
         }
-        channel = ch;
+        channel = ch; // the caller closes the previous channel, if any
         current = new WalFile(first, path, WalFormat.HEADER_LENGTH);
         files.add(current);
         currentRecords = 0;

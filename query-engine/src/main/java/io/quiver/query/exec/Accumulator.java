@@ -1,0 +1,793 @@
+package io.quiver.query.exec;
+
+import io.quiver.query.ErrorCode;
+import io.quiver.query.QueryException;
+import io.quiver.query.plan.AggFn;
+import io.quiver.query.plan.Expr;
+import io.quiver.storage.ColumnType;
+import io.quiver.storage.vector.ColumnVector;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
+
+/**
+ * The state of one aggregate for every group of a {@link GroupTable}, in primitive arrays indexed
+ * by group id. {@code add} folds a batch in, {@code merge} folds another thread's partial state in
+ * (through a group-id map), {@code output} writes final values.
+ */
+abstract class Accumulator {
+    protected final ColumnType inType;
+    protected final ColumnType outType;
+    protected int capacity;
+
+    Accumulator(ColumnType inType, ColumnType outType) {
+        this.inType = inType;
+        this.outType = outType;
+    }
+
+    static Accumulator create(Expr.Agg a) {
+        ColumnType in = a.args().isEmpty() ? null : a.args().get(0).type();
+        if (a.distinct() && a.fn() != AggFn.MIN && a.fn() != AggFn.MAX && a.fn() != AggFn.ANY_VALUE
+                && a.fn() != AggFn.APPROX_COUNT_DISTINCT) {
+            return new Distinct(a, in);
+        }
+        return switch (a.fn()) {
+            case COUNT_STAR, COUNT -> new Count(a.fn() == AggFn.COUNT_STAR);
+            case SUM -> in == ColumnType.DOUBLE ? new SumDouble(false) : new SumLong();
+            case AVG -> new SumDouble(true);
+            case MIN, MAX, ANY_VALUE -> new Extreme(in, a.fn());
+            case STDDEV_SAMP, STDDEV_POP, VAR_SAMP, VAR_POP -> new Variance(in, a.fn());
+            case QUANTILE_CONT, QUANTILE_DISC, APPROX_QUANTILE -> new Quantile(in, a.type(), a.fn() == AggFn.QUANTILE_CONT, a.param());
+            case APPROX_COUNT_DISTINCT -> new HyperLogLog(in);
+            case BOOL_AND, BOOL_OR -> new BoolAgg(a.fn() == AggFn.BOOL_AND);
+        };
+    }
+
+    final void ensure(int groups) {
+        if (groups > capacity) {
+            int cap = Math.max(groups, Math.max(16, capacity * 2));
+            grow(cap);
+            capacity = cap;
+        }
+    }
+
+    protected abstract void grow(int cap);
+
+    /** Folds rows {@code idx[k]} of {@code arg} into groups {@code gids[k]}. {@code arg} is null for COUNT(*). */
+    abstract void add(int[] gids, ColumnVector arg, int[] idx, int n);
+
+    abstract void merge(Accumulator other, int[] map, int otherGroups);
+
+    /** Appends the final value of groups {@code [from, from+n)} to {@code out}. */
+    abstract void output(int from, int n, ColumnVector out);
+
+    abstract long bytes();
+
+    // ------------------------------------------------------------------
+
+    static final class Count extends Accumulator {
+        private final boolean star;
+        private long[] counts = new long[0];
+
+        Count(boolean star) {
+            super(null, ColumnType.BIGINT);
+            this.star = star;
+        }
+
+        @Override
+        protected void grow(int cap) {
+            counts = Arrays.copyOf(counts, cap);
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            if (star || !arg.hasNulls) {
+                for (int k = 0; k < n; k++) {
+                    counts[gids[k]]++;
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    if (!arg.nulls[idx[k]]) {
+                        counts[gids[k]]++;
+                    }
+                }
+            }
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            long[] o = ((Count) other).counts;
+            for (int g = 0; g < otherGroups; g++) {
+                counts[map[g]] += o[g];
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            for (int g = from; g < from + n; g++) {
+                out.appendLong(counts[g]);
+            }
+        }
+
+        @Override
+        long bytes() {
+            return counts.length * 8L;
+        }
+    }
+
+    /** SUM of integers: exact, overflow is an error (the result type is BIGINT). */
+    static final class SumLong extends Accumulator {
+        private long[] sums = new long[0];
+        private boolean[] seen = new boolean[0];
+
+        SumLong() {
+            super(ColumnType.BIGINT, ColumnType.BIGINT);
+        }
+
+        @Override
+        protected void grow(int cap) {
+            sums = Arrays.copyOf(sums, cap);
+            seen = Arrays.copyOf(seen, cap);
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            long[] v = arg.longs;
+            try {
+                if (!arg.hasNulls) {
+                    for (int k = 0; k < n; k++) {
+                        int g = gids[k];
+                        sums[g] = Math.addExact(sums[g], v[idx[k]]);
+                        seen[g] = true;
+                    }
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        if (!arg.nulls[i]) {
+                            int g = gids[k];
+                            sums[g] = Math.addExact(sums[g], v[i]);
+                            seen[g] = true;
+                        }
+                    }
+                }
+            } catch (ArithmeticException e) {
+                throw QueryException.overflow("BIGINT");
+            }
+        }
+
+        /** Whole-batch sum into one group: the hot path of a global SUM. */
+        void addAll(int g, ColumnVector arg, int[] idx, int n) {
+            long[] v = arg.longs;
+            long s = sums[g];
+            boolean any = false;
+            try {
+                if (!arg.hasNulls) {
+                    for (int k = 0; k < n; k++) {
+                        s = Math.addExact(s, v[idx[k]]);
+                    }
+                    any = n > 0;
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        if (!arg.nulls[i]) {
+                            s = Math.addExact(s, v[i]);
+                            any = true;
+                        }
+                    }
+                }
+            } catch (ArithmeticException e) {
+                throw QueryException.overflow("BIGINT");
+            }
+            sums[g] = s;
+            seen[g] |= any;
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            SumLong o = (SumLong) other;
+            for (int g = 0; g < otherGroups; g++) {
+                if (o.seen[g]) {
+                    int t = map[g];
+                    try {
+                        sums[t] = Math.addExact(sums[t], o.sums[g]);
+                    } catch (ArithmeticException e) {
+                        throw QueryException.overflow("BIGINT");
+                    }
+                    seen[t] = true;
+                }
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            for (int g = from; g < from + n; g++) {
+                if (seen[g]) {
+                    out.appendLong(sums[g]);
+                } else {
+                    out.appendNull();
+                }
+            }
+        }
+
+        @Override
+        long bytes() {
+            return sums.length * 9L;
+        }
+    }
+
+    /** SUM of doubles, or AVG of anything numeric (sum as double, count). */
+    static final class SumDouble extends Accumulator {
+        private final boolean avg;
+        private double[] sums = new double[0];
+        private long[] counts = new long[0];
+
+        SumDouble(boolean avg) {
+            super(null, ColumnType.DOUBLE);
+            this.avg = avg;
+        }
+
+        @Override
+        protected void grow(int cap) {
+            sums = Arrays.copyOf(sums, cap);
+            counts = Arrays.copyOf(counts, cap);
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            boolean longs = arg.type().physical() == ColumnType.Physical.LONG;
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (arg.nulls[i]) {
+                    continue;
+                }
+                int g = gids[k];
+                sums[g] += longs ? (double) arg.longs[i] : arg.doubles[i];
+                counts[g]++;
+            }
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            SumDouble o = (SumDouble) other;
+            for (int g = 0; g < otherGroups; g++) {
+                sums[map[g]] += o.sums[g];
+                counts[map[g]] += o.counts[g];
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            for (int g = from; g < from + n; g++) {
+                if (counts[g] == 0) {
+                    out.appendNull();
+                } else {
+                    out.appendDouble(avg ? sums[g] / counts[g] : sums[g]);
+                }
+            }
+        }
+
+        @Override
+        long bytes() {
+            return sums.length * 16L;
+        }
+    }
+
+    /** MIN, MAX and ANY_VALUE over any type. */
+    static final class Extreme extends Accumulator {
+        private final AggFn fn;
+        private long[] longs = new long[0];
+        private double[] doubles = new double[0];
+        private byte[][] strings = new byte[0][];
+        private boolean[] seen = new boolean[0];
+
+        Extreme(ColumnType in, AggFn fn) {
+            super(in, in);
+            this.fn = fn;
+        }
+
+        @Override
+        protected void grow(int cap) {
+            seen = Arrays.copyOf(seen, cap);
+            switch (inType.physical()) {
+                case LONG -> longs = Arrays.copyOf(longs, cap);
+                case DOUBLE -> doubles = Arrays.copyOf(doubles, cap);
+                case BYTES -> strings = Arrays.copyOf(strings, cap);
+            }
+        }
+
+        private boolean better(int c) {
+            return fn == AggFn.MIN ? c < 0 : fn == AggFn.MAX && c > 0;
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (arg.nulls[i]) {
+                    continue;
+                }
+                int g = gids[k];
+                switch (inType.physical()) {
+                    case LONG -> {
+                        long v = arg.longs[i];
+                        if (!seen[g] || better(Long.compare(v, longs[g]))) {
+                            longs[g] = v;
+                        }
+                    }
+                    case DOUBLE -> {
+                        double v = arg.doubles[i];
+                        if (!seen[g] || better(Values.compareDouble(v, doubles[g]))) {
+                            doubles[g] = v;
+                        }
+                    }
+                    case BYTES -> {
+                        int from = arg.offsets[i];
+                        int to = arg.offsets[i + 1];
+                        if (!seen[g] || better(Arrays.compareUnsigned(arg.bytes, from, to, strings[g], 0, strings[g].length))) {
+                            strings[g] = Arrays.copyOfRange(arg.bytes, from, to);
+                        }
+                    }
+                }
+                seen[g] = true;
+            }
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            Extreme o = (Extreme) other;
+            for (int g = 0; g < otherGroups; g++) {
+                if (!o.seen[g]) {
+                    continue;
+                }
+                int t = map[g];
+                switch (inType.physical()) {
+                    case LONG -> {
+                        if (!seen[t] || better(Long.compare(o.longs[g], longs[t]))) {
+                            longs[t] = o.longs[g];
+                        }
+                    }
+                    case DOUBLE -> {
+                        if (!seen[t] || better(Values.compareDouble(o.doubles[g], doubles[t]))) {
+                            doubles[t] = o.doubles[g];
+                        }
+                    }
+                    case BYTES -> {
+                        if (!seen[t] || better(Arrays.compareUnsigned(o.strings[g], strings[t]))) {
+                            strings[t] = o.strings[g];
+                        }
+                    }
+                }
+                seen[t] = true;
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            for (int g = from; g < from + n; g++) {
+                if (!seen[g]) {
+                    out.appendNull();
+                    continue;
+                }
+                switch (inType.physical()) {
+                    case LONG -> out.appendLong(longs[g]);
+                    case DOUBLE -> out.appendDouble(doubles[g]);
+                    case BYTES -> out.appendBytes(strings[g], 0, strings[g].length);
+                }
+            }
+        }
+
+        @Override
+        long bytes() {
+            return seen.length * 9L + strings.length * 24L;
+        }
+    }
+
+    /** Welford's running mean and squared deviations; partials combine with Chan's formula. */
+    static final class Variance extends Accumulator {
+        private final AggFn fn;
+        private long[] counts = new long[0];
+        private double[] means = new double[0];
+        private double[] m2 = new double[0];
+
+        Variance(ColumnType in, AggFn fn) {
+            super(in, ColumnType.DOUBLE);
+            this.fn = fn;
+        }
+
+        @Override
+        protected void grow(int cap) {
+            counts = Arrays.copyOf(counts, cap);
+            means = Arrays.copyOf(means, cap);
+            m2 = Arrays.copyOf(m2, cap);
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            boolean longs = arg.type().physical() == ColumnType.Physical.LONG;
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (arg.nulls[i]) {
+                    continue;
+                }
+                int g = gids[k];
+                double x = longs ? arg.longs[i] : arg.doubles[i];
+                long c = ++counts[g];
+                double d = x - means[g];
+                means[g] += d / c;
+                m2[g] += d * (x - means[g]);
+            }
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            Variance o = (Variance) other;
+            for (int g = 0; g < otherGroups; g++) {
+                if (o.counts[g] == 0) {
+                    continue;
+                }
+                int t = map[g];
+                long na = counts[t];
+                long nb = o.counts[g];
+                long nn = na + nb;
+                double d = o.means[g] - means[t];
+                means[t] += d * nb / nn;
+                m2[t] += o.m2[g] + d * d * na * nb / nn;
+                counts[t] = nn;
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            boolean sample = fn == AggFn.STDDEV_SAMP || fn == AggFn.VAR_SAMP;
+            boolean sqrt = fn == AggFn.STDDEV_SAMP || fn == AggFn.STDDEV_POP;
+            for (int g = from; g < from + n; g++) {
+                long c = counts[g];
+                if (c == 0 || (sample && c == 1)) {
+                    out.appendNull();
+                    continue;
+                }
+                double v = Math.max(0, m2[g] / (sample ? c - 1 : c));
+                out.appendDouble(sqrt ? Math.sqrt(v) : v);
+            }
+        }
+
+        @Override
+        long bytes() {
+            return counts.length * 24L;
+        }
+    }
+
+    /** Exact quantiles: every value of a group is kept and sorted at output. */
+    static final class Quantile extends Accumulator {
+        private final boolean continuous;
+        private final double q;
+        private double[][] values = new double[0][];
+        private int[] counts = new int[0];
+        private long bytes;
+
+        Quantile(ColumnType in, ColumnType out, boolean continuous, double q) {
+            super(in, out);
+            this.continuous = continuous;
+            this.q = q;
+        }
+
+        @Override
+        protected void grow(int cap) {
+            values = Arrays.copyOf(values, cap);
+            counts = Arrays.copyOf(counts, cap);
+        }
+
+        private void push(int g, double x) {
+            double[] a = values[g];
+            if (a == null) {
+                a = new double[4];
+                values[g] = a;
+                bytes += 32;
+            } else if (counts[g] == a.length) {
+                a = Arrays.copyOf(a, a.length * 2);
+                values[g] = a;
+                bytes += a.length * 4L;
+            }
+            a[counts[g]++] = x;
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            boolean longs = arg.type().physical() == ColumnType.Physical.LONG;
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (!arg.nulls[i]) {
+                    push(gids[k], longs ? arg.longs[i] : arg.doubles[i]);
+                }
+            }
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            Quantile o = (Quantile) other;
+            for (int g = 0; g < otherGroups; g++) {
+                for (int k = 0; k < o.counts[g]; k++) {
+                    push(map[g], o.values[g][k]);
+                }
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            for (int g = from; g < from + n; g++) {
+                int c = counts[g];
+                if (c == 0) {
+                    out.appendNull();
+                    continue;
+                }
+                double[] a = values[g];
+                Arrays.sort(a, 0, c);
+                double r;
+                if (continuous) {
+                    double pos = q * (c - 1);
+                    int lo = (int) Math.floor(pos);
+                    int hi = (int) Math.ceil(pos);
+                    r = a[lo] + (a[hi] - a[lo]) * (pos - lo);
+                } else {
+                    // percentile_disc: the first value whose cumulative fraction reaches q.
+                    int at = (int) Math.ceil(q * c) - 1;
+                    r = a[Math.max(0, Math.min(c - 1, at))];
+                }
+                if (outType.physical() == ColumnType.Physical.LONG) {
+                    out.appendLong((long) r);
+                } else {
+                    out.appendDouble(r);
+                }
+            }
+        }
+
+        @Override
+        long bytes() {
+            return bytes + counts.length * 12L;
+        }
+    }
+
+    /** HyperLogLog with 2^12 one-byte registers per group (about 1.6% standard error). */
+    static final class HyperLogLog extends Accumulator {
+        private static final int P = 12;
+        private static final int M = 1 << P;
+        private byte[][] registers = new byte[0][];
+        private long bytes;
+
+        HyperLogLog(ColumnType in) {
+            super(in, ColumnType.BIGINT);
+        }
+
+        @Override
+        protected void grow(int cap) {
+            registers = Arrays.copyOf(registers, cap);
+        }
+
+        private byte[] regs(int g) {
+            byte[] r = registers[g];
+            if (r == null) {
+                r = new byte[M];
+                registers[g] = r;
+                bytes += M;
+            }
+            return r;
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (arg.nulls[i]) {
+                    continue;
+                }
+                long h = Values.hash(arg, i);
+                int bucket = (int) (h >>> (64 - P));
+                int rank = Long.numberOfLeadingZeros((h << P) | (1L << (P - 1))) + 1;
+                byte[] r = regs(gids[k]);
+                if (rank > r[bucket]) {
+                    r[bucket] = (byte) rank;
+                }
+            }
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            HyperLogLog o = (HyperLogLog) other;
+            for (int g = 0; g < otherGroups; g++) {
+                if (o.registers[g] == null) {
+                    continue;
+                }
+                byte[] r = regs(map[g]);
+                byte[] s = o.registers[g];
+                for (int b = 0; b < M; b++) {
+                    if (s[b] > r[b]) {
+                        r[b] = s[b];
+                    }
+                }
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            for (int g = from; g < from + n; g++) {
+                byte[] r = registers[g];
+                if (r == null) {
+                    out.appendLong(0);
+                    continue;
+                }
+                double sum = 0;
+                int zeros = 0;
+                for (byte b : r) {
+                    sum += Math.scalb(1.0, -b);
+                    if (b == 0) {
+                        zeros++;
+                    }
+                }
+                double alpha = 0.7213 / (1 + 1.079 / M);
+                double e = alpha * M * M / sum;
+                if (e <= 2.5 * M && zeros > 0) {
+                    e = M * Math.log((double) M / zeros); // linear counting for small cardinalities
+                }
+                out.appendLong(Math.round(e));
+            }
+        }
+
+        @Override
+        long bytes() {
+            return bytes;
+        }
+    }
+
+    static final class BoolAgg extends Accumulator {
+        private final boolean and;
+        private byte[] state = new byte[0]; // 0 = no value, 1 = false, 2 = true
+
+        BoolAgg(boolean and) {
+            super(ColumnType.BOOLEAN, ColumnType.BOOLEAN);
+            this.and = and;
+        }
+
+        @Override
+        protected void grow(int cap) {
+            state = Arrays.copyOf(state, cap);
+        }
+
+        private void fold(int g, boolean v) {
+            boolean cur = state[g] == 2;
+            boolean r = state[g] == 0 ? v : and ? cur && v : cur || v;
+            state[g] = (byte) (r ? 2 : 1);
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (!arg.nulls[i]) {
+                    fold(gids[k], arg.longs[i] != 0);
+                }
+            }
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            byte[] o = ((BoolAgg) other).state;
+            for (int g = 0; g < otherGroups; g++) {
+                if (o[g] != 0) {
+                    fold(map[g], o[g] == 2);
+                }
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            for (int g = from; g < from + n; g++) {
+                if (state[g] == 0) {
+                    out.appendNull();
+                } else {
+                    out.appendLong(state[g] == 2 ? 1 : 0);
+                }
+            }
+        }
+
+        @Override
+        long bytes() {
+            return state.length;
+        }
+    }
+
+    /**
+     * COUNT / SUM / AVG / statistics over DISTINCT values: a value set per group; the inner
+     * aggregate runs over each set at output.
+     */
+    static final class Distinct extends Accumulator {
+        private final Expr.Agg agg;
+        @SuppressWarnings("unchecked")
+        private HashSet<Object>[] sets = new HashSet[0];
+        private long bytes;
+
+        Distinct(Expr.Agg agg, ColumnType in) {
+            super(in, agg.type());
+            this.agg = agg;
+        }
+
+        @Override
+        protected void grow(int cap) {
+            sets = Arrays.copyOf(sets, cap);
+        }
+
+        private HashSet<Object> set(int g) {
+            if (sets[g] == null) {
+                sets[g] = new HashSet<>();
+            }
+            return sets[g];
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (arg.nulls[i]) {
+                    continue;
+                }
+                Object key = switch (inType.physical()) {
+                    case LONG -> arg.longs[i];
+                    case DOUBLE -> Values.normalizedBits(arg.doubles[i]);
+                    case BYTES -> ByteBuffer.wrap(Arrays.copyOfRange(arg.bytes, arg.offsets[i], arg.offsets[i + 1]));
+                };
+                if (set(gids[k]).add(key)) {
+                    bytes += 48;
+                }
+            }
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            Distinct o = (Distinct) other;
+            for (int g = 0; g < otherGroups; g++) {
+                if (o.sets[g] != null) {
+                    set(map[g]).addAll(o.sets[g]);
+                    bytes += o.sets[g].size() * 48L;
+                }
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            Expr.Agg plain = new Expr.Agg(agg.fn(), agg.args(), false, null, agg.param(), agg.type());
+            Accumulator inner = Accumulator.create(plain);
+            inner.ensure(n);
+            ColumnVector values = new ColumnVector(inType, 64);
+            for (int g = from; g < from + n; g++) {
+                HashSet<Object> s = sets[g];
+                values.reset(s == null ? 0 : s.size());
+                if (s != null) {
+                    for (Object o : s) {
+                        switch (inType.physical()) {
+                            case LONG -> values.appendLong((Long) o);
+                            case DOUBLE -> values.appendDouble(Double.longBitsToDouble((Long) o));
+                            case BYTES -> {
+                                ByteBuffer bb = (ByteBuffer) o;
+                                values.appendBytes(bb.array(), 0, bb.array().length);
+                            }
+                        }
+                    }
+                }
+                int cnt = values.size();
+                int[] gids = new int[cnt];
+                Arrays.fill(gids, g - from);
+                inner.add(gids, values, Batch.identity(cnt), cnt);
+            }
+            inner.output(0, n, out);
+        }
+
+        @Override
+        long bytes() {
+            return bytes;
+        }
+    }
+
+    static QueryException unsupported(String what) {
+        return new QueryException(ErrorCode.UNSUPPORTED, what);
+    }
+}

@@ -1,0 +1,398 @@
+package io.quiver.query.exec;
+
+import io.quiver.query.ErrorCode;
+import io.quiver.query.QueryException;
+import io.quiver.query.plan.Expr;
+import io.quiver.query.plan.Field;
+import io.quiver.query.plan.JoinType;
+import io.quiver.storage.ColumnType;
+import io.quiver.storage.vector.ColumnVector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Hash join. The build input is run to completion (in parallel, into per-thread row stores that are
+ * then concatenated) and indexed by key hash in chained arrays; the probe input then streams through
+ * on all workers, each looking up its rows in the shared read-only table. Pairs are gathered into
+ * output batches, where a residual (non-equi) condition is applied. NULL keys never match. An INNER
+ * join builds on whichever input is estimated smaller; the other types build the right input.
+ */
+final class HashJoinOp extends PhysicalOp {
+    private final JoinType type;
+    private final boolean buildLeft;
+    private final List<Expr> probeKeys;
+    private final List<Expr> buildKeys;
+    private final Expr residual;
+    private final List<Field> leftFields;
+    private final List<Field> rightFields;
+    private final List<Field> outFields;
+
+    /** Children: probe first, then build. */
+    HashJoinOp(PhysicalOp left, PhysicalOp right, JoinType type, boolean buildLeft, List<Expr> leftKeys, List<Expr> rightKeys,
+               Expr residual, List<Field> leftFields, List<Field> rightFields, List<Field> outFields) {
+        super(buildLeft ? List.of(right, left) : List.of(left, right));
+        this.type = type;
+        this.buildLeft = buildLeft;
+        this.probeKeys = buildLeft ? rightKeys : leftKeys;
+        this.buildKeys = buildLeft ? leftKeys : rightKeys;
+        this.residual = residual;
+        this.leftFields = leftFields;
+        this.rightFields = rightFields;
+        this.outFields = outFields;
+    }
+
+    /** The built side: rows, their key vectors and hash chains. */
+    private static final class Table {
+        RowStore rows;
+        ColumnVector[] keys;
+        int[] heads;
+        int[] next;
+        int mask;
+        boolean anyNullKey;
+        int size;
+    }
+
+    @Override
+    protected void execute(ExecContext ctx, Sink.Factory down) {
+        Table t = build(ctx);
+        if (type == JoinType.SINGLE && t.size > 1) {
+            throw new QueryException(ErrorCode.CARDINALITY_VIOLATION, "more than one row returned by a subquery used as an expression");
+        }
+        if (type == JoinType.ANTI_NULL_AWARE && t.anyNullKey) {
+            Sink s = down.create(); // x NOT IN (..., NULL, ...) is never TRUE
+            s.finish();
+            t.rows.release();
+            return;
+        }
+        children.get(0).run(ctx, () -> new Prober(t, down.create()));
+        t.rows.release();
+    }
+
+    private Table build(ExecContext ctx) {
+        List<Field> buildFields = buildLeft ? leftFields : rightFields;
+        List<ColumnType> types = buildFields.stream().map(Field::type).toList();
+        List<RowStore> stores = new ArrayList<>();
+        children.get(1).run(ctx, () -> {
+            RowStore store = new RowStore(types, ctx.query());
+            return new Sink() {
+                @Override
+                public void accept(Batch b) {
+                    store.append(b, null);
+                }
+
+                @Override
+                public void finish() {
+                    synchronized (stores) {
+                        stores.add(store);
+                    }
+                }
+            };
+        });
+        Table t = new Table();
+        RowStore all = stores.isEmpty() ? new RowStore(types, ctx.query()) : stores.get(0);
+        for (int i = 1; i < stores.size(); i++) {
+            RowStore s = stores.get(i);
+            for (int r = 0; r < s.size(); r++) {
+                all.appendRow(s, r);
+            }
+            all.account();
+            s.release();
+        }
+        t.rows = all;
+        int n = all.size();
+        t.size = n;
+        Batch whole = new Batch(all.cols, n);
+        t.keys = new ColumnVector[buildKeys.size()];
+        for (int k = 0; k < t.keys.length; k++) {
+            t.keys[k] = ExprCompiler.compile(buildKeys.get(k)).eval(whole, Batch.identity(n), n);
+        }
+        int cap = Integer.highestOneBit(Math.max(2, n) * 2 - 1) << 1;
+        ctx.query().reserve(cap * 4L + n * 4L);
+        t.heads = new int[cap];
+        Arrays.fill(t.heads, -1);
+        t.next = new int[n];
+        t.mask = cap - 1;
+        for (int r = n - 1; r >= 0; r--) {
+            if (nullKey(t.keys, r)) {
+                t.anyNullKey = true;
+                continue;
+            }
+            int h = (int) hash(t.keys, r) & t.mask;
+            t.next[r] = t.heads[h];
+            t.heads[h] = r;
+        }
+        ctx.checkAlive();
+        return t;
+    }
+
+    private static boolean nullKey(ColumnVector[] keys, int r) {
+        for (ColumnVector k : keys) {
+            if (k.nulls[r]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long hash(ColumnVector[] keys, int r) {
+        long h = 0;
+        for (ColumnVector k : keys) {
+            h = h * 31 + Values.hash(k, r);
+        }
+        return Values.mix(h);
+    }
+
+    /** One worker's probe side. */
+    private final class Prober implements Sink {
+        private final Table t;
+        private final Sink next;
+        private final List<VecExpr> keyExprs = ExprCompiler.compileAll(probeKeys);
+        private final ColumnVector[] keys = new ColumnVector[probeKeys.size()];
+        private final VecExpr residualExpr = residual == null ? null : ExprCompiler.compile(residual);
+        private final int[] pairProbe = new int[Batch.MAX_ROWS];
+        private final int[] pairBuild = new int[Batch.MAX_ROWS];
+        private final ColumnVector[] pairCols;
+        private final Batch pairBatch;
+        private boolean[] matched = new boolean[Batch.MAX_ROWS];
+        private int[] selBuf = new int[Batch.MAX_ROWS];
+        private int pairs;
+
+        Prober(Table t, Sink next) {
+            this.t = t;
+            this.next = next;
+            List<Field> all = new ArrayList<>(leftFields);
+            all.addAll(rightFields);
+            pairCols = new ColumnVector[all.size()];
+            for (int c = 0; c < pairCols.length; c++) {
+                pairCols[c] = new ColumnVector(all.get(c).type(), Batch.MAX_ROWS);
+            }
+            pairBatch = new Batch(pairCols, 0);
+        }
+
+        @Override
+        public void accept(Batch b) {
+            int n = b.count;
+            int[] idx = b.positions();
+            if (matched.length < b.size) {
+                matched = new boolean[b.size];
+            }
+            for (int k = 0; k < n; k++) {
+                matched[idx[k]] = false;
+            }
+            if (type == JoinType.SINGLE) {
+                for (int k = 0; k < n; k++) {
+                    addPair(b, idx[k], t.size == 0 ? -1 : 0);
+                }
+                flush(b);
+                return;
+            }
+            for (int c = 0; c < keys.length; c++) {
+                keys[c] = keyExprs.get(c).eval(b, idx, n);
+            }
+            boolean semiLike = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.ANTI_NULL_AWARE;
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (nullKey(keys, i)) {
+                    continue;
+                }
+                int h = (int) hash(keys, i) & t.mask;
+                for (int r = t.heads[h]; r >= 0; r = t.next[r]) {
+                    if (!sameKey(i, r)) {
+                        continue;
+                    }
+                    if (semiLike && residualExpr == null) {
+                        matched[i] = true;
+                        break;
+                    }
+                    addPair(b, i, r);
+                    if (pairs == Batch.MAX_ROWS) {
+                        flush(b);
+                    }
+                }
+            }
+            flush(b);
+            finishProbeBatch(b, idx, n);
+        }
+
+        private boolean sameKey(int probeRow, int buildRow) {
+            for (int c = 0; c < keys.length; c++) {
+                if (!Values.equal(keys[c], probeRow, t.keys[c], buildRow)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void addPair(Batch b, int probeRow, int buildRow) {
+            pairProbe[pairs] = probeRow;
+            pairBuild[pairs] = buildRow;
+            pairs++;
+            if (pairs == Batch.MAX_ROWS && type == JoinType.SINGLE) {
+                flush(b);
+            }
+        }
+
+        /** Gathers the pending pairs into the pair batch, applies the residual, emits or marks. */
+        private void flush(Batch probe) {
+            if (pairs == 0) {
+                return;
+            }
+            int lw = leftFields.size();
+            int rw = rightFields.size();
+            for (int c = 0; c < lw + rw; c++) {
+                boolean fromLeft = c < lw;
+                boolean fromProbe = fromLeft != buildLeft;
+                int col = fromLeft ? c : c - lw;
+                ColumnVector dst = pairCols[c];
+                dst.reset(pairs);
+                if (fromProbe) {
+                    ColumnVector src = probe.cols[col];
+                    if (src == null) {
+                        for (int k = 0; k < pairs; k++) {
+                            dst.appendNull();
+                        }
+                        continue;
+                    }
+                    for (int k = 0; k < pairs; k++) {
+                        dst.appendFrom(src, pairProbe[k]);
+                    }
+                } else {
+                    ColumnVector src = t.rows.cols[col];
+                    for (int k = 0; k < pairs; k++) {
+                        int r = pairBuild[k];
+                        if (r < 0) {
+                            dst.appendNull();
+                        } else {
+                            dst.appendFrom(src, r);
+                        }
+                    }
+                }
+            }
+            pairBatch.set(pairCols, pairs);
+            if (residualExpr != null && type != JoinType.SINGLE) {
+                selBuf = select(pairBatch, residualExpr.eval(pairBatch, pairBatch.positions(), pairs), selBuf);
+            }
+            int[] live = pairBatch.positions();
+            for (int k = 0; k < pairBatch.count; k++) {
+                matched[pairProbe[live[k]]] = true;
+            }
+            if ((type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SINGLE) && pairBatch.count > 0) {
+                emit(pairBatch);
+            }
+            pairs = 0;
+        }
+
+        private void emit(Batch pair) {
+            if (outFields.size() == pair.cols.length) {
+                next.accept(pair);
+                return;
+            }
+            Batch out = new Batch(Arrays.copyOf(pair.cols, outFields.size()), pair.size);
+            out.sel = pair.sel;
+            out.count = pair.count;
+            next.accept(out);
+        }
+
+        private void finishProbeBatch(Batch b, int[] idx, int n) {
+            switch (type) {
+                case LEFT -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        if (!matched[i]) {
+                            addPair(b, i, -1);
+                            if (pairs == Batch.MAX_ROWS) {
+                                flushUnmatched(b);
+                            }
+                        }
+                    }
+                    flushUnmatched(b);
+                }
+                case SEMI, ANTI, ANTI_NULL_AWARE -> {
+                    boolean want = type == JoinType.SEMI;
+                    int m = 0;
+                    int[] sel = new int[n];
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        boolean hit = matched[i];
+                        if (type == JoinType.ANTI_NULL_AWARE && !hit && t.size > 0 && nullKey(keys, i)) {
+                            continue; // NULL NOT IN (non-empty set) is NULL
+                        }
+                        if (type == JoinType.ANTI && probeKeys.isEmpty() && residualExpr == null) {
+                            hit = t.size > 0;
+                        }
+                        if (type == JoinType.SEMI && probeKeys.isEmpty() && residualExpr == null) {
+                            hit = t.size > 0;
+                        }
+                        if (hit == want) {
+                            sel[m++] = i;
+                        }
+                    }
+                    if (m > 0) {
+                        int[] oldSel = b.sel;
+                        int oldCount = b.count;
+                        b.sel = sel;
+                        b.count = m;
+                        next.accept(b);
+                        b.sel = oldSel;
+                        b.count = oldCount;
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        /** Emits probe rows without a match, the build columns NULL (no residual applies). */
+        private void flushUnmatched(Batch probe) {
+            Expr.Lit none = null;
+            VecExpr saved = null;
+            if (pairs == 0) {
+                return;
+            }
+            // Temporarily disable the residual: these rows are padded, not matched.
+            int n = pairs;
+            int lw = leftFields.size();
+            int rw = rightFields.size();
+            for (int c = 0; c < lw + rw; c++) {
+                ColumnVector dst = pairCols[c];
+                dst.reset(n);
+                boolean fromProbe = c < lw;
+                ColumnVector src = fromProbe ? probe.cols[c] : null;
+                for (int k = 0; k < n; k++) {
+                    if (src == null) {
+                        dst.appendNull();
+                    } else {
+                        dst.appendFrom(src, pairProbe[k]);
+                    }
+                }
+            }
+            pairBatch.set(pairCols, n);
+            emit(pairBatch);
+            pairs = 0;
+        }
+
+        @Override
+        public void finish() {
+            next.finish();
+        }
+    }
+
+    @Override
+    public String describe() {
+        List<Field> probeFields = buildLeft ? rightFields : leftFields;
+        List<Field> bFields = buildLeft ? leftFields : rightFields;
+        StringBuilder b = new StringBuilder("HashJoin ").append(type).append(buildLeft ? " build=left" : " build=right").append(" on [");
+        for (int i = 0; i < probeKeys.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(ExplainText.expr(probeKeys.get(i), probeFields)).append(" = ")
+                    .append(ExplainText.expr(buildKeys.get(i), bFields));
+        }
+        b.append(']');
+        if (residual != null) {
+            List<Field> all = new ArrayList<>(leftFields);
+            all.addAll(rightFields);
+            b.append(" residual=").append(ExplainText.expr(residual, all));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,151 @@
+package io.quiver.query.exec;
+
+import io.quiver.query.plan.Field;
+import io.quiver.query.plan.SortKey;
+import io.quiver.storage.ColumnType;
+import io.quiver.storage.vector.ColumnVector;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ORDER BY, optionally with LIMIT/OFFSET (top-N). Each worker copies its rows into its own {@link
+ * RowStore}; for top-N a worker's store is cut back to the best {@code offset+limit} rows whenever
+ * it doubles, so it stays bounded. At the break the stores are concatenated, sorted by an index
+ * permutation (no row moves) and emitted in order.
+ */
+final class SortOp extends PhysicalOp {
+    private final List<SortKey> keys;
+    private final List<Field> fields;
+    private final long limit;
+    private final long offset;
+
+    SortOp(PhysicalOp child, List<SortKey> keys, List<Field> fields, long limit, long offset) {
+        super(List.of(child));
+        this.keys = keys;
+        this.fields = fields;
+        this.limit = limit;
+        this.offset = offset;
+    }
+
+    private List<ColumnType> types() {
+        return fields.stream().map(Field::type).toList();
+    }
+
+    private long keep() {
+        return limit < 0 ? Long.MAX_VALUE : offset + limit;
+    }
+
+    private final class Collector implements Sink {
+        RowStore store;
+        private final List<RowStore> done;
+        private final ExecContext ctx;
+
+        Collector(ExecContext ctx, List<RowStore> done) {
+            this.ctx = ctx;
+            this.done = done;
+            this.store = new RowStore(types(), ctx.query());
+        }
+
+        @Override
+        public void accept(Batch b) {
+            store.append(b, null);
+            long keep = keep();
+            if (keep != Long.MAX_VALUE && store.size() > Math.max(2 * keep, Batch.MAX_ROWS)) {
+                store = truncate(store, keep, ctx);
+            }
+        }
+
+        @Override
+        public void finish() {
+            synchronized (done) {
+                done.add(store);
+            }
+        }
+    }
+
+    private RowStore truncate(RowStore s, long keep, ExecContext ctx) {
+        int[] order = order(s, ctx);
+        RowStore t = new RowStore(types(), ctx.query());
+        for (int k = 0; k < Math.min(keep, order.length); k++) {
+            t.appendRow(s, order[k]);
+        }
+        s.release();
+        return t;
+    }
+
+    private int[] order(RowStore s, ExecContext ctx) {
+        int n = s.size();
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        ColumnVector[] cols = s.cols;
+        IntSort.sort(idx, (a, b) -> {
+            for (SortKey k : keys) {
+                ColumnVector v = cols[k.column()];
+                boolean na = v.nulls[a];
+                boolean nb = v.nulls[b];
+                int c;
+                if (na || nb) {
+                    if (na && nb) {
+                        continue;
+                    }
+                    // nullsFirst places NULLs first in the output regardless of direction.
+                    c = na == k.nullsFirst() ? -1 : 1;
+                    return c;
+                }
+                c = Values.compare(v, a, v, b);
+                if (c != 0) {
+                    return k.descending() ? -c : c;
+                }
+            }
+            return 0;
+        });
+        ctx.checkAlive();
+        return idx;
+    }
+
+    @Override
+    protected void execute(ExecContext ctx, Sink.Factory down) {
+        List<RowStore> stores = new ArrayList<>();
+        children.get(0).run(ctx, () -> new Collector(ctx, stores));
+        RowStore all = stores.isEmpty() ? new RowStore(types(), ctx.query()) : stores.get(0);
+        for (int i = 1; i < stores.size(); i++) {
+            RowStore s = stores.get(i);
+            for (int r = 0; r < s.size(); r++) {
+                all.appendRow(s, r);
+            }
+            all.account();
+            s.release();
+        }
+        int[] order = order(all, ctx);
+        long end = Math.min(order.length, keep());
+        Sink sink = down.create();
+        ColumnVector[] cols = new ColumnVector[fields.size()];
+        for (int c = 0; c < cols.length; c++) {
+            cols[c] = new ColumnVector(fields.get(c).type(), Batch.MAX_ROWS);
+        }
+        Batch b = new Batch(cols, 0);
+        for (long from = Math.min(offset, end); from < end && !ctx.stopped(); from += Batch.MAX_ROWS) {
+            int n = (int) Math.min(Batch.MAX_ROWS, end - from);
+            all.gather(order, (int) from, n, cols);
+            b.set(cols, n);
+            sink.accept(b);
+            ctx.checkAlive();
+        }
+        sink.finish();
+        all.release();
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder b = new StringBuilder(limit >= 0 ? "TopN limit=" + limit + (offset > 0 ? " offset=" + offset : "") + " " : "Sort ");
+        for (int i = 0; i < keys.size(); i++) {
+            SortKey k = keys.get(i);
+            b.append(i == 0 ? "" : ", ").append(fields.get(k.column()).name()).append(k.descending() ? " DESC" : " ASC")
+                    .append(k.nullsFirst() ? " NULLS FIRST" : " NULLS LAST");
+        }
+        return b.toString();
+    }
+}

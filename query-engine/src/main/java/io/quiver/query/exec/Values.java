@@ -1,0 +1,194 @@
+package io.quiver.query.exec;
+
+import io.quiver.query.ErrorCode;
+import io.quiver.query.QueryException;
+import io.quiver.query.plan.DateTimes;
+import io.quiver.storage.ColumnType;
+import io.quiver.storage.vector.ColumnVector;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Per-value helpers shared by kernels: comparisons, text conversion, hashing. */
+public final class Values {
+    private Values() {
+    }
+
+    /** PostgreSQL float order: NaN equals NaN and sorts above every number; -0.0 equals 0.0. */
+    public static int compareDouble(double a, double b) {
+        if (a == b) {
+            return 0;
+        }
+        boolean na = Double.isNaN(a);
+        boolean nb = Double.isNaN(b);
+        if (na || nb) {
+            return na && nb ? 0 : na ? 1 : -1;
+        }
+        return a < b ? -1 : 1;
+    }
+
+    public static int compareBytes(ColumnVector a, int i, ColumnVector b, int j) {
+        return Arrays.compareUnsigned(a.bytes, a.offsets[i], a.offsets[i + 1], b.bytes, b.offsets[j], b.offsets[j + 1]);
+    }
+
+    public static boolean equalBytes(ColumnVector a, int i, ColumnVector b, int j) {
+        return Arrays.equals(a.bytes, a.offsets[i], a.offsets[i + 1], b.bytes, b.offsets[j], b.offsets[j + 1]);
+    }
+
+    /** Compares two non-null values of the same type. */
+    public static int compare(ColumnVector a, int i, ColumnVector b, int j) {
+        return switch (a.type().physical()) {
+            case LONG -> Long.compare(a.longs[i], b.longs[j]);
+            case DOUBLE -> compareDouble(a.doubles[i], b.doubles[j]);
+            case BYTES -> compareBytes(a, i, b, j);
+        };
+    }
+
+    /** A double's bits with -0.0 folded to 0.0 and all NaNs to one NaN, so equal values hash equally. */
+    public static long normalizedBits(double d) {
+        if (d == 0.0) {
+            return 0L;
+        }
+        return Double.doubleToLongBits(d);
+    }
+
+    public static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    public static long hashBytes(byte[] b, int from, int to) {
+        long h = 0x9E3779B97F4A7C15L ^ (to - from);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24
+                    | (b[i + 4] & 0xFFL) << 32 | (b[i + 5] & 0xFFL) << 40 | (b[i + 6] & 0xFFL) << 48 | (b[i + 7] & 0xFFL) << 56;
+            h = (h ^ mix(w)) * 0x9E3779B97F4A7C15L;
+        }
+        for (; i < to; i++) {
+            h = (h ^ (b[i] & 0xFF)) * 0x100000001B3L;
+        }
+        return mix(h);
+    }
+
+    /** Hash of one value (nulls hash to a constant). */
+    public static long hash(ColumnVector v, int i) {
+        if (v.nulls[i]) {
+            return 0x5bd1e995L;
+        }
+        return switch (v.type().physical()) {
+            case LONG -> mix(v.longs[i]);
+            case DOUBLE -> mix(normalizedBits(v.doubles[i]));
+            case BYTES -> hashBytes(v.bytes, v.offsets[i], v.offsets[i + 1]);
+        };
+    }
+
+    public static boolean equal(ColumnVector a, int i, ColumnVector b, int j) {
+        return switch (a.type().physical()) {
+            case LONG -> a.longs[i] == b.longs[j];
+            case DOUBLE -> compareDouble(a.doubles[i], b.doubles[j]) == 0;
+            case BYTES -> equalBytes(a, i, b, j);
+        };
+    }
+
+    /** PostgreSQL's text form of a value. */
+    public static String toText(ColumnType t, long v) {
+        return switch (t) {
+            case BOOLEAN -> v != 0 ? "true" : "false";
+            case DATE -> DateTimes.formatDate(v);
+            case TIMESTAMP -> DateTimes.formatTimestamp(v);
+            default -> Long.toString(v);
+        };
+    }
+
+    public static String toText(double d) {
+        if (Double.isNaN(d)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "Infinity" : "-Infinity";
+        }
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString((long) d);
+        }
+        String s = Double.toString(d);
+        int e = s.indexOf('E');
+        if (e < 0) {
+            return s;
+        }
+        String mant = s.substring(0, e);
+        if (mant.endsWith(".0")) {
+            mant = mant.substring(0, mant.length() - 2);
+        }
+        String exp = s.substring(e + 1);
+        if (!exp.startsWith("-")) {
+            exp = "+" + exp;
+        }
+        if (exp.length() == 2) {
+            exp = exp.charAt(0) + "0" + exp.charAt(1);
+        }
+        return mant + "e" + exp;
+    }
+
+    public static long parseLong(String s, ColumnType t) {
+        String x = s.trim();
+        try {
+            long v = Long.parseLong(x);
+            if (v < t.minValue() || v > t.maxValue()) {
+                throw QueryException.overflow(t.name());
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new QueryException(ErrorCode.INVALID_VALUE, "invalid input syntax for type " + t.name().toLowerCase(Locale.ROOT)
+                    + " [value=" + s + ']');
+        }
+    }
+
+    public static double parseDouble(String s) {
+        String x = s.trim();
+        switch (x.toLowerCase(Locale.ROOT)) {
+            case "nan":
+                return Double.NaN;
+            case "infinity", "inf", "+infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-infinity", "-inf":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                break;
+        }
+        try {
+            if (x.isEmpty() || Character.isLetter(x.charAt(x.length() - 1))) {
+                throw new NumberFormatException();
+            }
+            return Double.parseDouble(x);
+        } catch (NumberFormatException e) {
+            throw new QueryException(ErrorCode.INVALID_VALUE, "invalid input syntax for type double [value=" + s + ']');
+        }
+    }
+
+    public static long parseBoolean(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "t", "true", "yes", "y", "on", "1" -> 1;
+            case "f", "false", "no", "n", "off", "0" -> 0;
+            default -> throw new QueryException(ErrorCode.INVALID_VALUE, "invalid input syntax for type boolean [value=" + s + ']');
+        };
+    }
+
+    public static String string(ColumnVector v, int i) {
+        return new String(v.bytes, v.offsets[i], v.offsets[i + 1] - v.offsets[i], StandardCharsets.UTF_8);
+    }
+
+    /** Double to integer as PostgreSQL casts: round half to even, error outside the type. */
+    public static long doubleToLong(double d, ColumnType t) {
+        double r = Math.rint(d);
+        if (Double.isNaN(r) || r < t.minValue() || r > t.maxValue() || r >= 9.223372036854775807E18) {
+            throw QueryException.overflow(t.name());
+        }
+        return (long) r;
+    }
+}

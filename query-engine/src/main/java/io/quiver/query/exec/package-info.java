@@ -1,0 +1,10 @@
+/**
+ * Vectorized, parallel execution. {@link io.quiver.query.exec.PhysicalPlanner} turns a logical
+ * plan into {@link io.quiver.query.exec.PhysicalOp}s that push {@link io.quiver.query.exec.Batch}es
+ * (column vectors plus a selection vector) into per-thread sinks. All memory is on the Java heap:
+ * every operator instance or per-thread sink owns the vectors it writes and reuses them batch after
+ * batch; pipeline breakers (hash tables, row stores) charge their growth to the query's memory
+ * budget through {@link io.quiver.query.QueryContext#reserve}. Table snapshots are opened once per
+ * table per query by {@link io.quiver.query.exec.ExecContext} and closed by it when the query ends.
+ */
+package io.quiver.query.exec;

@@ -1,0 +1,1499 @@
+package io.quiver.query.plan;
+
+import io.quiver.query.ErrorCode;
+import io.quiver.query.QueryException;
+import io.quiver.query.catalog.QueryCatalog;
+import io.quiver.query.catalog.TableHandle;
+import io.quiver.storage.ColumnDef;
+import io.quiver.storage.ColumnType;
+import io.quiver.storage.TableSchema;
+import org.apache.calcite.sql.JoinConditionType;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.fun.SqlCase;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalLiteral;
+import org.apache.calcite.sql.SqlIntervalQualifier;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSetOperator;
+import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.SqlWithItem;
+import org.apache.calcite.sql.fun.SqlBetweenOperator;
+import org.apache.calcite.sql.fun.SqlTrimFunction;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Resolves names and types of a Calcite parse tree against the catalog and builds a logical
+ * {@link Plan}. Follows PostgreSQL's rules: unquoted and quoted names match case-insensitively
+ * (storage names are case-insensitive), GROUP BY / ORDER BY accept positions and output aliases,
+ * string literals adopt the type they are compared with.
+ */
+public final class Binder {
+    private final QueryCatalog catalog;
+    private final long nowMicros;
+    private final Deque<Map<String, SqlWithItem>> ctes = new ArrayDeque<>();
+
+    public Binder(QueryCatalog catalog, long nowMicros) {
+        this.catalog = catalog;
+        this.nowMicros = nowMicros;
+    }
+
+    /** A relation being built: a plan plus which fields hide from unqualified lookup (USING duplicates). */
+    private static final class Rel {
+        Plan plan;
+        final Set<Integer> hidden = new HashSet<>();
+
+        Rel(Plan plan) {
+            this.plan = plan;
+        }
+
+        List<Field> fields() {
+            return plan.fields();
+        }
+    }
+
+    /** Expression binding context. */
+    private record Ctx(Rel rel, boolean aggAllowed, boolean inAgg) {
+        Ctx inAggregate() {
+            return new Ctx(rel, false, true);
+        }
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    public Plan bindQuery(SqlNode node) {
+        return switch (node.getKind()) {
+            case ORDER_BY -> {
+                SqlOrderBy ob = (SqlOrderBy) node;
+                if (ob.query instanceof SqlSelect s) {
+                    yield bindSelect(s, ob.orderList, ob.offset, ob.fetch);
+                }
+                Plan p = bindQuery(ob.query);
+                yield orderAndLimit(p, ob.orderList, ob.offset, ob.fetch);
+            }
+            case WITH -> {
+                SqlWith w = (SqlWith) node;
+                Map<String, SqlWithItem> m = new HashMap<>();
+                for (SqlNode n : w.withList) {
+                    SqlWithItem item = (SqlWithItem) n;
+                    m.put(item.name.getSimple().toLowerCase(Locale.ROOT), item);
+                }
+                ctes.push(m);
+                try {
+                    yield bindQuery(w.body);
+                } finally {
+                    ctes.pop();
+                }
+            }
+            case SELECT -> {
+                SqlSelect s = (SqlSelect) node;
+                yield bindSelect(s, s.getOrderList(), s.getOffset(), s.getFetch());
+            }
+            case UNION -> bindUnion((SqlCall) node);
+            case VALUES -> bindValues((SqlCall) node);
+            case INTERSECT, EXCEPT -> throw QueryException.unsupported(node.getKind().toString());
+            default -> throw error(ErrorCode.SYNTAX_ERROR, "expected a query", node);
+        };
+    }
+
+    private Plan bindUnion(SqlCall call) {
+        boolean all = ((SqlSetOperator) call.getOperator()).isAll();
+        List<Plan> inputs = new ArrayList<>();
+        collectUnion(call, all, inputs);
+        List<Field> first = inputs.get(0).fields();
+        List<ColumnType> types = new ArrayList<>();
+        for (int c = 0; c < first.size(); c++) {
+            ColumnType t = null;
+            for (Plan p : inputs) {
+                if (p.fields().size() != first.size()) {
+                    throw error(ErrorCode.SYNTAX_ERROR, "each UNION query must have the same number of columns", call);
+                }
+                ColumnType pt = p.fields().get(c).type();
+                t = t == null ? pt : unify(t, pt, call);
+            }
+            types.add(t);
+        }
+        List<Plan> cast = new ArrayList<>();
+        for (Plan p : inputs) {
+            cast.add(castTo(p, types));
+        }
+        List<Field> fields = new ArrayList<>();
+        for (int c = 0; c < first.size(); c++) {
+            fields.add(new Field(null, first.get(c).name(), types.get(c)));
+        }
+        Plan u = new Plan.UnionAll(cast, fields);
+        return all ? u : distinct(u);
+    }
+
+    private void collectUnion(SqlCall call, boolean all, List<Plan> out) {
+        for (SqlNode op : call.getOperandList()) {
+            if (op.getKind() == SqlKind.UNION && ((SqlSetOperator) ((SqlCall) op).getOperator()).isAll() == all) {
+                collectUnion((SqlCall) op, all, out);
+            } else {
+                out.add(bindQuery(op));
+            }
+        }
+    }
+
+    private ColumnType unify(ColumnType a, ColumnType b, SqlNode at) {
+        if (a == b) {
+            return a;
+        }
+        if (Types.isNumeric(a) && Types.isNumeric(b)) {
+            return Types.numericCommon(a, b);
+        }
+        if (Types.isTemporal(a) && Types.isTemporal(b)) {
+            return ColumnType.TIMESTAMP;
+        }
+        throw error(ErrorCode.TYPE_MISMATCH, "types cannot be matched [left=" + a + ", right=" + b + ']', at);
+    }
+
+    private static Plan castTo(Plan p, List<ColumnType> types) {
+        boolean same = true;
+        for (int i = 0; i < types.size(); i++) {
+            same &= p.fields().get(i).type() == types.get(i);
+        }
+        if (same) {
+            return p;
+        }
+        List<Expr> exprs = new ArrayList<>();
+        List<Field> fields = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            Field f = p.fields().get(i);
+            exprs.add(coerce(new Expr.Col(i, f.type()), types.get(i)));
+            fields.add(new Field(f.table(), f.name(), types.get(i)));
+        }
+        return new Plan.Project(p, exprs, fields);
+    }
+
+    private Plan bindValues(SqlCall values) {
+        List<List<Expr>> rows = new ArrayList<>();
+        Rel empty = new Rel(new Plan.Values(List.of(List.of()), List.of()));
+        for (SqlNode row : values.getOperandList()) {
+            List<Expr> r = new ArrayList<>();
+            for (SqlNode v : ((SqlCall) row).getOperandList()) {
+                Expr e = bind(v, new Ctx(empty, false, false));
+                if (!(e instanceof Expr.Lit)) {
+                    e = Folder.fold(e);
+                }
+                if (!(e instanceof Expr.Lit)) {
+                    throw error(ErrorCode.UNSUPPORTED, "VALUES holds constants only", v);
+                }
+                r.add(e);
+            }
+            if (!rows.isEmpty() && rows.get(0).size() != r.size()) {
+                throw error(ErrorCode.SYNTAX_ERROR, "VALUES lists must all be the same length", row);
+            }
+            rows.add(r);
+        }
+        int width = rows.get(0).size();
+        List<Field> fields = new ArrayList<>();
+        for (int c = 0; c < width; c++) {
+            ColumnType t = null;
+            for (List<Expr> r : rows) {
+                if (!Types.isNullLiteral(r.get(c))) {
+                    t = t == null ? r.get(c).type() : unify(t, r.get(c).type(), values);
+                }
+            }
+            t = t == null ? ColumnType.VARCHAR : t;
+            for (List<Expr> r : rows) {
+                r.set(c, coerce(r.get(c), t));
+            }
+            fields.add(new Field(null, "column" + (c + 1), t));
+        }
+        return new Plan.Values(rows, fields);
+    }
+
+    private Plan bindSelect(SqlSelect select, SqlNodeList orderList, SqlNode offset, SqlNode fetch) {
+        Rel rel = select.getFrom() == null
+                ? new Rel(new Plan.Values(List.of(List.of()), List.of()))
+                : bindFrom(select.getFrom());
+        int fromWidth = rel.fields().size();
+        if (select.getWhere() != null) {
+            bindWhere(rel, select.getWhere());
+        }
+        // Select items, with * expanded.
+        List<SqlNode> items = new ArrayList<>();
+        List<String> aliases = new ArrayList<>();
+        for (SqlNode item : select.getSelectList()) {
+            SqlNode expr = item;
+            String alias = null;
+            if (item.getKind() == SqlKind.AS) {
+                SqlCall as = (SqlCall) item;
+                expr = as.operand(0);
+                alias = ((SqlIdentifier) as.operand(1)).getSimple();
+            }
+            if (expr instanceof SqlIdentifier id && id.isStar()) {
+                String qualifier = id.names.size() > 1 ? id.names.get(0) : null;
+                boolean any = false;
+                for (int i = 0; i < fromWidth; i++) {
+                    Field f = rel.fields().get(i);
+                    if (qualifier == null ? !rel.hidden.contains(i) : qualifier.equalsIgnoreCase(f.table())) {
+                        items.add(new SqlIdentifier(List.of("\u0000" + i), id.getParserPosition()));
+                        aliases.add(f.name());
+                        any = true;
+                    }
+                }
+                if (!any && qualifier != null) {
+                    throw error(ErrorCode.UNKNOWN_TABLE, "missing FROM-clause entry for table [table=" + qualifier + ']', id);
+                }
+                continue;
+            }
+            items.add(expr);
+            aliases.add(alias == null ? defaultName(expr) : alias);
+        }
+        boolean aggregate = (select.getGroup() != null && !select.getGroup().isEmpty()) || select.getHaving() != null
+                || containsAgg(items) || (orderList != null && containsAgg(orderList.getList()));
+
+        List<Expr> outExprs = new ArrayList<>();
+        Plan input;
+        Rel postRel;
+        AggBinding agg = null;
+        if (aggregate) {
+            agg = new AggBinding();
+            Ctx ctx = new Ctx(rel, true, false);
+            if (select.getGroup() != null) {
+                for (SqlNode g : select.getGroup()) {
+                    Expr ge = bindGroupItem(g, items, aliases, ctx);
+                    if (!agg.groups.contains(ge)) {
+                        agg.groups.add(ge);
+                        agg.groupNames.add(g instanceof SqlIdentifier gi && !gi.isStar() ? gi.names.get(gi.names.size() - 1) : defaultName(g));
+                    }
+                }
+            }
+            List<Expr> bound = new ArrayList<>();
+            for (SqlNode item : items) {
+                bound.add(bind(item, ctx));
+            }
+            Expr having = select.getHaving() == null ? null : bind(select.getHaving(), ctx);
+            for (int i = 0; i < bound.size(); i++) {
+                outExprs.add(agg.rewrite(bound.get(i), rel.fields(), items.get(i)));
+            }
+            Expr havingOut = having == null ? null : agg.rewrite(having, rel.fields(), select.getHaving());
+            agg.ctx = ctx;
+            agg.items = items;
+            input = agg.plan(rel.plan);
+            if (havingOut != null) {
+                requireBoolean(havingOut, select.getHaving());
+                input = new Plan.Filter(input, havingOut);
+            }
+            postRel = null;
+        } else {
+            Ctx ctx = new Ctx(rel, false, false);
+            for (SqlNode item : items) {
+                outExprs.add(bind(item, ctx));
+            }
+            input = rel.plan;
+            postRel = rel;
+        }
+        // ORDER BY keys: output positions/aliases, or extra hidden expressions.
+        List<Field> outFields = new ArrayList<>();
+        for (int i = 0; i < outExprs.size(); i++) {
+            outFields.add(new Field(null, aliases.get(i), outExprs.get(i).type()));
+        }
+        List<SortKey> keys = new ArrayList<>();
+        List<Expr> projected = new ArrayList<>(outExprs);
+        if (orderList != null) {
+            for (SqlNode o : orderList) {
+                OrderItem oi = OrderItem.of(o);
+                int pos = outputPosition(oi.expr, aliases, outExprs.size());
+                if (pos < 0) {
+                    Expr e;
+                    if (aggregate) {
+                        // agg.plan() was built already: ORDER BY aggregates not in the select list are added here.
+                        e = agg.rewriteLate(bind(oi.expr, agg.ctx), rel.fields(), oi.expr);
+                        input = agg.replan(input, rel.plan, select.getHaving() != null);
+                    } else {
+                        e = bind(oi.expr, new Ctx(postRel, false, false));
+                        input = postRel.plan; // a scalar subquery may have extended the relation
+                    }
+                    pos = projected.indexOf(e);
+                    if (pos < 0) {
+                        if (select.isDistinct()) {
+                            throw error(ErrorCode.SYNTAX_ERROR, "for SELECT DISTINCT, ORDER BY expressions must appear in select list", oi.expr);
+                        }
+                        projected.add(e);
+                        pos = projected.size() - 1;
+                    }
+                }
+                keys.add(new SortKey(pos, oi.desc, oi.nullsFirst));
+            }
+        }
+        if (!aggregate) {
+            input = postRel.plan;
+        }
+        List<Field> projFields = new ArrayList<>(outFields);
+        for (int i = outFields.size(); i < projected.size(); i++) {
+            projFields.add(new Field(null, "$order" + i, projected.get(i).type()));
+        }
+        Plan p = new Plan.Project(input, projected, projFields);
+        if (select.isDistinct()) {
+            p = distinct(p);
+        }
+        if (!keys.isEmpty()) {
+            p = new Plan.Sort(p, keys);
+        }
+        p = limit(p, offset, fetch);
+        if (projected.size() > outExprs.size()) {
+            List<Expr> visible = new ArrayList<>();
+            for (int i = 0; i < outExprs.size(); i++) {
+                visible.add(new Expr.Col(i, outFields.get(i).type()));
+            }
+            p = new Plan.Project(p, visible, outFields);
+        }
+        return p;
+    }
+
+    private Plan orderAndLimit(Plan p, SqlNodeList orderList, SqlNode offset, SqlNode fetch) {
+        if (orderList != null && !orderList.isEmpty()) {
+            List<String> names = p.fields().stream().map(Field::name).toList();
+            List<SortKey> keys = new ArrayList<>();
+            for (SqlNode o : orderList) {
+                OrderItem oi = OrderItem.of(o);
+                int pos = outputPosition(oi.expr, names, names.size());
+                if (pos < 0) {
+                    throw error(ErrorCode.UNSUPPORTED, "ORDER BY of a set operation must name an output column", oi.expr);
+                }
+                keys.add(new SortKey(pos, oi.desc, oi.nullsFirst));
+            }
+            p = new Plan.Sort(p, keys);
+        }
+        return limit(p, offset, fetch);
+    }
+
+    private Plan limit(Plan p, SqlNode offset, SqlNode fetch) {
+        if (offset == null && fetch == null) {
+            return p;
+        }
+        long lim = fetch == null ? -1 : constantLong(fetch, "LIMIT");
+        long off = offset == null ? 0 : constantLong(offset, "OFFSET");
+        return new Plan.Limit(p, lim, off);
+    }
+
+    private long constantLong(SqlNode n, String what) {
+        if (n instanceof SqlLiteral l && l.getTypeName() == SqlTypeName.NULL) {
+            return -1;
+        }
+        Expr e = Folder.fold(bind(n, new Ctx(new Rel(new Plan.Values(List.of(List.of()), List.of())), false, false)));
+        if (e instanceof Expr.Lit l && l.value() instanceof Long v && Types.isInteger(l.type())) {
+            if (v < 0) {
+                throw error(ErrorCode.INVALID_VALUE, what + " must not be negative", n);
+            }
+            return v;
+        }
+        throw error(ErrorCode.TYPE_MISMATCH, what + " must be an integer constant", n);
+    }
+
+    private static Plan distinct(Plan p) {
+        List<Expr> groups = new ArrayList<>();
+        for (int i = 0; i < p.fields().size(); i++) {
+            groups.add(new Expr.Col(i, p.fields().get(i).type()));
+        }
+        return new Plan.Aggregate(p, groups, List.of(), p.fields());
+    }
+
+    private record OrderItem(SqlNode expr, boolean desc, boolean nullsFirst) {
+        static OrderItem of(SqlNode o) {
+            Boolean nulls = null;
+            boolean desc = false;
+            SqlNode e = o;
+            while (true) {
+                if (e.getKind() == SqlKind.NULLS_FIRST || e.getKind() == SqlKind.NULLS_LAST) {
+                    nulls = e.getKind() == SqlKind.NULLS_FIRST;
+                    e = ((SqlCall) e).operand(0);
+                } else if (e.getKind() == SqlKind.DESCENDING) {
+                    desc = true;
+                    e = ((SqlCall) e).operand(0);
+                } else {
+                    break;
+                }
+            }
+            // PostgreSQL: NULLs sort as larger than every value unless told otherwise.
+            return new OrderItem(e, desc, nulls == null ? desc : nulls);
+        }
+    }
+
+    /** Position of an ORDER BY / GROUP BY item naming an output column by number or alias, or -1. */
+    private int outputPosition(SqlNode e, List<String> aliases, int visible) {
+        if (e instanceof SqlNumericLiteral n && n.isExact()) {
+            int pos = n.intValue(true);
+            if (pos < 1 || pos > visible) {
+                throw error(ErrorCode.SYNTAX_ERROR, "position is not in select list [position=" + pos + ']', e);
+            }
+            return pos - 1;
+        }
+        if (e instanceof SqlIdentifier id && id.names.size() == 1 && !id.isStar()) {
+            int found = -1;
+            for (int i = 0; i < visible; i++) {
+                if (aliases.get(i).equalsIgnoreCase(id.getSimple())) {
+                    if (found >= 0) {
+                        throw error(ErrorCode.AMBIGUOUS_COLUMN, "ORDER BY is ambiguous [name=" + id.getSimple() + ']', e);
+                    }
+                    found = i;
+                }
+            }
+            return found;
+        }
+        return -1;
+    }
+
+    private Expr bindGroupItem(SqlNode g, List<SqlNode> items, List<String> aliases, Ctx ctx) {
+        if (g instanceof SqlNumericLiteral n && n.isExact()) {
+            int pos = n.intValue(true);
+            if (pos < 1 || pos > items.size()) {
+                throw error(ErrorCode.SYNTAX_ERROR, "GROUP BY position is not in select list [position=" + pos + ']', g);
+            }
+            return bind(items.get(pos - 1), new Ctx(ctx.rel, false, false));
+        }
+        if (g instanceof SqlIdentifier id && id.names.size() == 1 && resolve(ctx.rel, id, false) < 0) {
+            for (int i = 0; i < aliases.size(); i++) {
+                if (aliases.get(i).equalsIgnoreCase(id.getSimple())) {
+                    return bind(items.get(i), new Ctx(ctx.rel, false, false));
+                }
+            }
+        }
+        return bind(g, new Ctx(ctx.rel, false, false));
+    }
+
+    /** Group keys and aggregate calls of one SELECT, and the rewrite of expressions over the Aggregate's output. */
+    private final class AggBinding {
+        final List<Expr> groups = new ArrayList<>();
+        final List<String> groupNames = new ArrayList<>();
+        final List<Expr.Agg> aggs = new ArrayList<>();
+        Ctx ctx;
+        List<SqlNode> items;
+        int plannedAggs;
+
+        Expr rewrite(Expr e, List<Field> inputFields, SqlNode at) {
+            int g = groups.indexOf(e);
+            if (g >= 0) {
+                return new Expr.Col(g, e.type());
+            }
+            return switch (e) {
+                case Expr.Agg a -> {
+                    int i = aggs.indexOf(a);
+                    if (i < 0) {
+                        aggs.add(a);
+                        i = aggs.size() - 1;
+                    }
+                    yield new Expr.Col(groups.size() + i, a.type());
+                }
+                case Expr.Col c -> throw error(ErrorCode.GROUPING_ERROR, "column must appear in the GROUP BY clause or be used in an aggregate function [column="
+                        + inputFields.get(c.index()).name() + ']', at);
+                case Expr.Call c -> {
+                    List<Expr> args = new ArrayList<>();
+                    for (Expr a : c.args()) {
+                        args.add(rewrite(a, inputFields, at));
+                    }
+                    yield new Expr.Call(c.fn(), args, c.type());
+                }
+                default -> e;
+            };
+        }
+
+        Expr rewriteLate(Expr e, List<Field> inputFields, SqlNode at) {
+            return rewrite(e, inputFields, at);
+        }
+
+        Plan plan(Plan input) {
+            List<Field> fields = new ArrayList<>();
+            for (int i = 0; i < groups.size(); i++) {
+                fields.add(new Field(null, groupNames.get(i), groups.get(i).type()));
+            }
+            for (Expr.Agg a : aggs) {
+                fields.add(new Field(null, a.fn().name().toLowerCase(Locale.ROOT), a.type()));
+            }
+            plannedAggs = aggs.size();
+            return new Plan.Aggregate(input, List.copyOf(groups), List.copyOf(aggs), fields);
+        }
+
+        /** Rebuilds the aggregate when ORDER BY added aggregate calls; keeps HAVING above it. */
+        Plan replan(Plan current, Plan input, boolean hasHaving) {
+            if (aggs.size() == plannedAggs) {
+                return current;
+            }
+            Plan a = plan(input);
+            return hasHaving ? new Plan.Filter(a, ((Plan.Filter) current).condition()) : a;
+        }
+    }
+
+    // ------------------------------------------------------------------ FROM
+
+    private Rel bindFrom(SqlNode from) {
+        switch (from.getKind()) {
+            case IDENTIFIER -> {
+                SqlIdentifier id = (SqlIdentifier) from;
+                return new Rel(namedRelation(id, id.names.get(id.names.size() - 1)));
+            }
+            case AS -> {
+                SqlCall as = (SqlCall) from;
+                String alias = ((SqlIdentifier) as.operand(1)).getSimple();
+                SqlNode src = as.operand(0);
+                Plan p = src instanceof SqlIdentifier id ? namedRelation(id, alias) : bindQuery(src);
+                List<Field> fields = new ArrayList<>();
+                for (int i = 0; i < p.fields().size(); i++) {
+                    Field f = p.fields().get(i);
+                    String name = as.operandCount() > 2 + i ? ((SqlIdentifier) as.operand(2 + i)).getSimple() : f.name();
+                    fields.add(new Field(alias, name, f.type()));
+                }
+                if (as.operandCount() > 2 + p.fields().size()) {
+                    throw error(ErrorCode.SYNTAX_ERROR, "too many column aliases [table=" + alias + ']', as);
+                }
+                return new Rel(rename(p, fields));
+            }
+            case JOIN -> {
+                return bindJoin((SqlJoin) from);
+            }
+            case SELECT, ORDER_BY, WITH, UNION, VALUES -> {
+                return new Rel(bindQuery(from));
+            }
+            default -> throw error(ErrorCode.UNSUPPORTED, "FROM item not supported [kind=" + from.getKind() + ']', from);
+        }
+    }
+
+    private static Plan rename(Plan p, List<Field> fields) {
+        List<Expr> exprs = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            exprs.add(new Expr.Col(i, fields.get(i).type()));
+        }
+        return new Plan.Project(p, exprs, fields);
+    }
+
+    private Plan namedRelation(SqlIdentifier id, String alias) {
+        String name = id.names.get(id.names.size() - 1);
+        for (Map<String, SqlWithItem> scope : ctes) {
+            SqlWithItem item = scope.get(name.toLowerCase(Locale.ROOT));
+            if (item != null) {
+                // Bind the CTE body without the CTE scopes at or inside this one (no recursion).
+                Deque<Map<String, SqlWithItem>> saved = new ArrayDeque<>(ctes);
+                while (!ctes.isEmpty() && ctes.peek() != scope) {
+                    ctes.pop();
+                }
+                Map<String, SqlWithItem> visible = new HashMap<>(scope);
+                visible.remove(name.toLowerCase(Locale.ROOT));
+                ctes.pop();
+                ctes.push(visible);
+                Plan body;
+                try {
+                    body = bindQuery(item.query);
+                } finally {
+                    ctes.clear();
+                    ctes.addAll(saved);
+                }
+                List<Field> fields = new ArrayList<>();
+                for (int i = 0; i < body.fields().size(); i++) {
+                    Field f = body.fields().get(i);
+                    String n = item.columnList != null && i < item.columnList.size()
+                            ? ((SqlIdentifier) item.columnList.get(i)).getSimple() : f.name();
+                    fields.add(new Field(alias, n, f.type()));
+                }
+                return rename(body, fields);
+            }
+        }
+        TableHandle h = catalog.table(name).orElseThrow(() -> {
+            List<String> candidates = new ArrayList<>(catalog.tableNames());
+            for (Map<String, SqlWithItem> s : ctes) {
+                candidates.addAll(s.keySet());
+            }
+            return error(ErrorCode.UNKNOWN_TABLE, "table does not exist [table=" + name + ']' + Names.suggestion(name, candidates), id);
+        });
+        TableSchema schema = h.schema();
+        int[] cols = new int[schema.columnCount()];
+        List<Field> fields = new ArrayList<>();
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = i;
+            ColumnDef c = schema.column(i);
+            fields.add(new Field(alias, c.name(), c.type()));
+        }
+        return new Plan.Scan(schema.name(), h, schema, cols, null, fields);
+    }
+
+    private Rel bindJoin(SqlJoin join) {
+        Rel left = bindFrom(join.getLeft());
+        Rel right = bindFrom(join.getRight());
+        org.apache.calcite.sql.JoinType jt = join.getJoinType();
+        boolean swap = jt == org.apache.calcite.sql.JoinType.RIGHT;
+        if (jt == org.apache.calcite.sql.JoinType.FULL) {
+            throw error(ErrorCode.UNSUPPORTED, "FULL JOIN is not supported", join);
+        }
+        JoinType type = switch (jt) {
+            case LEFT, RIGHT -> JoinType.LEFT;
+            case LEFT_SEMI_JOIN -> JoinType.SEMI;
+            case LEFT_ANTI_JOIN -> JoinType.ANTI;
+            default -> JoinType.INNER;
+        };
+        Rel l = swap ? right : left;
+        Rel r = swap ? left : right;
+        int lw = l.fields().size();
+        List<Field> fields = new ArrayList<>(l.fields());
+        if (type != JoinType.SEMI && type != JoinType.ANTI) {
+            fields.addAll(r.fields());
+        }
+        List<Field> combinedFields = new ArrayList<>(l.fields());
+        combinedFields.addAll(r.fields());
+        Rel combined = new Rel(new Plan.Values(List.of(), combinedFields));
+        combined.hidden.addAll(l.hidden);
+        for (int h : r.hidden) {
+            combined.hidden.add(h + lw);
+        }
+        Expr cond = null;
+        if (join.getConditionType() == JoinConditionType.USING || join.isNatural()) {
+            List<String> names = new ArrayList<>();
+            if (join.isNatural()) {
+                for (Field f : l.fields()) {
+                    if (r.fields().stream().anyMatch(x -> x.name().equalsIgnoreCase(f.name()))) {
+                        names.add(f.name());
+                    }
+                }
+            } else {
+                for (SqlNode n : (SqlNodeList) join.getCondition()) {
+                    names.add(((SqlIdentifier) n).getSimple());
+                }
+            }
+            for (String n : names) {
+                int li = uniqueIndex(l, n, join);
+                int ri = uniqueIndex(r, n, join);
+                Expr eq = comparison(Fn.EQ, new Expr.Col(li, l.fields().get(li).type()),
+                        new Expr.Col(lw + ri, r.fields().get(ri).type()), join);
+                cond = cond == null ? eq : and(cond, eq);
+                combined.hidden.add(swap ? li : lw + ri);
+            }
+        } else if (join.getConditionType() == JoinConditionType.ON) {
+            cond = bind(join.getCondition(), new Ctx(combined, false, false));
+            if (!(combined.plan instanceof Plan.Values)) {
+                throw error(ErrorCode.UNSUPPORTED, "subqueries in JOIN ... ON", join.getCondition());
+            }
+            requireBoolean(cond, join.getCondition());
+        }
+        Plan p = joinOn(l.plan, r.plan, type, cond, fields);
+        Rel out = new Rel(p);
+        if (swap) {
+            // RIGHT JOIN was planned as LEFT JOIN with the sides swapped: restore the written column order.
+            int rw = r.fields().size();
+            List<Expr> exprs = new ArrayList<>();
+            List<Field> f2 = new ArrayList<>();
+            for (int i = 0; i < rw; i++) {
+                exprs.add(new Expr.Col(lw + i, fields.get(lw + i).type()));
+                f2.add(fields.get(lw + i));
+            }
+            for (int i = 0; i < lw; i++) {
+                exprs.add(new Expr.Col(i, fields.get(i).type()));
+                f2.add(fields.get(i));
+            }
+            out = new Rel(new Plan.Project(p, exprs, f2));
+            for (int h : combined.hidden) {
+                out.hidden.add(h < lw ? h + rw : h - lw);
+            }
+        } else {
+            out.hidden.addAll(combined.hidden);
+        }
+        return out;
+    }
+
+    private int uniqueIndex(Rel r, String name, SqlNode at) {
+        int found = -1;
+        for (int i = 0; i < r.fields().size(); i++) {
+            if (!r.hidden.contains(i) && r.fields().get(i).name().equalsIgnoreCase(name)) {
+                if (found >= 0) {
+                    throw error(ErrorCode.AMBIGUOUS_COLUMN, "column reference is ambiguous [column=" + name + ']', at);
+                }
+                found = i;
+            }
+        }
+        if (found < 0) {
+            throw error(ErrorCode.UNKNOWN_COLUMN, "column in USING does not exist on both sides [column=" + name + ']', at);
+        }
+        return found;
+    }
+
+    /** Splits a join condition into equi-key pairs and a residual over the concatenated fields. */
+    static Plan joinOn(Plan left, Plan right, JoinType type, Expr cond, List<Field> fields) {
+        int lw = left.fields().size();
+        List<Expr> lk = new ArrayList<>();
+        List<Expr> rk = new ArrayList<>();
+        Expr residual = null;
+        for (Expr c : conjuncts(cond)) {
+            if (c instanceof Expr.Call call && call.fn() == Fn.EQ) {
+                Expr a = call.arg(0);
+                Expr b = call.arg(1);
+                if (Refs.allBelow(a, lw) && Refs.allAtOrAbove(b, lw) && !Refs.none(a) && !Refs.none(b)) {
+                    lk.add(a);
+                    rk.add(Refs.shift(b, -lw));
+                    continue;
+                }
+                if (Refs.allBelow(b, lw) && Refs.allAtOrAbove(a, lw) && !Refs.none(a) && !Refs.none(b)) {
+                    lk.add(b);
+                    rk.add(Refs.shift(a, -lw));
+                    continue;
+                }
+            }
+            residual = residual == null ? c : and(residual, c);
+        }
+        return new Plan.Join(left, right, type, lk, rk, residual, fields);
+    }
+
+    // ------------------------------------------------------------------ WHERE
+
+    private void bindWhere(Rel rel, SqlNode where) {
+        List<SqlNode> conj = new ArrayList<>();
+        splitAnd(where, conj);
+        Expr filter = null;
+        for (SqlNode c : conj) {
+            SqlNode n = c;
+            boolean negated = false;
+            if (n.getKind() == SqlKind.NOT && isSubqueryPredicate(((SqlCall) n).operand(0))) {
+                negated = true;
+                n = ((SqlCall) n).operand(0);
+            }
+            if ((n.getKind() == SqlKind.IN || n.getKind() == SqlKind.NOT_IN) && isQuery(((SqlCall) n).operand(1))) {
+                SqlCall in = (SqlCall) n;
+                boolean not = negated ^ (n.getKind() == SqlKind.NOT_IN);
+                Plan sub = bindQuery(in.operand(1));
+                if (sub.fields().size() != 1) {
+                    throw error(ErrorCode.SYNTAX_ERROR, "subquery has too many columns", in.operand(1));
+                }
+                Expr left = bind(in.operand(0), new Ctx(rel, false, false));
+                ColumnType t = Types.common(left, new Expr.Col(0, sub.fields().get(0).type()));
+                if (t == null) {
+                    throw Types.mismatch("IN", left.type(), sub.fields().get(0).type());
+                }
+                rel.plan = new Plan.Join(rel.plan, sub, not ? JoinType.ANTI_NULL_AWARE : JoinType.SEMI,
+                        List.of(coerce(left, t)), List.of(coerce(new Expr.Col(0, sub.fields().get(0).type()), t)), null, rel.fields());
+                continue;
+            }
+            if (n.getKind() == SqlKind.EXISTS) {
+                Plan sub = bindQuery(((SqlCall) n).operand(0));
+                rel.plan = new Plan.Join(rel.plan, sub, negated ? JoinType.ANTI : JoinType.SEMI, List.of(), List.of(), null, rel.fields());
+                continue;
+            }
+            Expr e = bind(c, new Ctx(rel, false, false));
+            requireBoolean(e, c);
+            filter = filter == null ? e : and(filter, e);
+        }
+        if (filter != null) {
+            rel.plan = new Plan.Filter(rel.plan, filter);
+        }
+    }
+
+    private static boolean isSubqueryPredicate(SqlNode n) {
+        return n.getKind() == SqlKind.EXISTS
+                || ((n.getKind() == SqlKind.IN || n.getKind() == SqlKind.NOT_IN) && isQuery(((SqlCall) n).operand(1)));
+    }
+
+    private static boolean isQuery(SqlNode n) {
+        return switch (n.getKind()) {
+            case SELECT, ORDER_BY, WITH, UNION, VALUES, INTERSECT, EXCEPT -> true;
+            default -> false;
+        };
+    }
+
+    private static void splitAnd(SqlNode n, List<SqlNode> out) {
+        if (n.getKind() == SqlKind.AND) {
+            for (SqlNode o : ((SqlCall) n).getOperandList()) {
+                splitAnd(o, out);
+            }
+        } else {
+            out.add(n);
+        }
+    }
+
+    public static List<Expr> conjuncts(Expr e) {
+        List<Expr> out = new ArrayList<>();
+        addConjuncts(e, out);
+        return out;
+    }
+
+    private static void addConjuncts(Expr e, List<Expr> out) {
+        if (e == null) {
+            return;
+        }
+        if (e instanceof Expr.Call c && c.fn() == Fn.AND) {
+            for (Expr a : c.args()) {
+                addConjuncts(a, out);
+            }
+        } else {
+            out.add(e);
+        }
+    }
+
+    public static Expr and(Expr a, Expr b) {
+        return new Expr.Call(Fn.AND, List.of(a, b), ColumnType.BOOLEAN);
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    private static boolean containsAgg(List<SqlNode> nodes) {
+        for (SqlNode n : nodes) {
+            if (containsAgg(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsAgg(SqlNode n) {
+        if (n == null) {
+            return false;
+        }
+        if (n.getKind() == SqlKind.FILTER || n.getKind() == SqlKind.WITHIN_GROUP) {
+            return true;
+        }
+        if (n.getKind() == SqlKind.OVER) {
+            return false;
+        }
+        if (isQuery(n)) {
+            return false;
+        }
+        if (n instanceof SqlCall c) {
+            if (AggFns.isAggregate(c.getOperator().getName())) {
+                return true;
+            }
+            for (SqlNode o : c.getOperandList()) {
+                if (containsAgg(o)) {
+                    return true;
+                }
+            }
+        }
+        if (n instanceof SqlNodeList l) {
+            return containsAgg(l.getList());
+        }
+        return false;
+    }
+
+    private String defaultName(SqlNode e) {
+        if (e instanceof SqlIdentifier id) {
+            String last = id.names.get(id.names.size() - 1);
+            return last.startsWith("\u0000") ? "?column?" : last;
+        }
+        if (e.getKind() == SqlKind.CAST) {
+            return defaultName(((SqlCall) e).operand(0));
+        }
+        if (e.getKind() == SqlKind.FILTER || e.getKind() == SqlKind.WITHIN_GROUP) {
+            return defaultName(((SqlCall) e).operand(0));
+        }
+        if (e instanceof SqlCall c && (c.getKind() == SqlKind.OTHER_FUNCTION || AggFns.isAggregate(c.getOperator().getName())
+                || c.getOperator() instanceof org.apache.calcite.sql.SqlFunction)) {
+            return c.getOperator().getName().toLowerCase(Locale.ROOT);
+        }
+        return "?column?";
+    }
+
+    /** Index of the column an identifier names, -1 when absent (and {@code required} is false). */
+    private int resolve(Rel rel, SqlIdentifier id, boolean required) {
+        String name = id.names.get(id.names.size() - 1);
+        if (name.startsWith("\u0000")) {
+            return Integer.parseInt(name.substring(1)); // an expanded '*' item
+        }
+        String qualifier = id.names.size() > 1 ? id.names.get(id.names.size() - 2) : null;
+        List<Field> fields = rel.fields();
+        int found = -1;
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            if (!f.name().equalsIgnoreCase(name)) {
+                continue;
+            }
+            if (qualifier == null ? rel.hidden.contains(i) : !qualifier.equalsIgnoreCase(f.table())) {
+                continue;
+            }
+            if (found >= 0) {
+                throw error(ErrorCode.AMBIGUOUS_COLUMN, "column reference is ambiguous [column=" + name + ']', id);
+            }
+            found = i;
+        }
+        if (found < 0 && required) {
+            if (qualifier != null && fields.stream().noneMatch(f -> qualifier.equalsIgnoreCase(f.table()))) {
+                throw error(ErrorCode.UNKNOWN_TABLE, "missing FROM-clause entry for table [table=" + qualifier + ']', id);
+            }
+            List<String> names = fields.stream().filter(f -> qualifier == null || qualifier.equalsIgnoreCase(f.table()))
+                    .map(Field::name).distinct().toList();
+            throw error(ErrorCode.UNKNOWN_COLUMN, "column does not exist [column=" + String.join(".", id.names) + ']'
+                    + Names.suggestion(name, names), id);
+        }
+        return found;
+    }
+
+    private Expr bind(SqlNode n, Ctx ctx) {
+        return switch (n) {
+            case SqlIdentifier id -> bindIdentifier(id, ctx);
+            case SqlLiteral lit -> bindLiteral(lit);
+            case SqlCase c -> bindCase(c, ctx);
+            case SqlSelect s -> scalarSubquery(s, ctx);
+            case SqlOrderBy s -> scalarSubquery(s, ctx);
+            case SqlWith s -> scalarSubquery(s, ctx);
+            case SqlCall c -> bindCall(c, ctx);
+            default -> throw error(ErrorCode.UNSUPPORTED, "expression not supported [kind=" + n.getKind() + ']', n);
+        };
+    }
+
+    private Expr bindIdentifier(SqlIdentifier id, Ctx ctx) {
+        int idx = resolve(ctx.rel, id, false);
+        if (idx < 0 && id.names.size() == 1 && !id.isComponentQuoted(0)) {
+            switch (id.getSimple().toLowerCase(Locale.ROOT)) {
+                case "current_timestamp", "localtimestamp":
+                    return new Expr.Lit(nowMicros, ColumnType.TIMESTAMP);
+                case "current_date":
+                    return new Expr.Lit(Math.floorDiv(nowMicros, DateTimes.MICROS_PER_DAY), ColumnType.DATE);
+                default:
+                    break;
+            }
+        }
+        if (idx < 0) {
+            idx = resolve(ctx.rel, id, true);
+        }
+        return new Expr.Col(idx, ctx.rel.fields().get(idx).type());
+    }
+
+    private Expr scalarSubquery(SqlNode q, Ctx ctx) {
+        if (ctx.aggAllowed || ctx.inAgg) {
+            throw error(ErrorCode.UNSUPPORTED, "scalar subquery in an aggregating SELECT", q);
+        }
+        Plan sub = bindQuery(q);
+        if (sub.fields().size() != 1) {
+            throw error(ErrorCode.SYNTAX_ERROR, "subquery must return only one column", q);
+        }
+        Rel rel = ctx.rel;
+        int lw = rel.fields().size();
+        if (rel.plan instanceof Plan.Values v && v.rows().isEmpty() && !v.fields().isEmpty()) {
+            throw error(ErrorCode.UNSUPPORTED, "subqueries in JOIN ... ON", q);
+        }
+        List<Field> fields = new ArrayList<>(rel.fields());
+        fields.add(sub.fields().get(0).withTable(null));
+        rel.plan = new Plan.Join(rel.plan, sub, JoinType.SINGLE, List.of(), List.of(), null, fields);
+        rel.hidden.add(lw);
+        return new Expr.Col(lw, sub.fields().get(0).type());
+    }
+
+    private Expr bindLiteral(SqlLiteral lit) {
+        SqlTypeName t = lit.getTypeName();
+        if (lit instanceof SqlIntervalLiteral il) {
+            long v = il.getValueAs(Long.class);
+            if (t.getFamily() == SqlTypeFamily.INTERVAL_YEAR_MONTH) {
+                return new Expr.Interval(v, 0);
+            }
+            return new Expr.Interval(0, Math.multiplyExact(v, 1000L));
+        }
+        if (lit instanceof org.apache.calcite.sql.SqlUnknownLiteral u) {
+            // Babel leaves typed literals (DATE '...', TIMESTAMP '...') unresolved.
+            String v = (String) u.getValue();
+            return switch (u.tag.toUpperCase(Locale.ROOT)) {
+                case "DATE" -> new Expr.Lit(DateTimes.parseDate(v), ColumnType.DATE);
+                case "TIMESTAMP", "TIMESTAMPTZ" -> new Expr.Lit(DateTimes.parseTimestamp(v), ColumnType.TIMESTAMP);
+                default -> throw error(ErrorCode.UNSUPPORTED, "typed literal not supported [type=" + u.tag + ']', lit);
+            };
+        }
+        switch (t) {
+            case NULL:
+                return new Expr.Lit(null, ColumnType.VARCHAR);
+            case BOOLEAN:
+                return Expr.Lit.ofBool(lit.booleanValue());
+            case CHAR, VARCHAR:
+                return new Expr.Lit(lit.getValueAs(String.class), ColumnType.VARCHAR);
+            case DECIMAL, INTEGER, BIGINT, SMALLINT, TINYINT: {
+                BigDecimal bd = lit.getValueAs(BigDecimal.class);
+                if (bd.scale() <= 0 || bd.stripTrailingZeros().scale() <= 0 && ((SqlNumericLiteral) lit).isExact() && lit.toValue().indexOf('.') < 0) {
+                    try {
+                        long v = bd.longValueExact();
+                        return new Expr.Lit(v, v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? ColumnType.INT : ColumnType.BIGINT);
+                    } catch (ArithmeticException e) {
+                        throw error(ErrorCode.NUMERIC_OVERFLOW, "integer literal out of range [value=" + bd + ']', lit);
+                    }
+                }
+                return new Expr.Lit(bd.doubleValue(), ColumnType.DOUBLE);
+            }
+            case DOUBLE, FLOAT, REAL:
+                return new Expr.Lit(lit.getValueAs(BigDecimal.class).doubleValue(), ColumnType.DOUBLE);
+            case DATE:
+                return new Expr.Lit(DateTimes.parseDate(lit.toValue()), ColumnType.DATE);
+            case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ:
+                return new Expr.Lit(DateTimes.parseTimestamp(lit.toValue()), ColumnType.TIMESTAMP);
+            default:
+                throw error(ErrorCode.UNSUPPORTED, "literal type not supported [type=" + t + ']', lit);
+        }
+    }
+
+    private Expr bindCase(SqlCase c, Ctx ctx) {
+        List<Expr> whens = new ArrayList<>();
+        List<Expr> thens = new ArrayList<>();
+        Expr value = c.getValueOperand() == null ? null : bind(c.getValueOperand(), ctx);
+        for (int i = 0; i < c.getWhenOperands().size(); i++) {
+            SqlNode w = c.getWhenOperands().get(i);
+            Expr we;
+            if (value != null) {
+                we = comparison(Fn.EQ, value, bind(w, ctx), w);
+            } else {
+                we = bind(w, ctx);
+                requireBoolean(we, w);
+            }
+            whens.add(we);
+            thens.add(bind(c.getThenOperands().get(i), ctx));
+        }
+        Expr otherwise = c.getElseOperand() == null ? new Expr.Lit(null, ColumnType.VARCHAR) : bind(c.getElseOperand(), ctx);
+        List<Expr> results = new ArrayList<>(thens);
+        results.add(otherwise);
+        ColumnType t = commonOf(results, c);
+        List<Expr> args = new ArrayList<>();
+        for (int i = 0; i < whens.size(); i++) {
+            args.add(whens.get(i));
+            args.add(coerce(thens.get(i), t));
+        }
+        args.add(coerce(otherwise, t));
+        return new Expr.Call(Fn.CASE, args, t);
+    }
+
+    private ColumnType commonOf(List<Expr> es, SqlNode at) {
+        ColumnType t = null;
+        Expr typed = null;
+        for (Expr e : es) {
+            if (Types.isNullLiteral(e)) {
+                continue;
+            }
+            if (typed == null) {
+                typed = e;
+                t = e.type();
+                continue;
+            }
+            ColumnType c = Types.common(typed, e);
+            if (c == null) {
+                throw error(ErrorCode.TYPE_MISMATCH, "types cannot be matched [left=" + t + ", right=" + e.type() + ']', at);
+            }
+            t = c;
+            if (!Types.isStringLiteral(e) || typed.type() == ColumnType.VARCHAR) {
+                typed = new Expr.Col(0, t);
+            }
+        }
+        return t == null ? ColumnType.VARCHAR : t;
+    }
+
+    private Expr bindCall(SqlCall call, Ctx ctx) {
+        SqlKind kind = call.getKind();
+        String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+        List<SqlNode> ops = call.getOperandList();
+        switch (kind) {
+            case AS:
+                return bind(call.operand(0), ctx);
+            case PLUS, MINUS, TIMES, DIVIDE, MOD:
+                return arithmetic(kind, bind(ops.get(0), ctx), bind(ops.get(1), ctx), call);
+            case MINUS_PREFIX: {
+                Expr e = bind(ops.get(0), ctx);
+                if (e instanceof Expr.Interval iv) {
+                    return new Expr.Interval(-iv.months(), -iv.micros());
+                }
+                if (e instanceof Expr.Lit l && l.value() instanceof Long v && Types.isInteger(l.type())) {
+                    return new Expr.Lit(-v, l.type());
+                }
+                requireNumeric(e, call);
+                return new Expr.Call(Fn.NEG, List.of(e), e.type());
+            }
+            case PLUS_PREFIX:
+                return bind(ops.get(0), ctx);
+            case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL,
+                 IS_DISTINCT_FROM, IS_NOT_DISTINCT_FROM: {
+                Fn fn = switch (kind) {
+                    case EQUALS -> Fn.EQ;
+                    case NOT_EQUALS -> Fn.NE;
+                    case LESS_THAN -> Fn.LT;
+                    case LESS_THAN_OR_EQUAL -> Fn.LE;
+                    case GREATER_THAN -> Fn.GT;
+                    case GREATER_THAN_OR_EQUAL -> Fn.GE;
+                    case IS_DISTINCT_FROM -> Fn.IS_DISTINCT;
+                    default -> Fn.IS_NOT_DISTINCT;
+                };
+                return comparison(fn, bind(ops.get(0), ctx), bind(ops.get(1), ctx), call);
+            }
+            case AND, OR: {
+                List<Expr> args = new ArrayList<>();
+                for (SqlNode o : ops) {
+                    Expr e = bind(o, ctx);
+                    requireBoolean(e, o);
+                    args.add(e);
+                }
+                Expr r = args.get(0);
+                for (int i = 1; i < args.size(); i++) {
+                    r = new Expr.Call(kind == SqlKind.AND ? Fn.AND : Fn.OR, List.of(r, args.get(i)), ColumnType.BOOLEAN);
+                }
+                return r;
+            }
+            case NOT: {
+                Expr e = bind(ops.get(0), ctx);
+                requireBoolean(e, ops.get(0));
+                return new Expr.Call(Fn.NOT, List.of(e), ColumnType.BOOLEAN);
+            }
+            case IS_NULL, IS_NOT_NULL, IS_TRUE, IS_FALSE, IS_NOT_TRUE, IS_NOT_FALSE: {
+                Expr e = bind(ops.get(0), ctx);
+                if (kind != SqlKind.IS_NULL && kind != SqlKind.IS_NOT_NULL) {
+                    requireBoolean(e, ops.get(0));
+                }
+                Fn fn = Fn.valueOf(kind.name());
+                return new Expr.Call(fn, List.of(e), ColumnType.BOOLEAN);
+            }
+            case IN, NOT_IN: {
+                if (isQuery(ops.get(1))) {
+                    throw error(ErrorCode.UNSUPPORTED, "IN (subquery) outside a WHERE conjunct", call);
+                }
+                Expr v = bind(ops.get(0), ctx);
+                List<Expr> list = new ArrayList<>();
+                for (SqlNode o : (SqlNodeList) ops.get(1)) {
+                    list.add(bind(o, ctx));
+                }
+                List<Expr> all = new ArrayList<>(list);
+                all.add(0, v);
+                ColumnType t = v.type();
+                for (Expr e : list) {
+                    ColumnType c = Types.common(new Expr.Col(0, t), e);
+                    if (c == null) {
+                        throw Types.mismatch("IN", t, e.type());
+                    }
+                    t = c;
+                }
+                List<Expr> args = new ArrayList<>();
+                for (Expr e : all) {
+                    args.add(coerce(e, t));
+                }
+                Expr in = new Expr.Call(Fn.IN, args, ColumnType.BOOLEAN);
+                return kind == SqlKind.NOT_IN ? new Expr.Call(Fn.NOT, List.of(in), ColumnType.BOOLEAN) : in;
+            }
+            case BETWEEN: {
+                Expr v = bind(ops.get(0), ctx);
+                Expr lo = comparison(Fn.GE, v, bind(ops.get(1), ctx), call);
+                Expr hi = comparison(Fn.LE, v, bind(ops.get(2), ctx), call);
+                Expr b = and(lo, hi);
+                return ((SqlBetweenOperator) call.getOperator()).isNegated() ? new Expr.Call(Fn.NOT, List.of(b), ColumnType.BOOLEAN) : b;
+            }
+            case LIKE: {
+                boolean ilike = name.contains("ILIKE");
+                boolean not = name.startsWith("NOT");
+                List<Expr> args = new ArrayList<>();
+                for (SqlNode o : ops) {
+                    args.add(requireString(bind(o, ctx), o));
+                }
+                Expr like = new Expr.Call(ilike ? Fn.ILIKE : Fn.LIKE, args, ColumnType.BOOLEAN);
+                return not ? new Expr.Call(Fn.NOT, List.of(like), ColumnType.BOOLEAN) : like;
+            }
+            case POSIX_REGEX_CASE_SENSITIVE, POSIX_REGEX_CASE_INSENSITIVE: {
+                Expr s = requireString(bind(ops.get(0), ctx), ops.get(0));
+                Expr p = requireString(bind(ops.get(1), ctx), ops.get(1));
+                Expr m = new Expr.Call(kind == SqlKind.POSIX_REGEX_CASE_SENSITIVE ? Fn.REGEX_MATCH : Fn.REGEX_IMATCH, List.of(s, p), ColumnType.BOOLEAN);
+                return name.startsWith("NEGATED") ? new Expr.Call(Fn.NOT, List.of(m), ColumnType.BOOLEAN) : m;
+            }
+            case CAST: {
+                Expr e = bind(ops.get(0), ctx);
+                ColumnType to = typeOf((SqlDataTypeSpec) ops.get(1));
+                if (!Types.castable(e.type(), to) && !Types.isNullLiteral(e)) {
+                    throw error(ErrorCode.TYPE_MISMATCH, "cannot cast [from=" + e.type() + ", to=" + to + ']', call);
+                }
+                return cast(e, to);
+            }
+            case COALESCE:
+                return variadicSameType(Fn.COALESCE, ops, ctx, call);
+            case NULLIF: {
+                Expr a = bind(ops.get(0), ctx);
+                Expr b = bind(ops.get(1), ctx);
+                ColumnType t = Types.common(a, b);
+                if (t == null) {
+                    throw Types.mismatch("NULLIF", a.type(), b.type());
+                }
+                return new Expr.Call(Fn.NULLIF, List.of(coerce(a, t), coerce(b, t)), t);
+            }
+            case CASE:
+                return bindCase((SqlCase) call, ctx);
+            case EXTRACT: {
+                String field = ((SqlIntervalQualifier) ops.get(0)).timeUnitRange.name().toLowerCase(Locale.ROOT);
+                return extract(field, bind(ops.get(1), ctx), call);
+            }
+            case TRIM: {
+                String flag = ((SqlLiteral) ops.get(0)).getValueAs(SqlTrimFunction.Flag.class).name();
+                Expr chars = requireString(bind(ops.get(1), ctx), ops.get(1));
+                Expr s = requireString(bind(ops.get(2), ctx), ops.get(2));
+                Fn fn = flag.equals("LEADING") ? Fn.LTRIM : flag.equals("TRAILING") ? Fn.RTRIM : Fn.TRIM;
+                return new Expr.Call(fn, List.of(s, chars), ColumnType.VARCHAR);
+            }
+            case FILTER: {
+                if (!ctx.aggAllowed) {
+                    throw error(ErrorCode.GROUPING_ERROR, "aggregate functions are not allowed here", call);
+                }
+                Expr.Agg a = (Expr.Agg) bind(ops.get(0), ctx);
+                Expr f = bind(ops.get(1), ctx.inAggregate());
+                requireBoolean(f, ops.get(1));
+                return new Expr.Agg(a.fn(), a.args(), a.distinct(), a.filter() == null ? f : and(a.filter(), f), a.param(), a.type());
+            }
+            case WITHIN_GROUP: {
+                if (!ctx.aggAllowed) {
+                    throw error(ErrorCode.GROUPING_ERROR, "aggregate functions are not allowed here", call);
+                }
+                SqlCall fnCall = (SqlCall) ops.get(0);
+                String fname = fnCall.getOperator().getName().toLowerCase(Locale.ROOT);
+                SqlNodeList order = (SqlNodeList) ops.get(1);
+                if (order.size() != 1 || !(fname.equals("percentile_cont") || fname.equals("percentile_disc"))) {
+                    throw error(ErrorCode.UNSUPPORTED, "WITHIN GROUP other than percentile_cont/percentile_disc with one key", call);
+                }
+                OrderItem oi = OrderItem.of(order.get(0));
+                double q = fraction(bind(fnCall.operand(0), ctx), fnCall.operand(0));
+                if (oi.desc) {
+                    q = 1 - q;
+                }
+                Expr x = bind(oi.expr, ctx.inAggregate());
+                AggFn fn = fname.equals("percentile_cont") ? AggFn.QUANTILE_CONT : AggFn.QUANTILE_DISC;
+                return AggFns.make(fn, List.of(x), false, q, call, this::error);
+            }
+            case OVER:
+                throw error(ErrorCode.UNSUPPORTED, "window functions are not supported yet", call);
+            case EXISTS:
+                throw error(ErrorCode.UNSUPPORTED, "EXISTS outside a WHERE conjunct", call);
+            default:
+                break;
+        }
+        if (name.equals("||")) {
+            return concat(List.of(bind(ops.get(0), ctx), bind(ops.get(1), ctx)));
+        }
+        if (kind == SqlKind.FLOOR || kind == SqlKind.CEIL) {
+            if (ops.size() != 1) {
+                throw error(ErrorCode.UNSUPPORTED, name + " with a time unit", call);
+            }
+            return function(kind == SqlKind.FLOOR ? "floor" : "ceil", call, ctx);
+        }
+        if (kind == SqlKind.POSITION) {
+            Expr sub = requireString(bind(ops.get(0), ctx), ops.get(0));
+            Expr s = requireString(bind(ops.get(1), ctx), ops.get(1));
+            return new Expr.Call(Fn.POSITION, List.of(s, sub), ColumnType.BIGINT);
+        }
+        return function(name.toLowerCase(Locale.ROOT), call, ctx);
+    }
+
+    private Expr function(String fname, SqlCall call, Ctx ctx) {
+        List<SqlNode> ops = call.getOperandList();
+        if (AggFns.isAggregate(fname)) {
+            if (!ctx.aggAllowed) {
+                throw error(ErrorCode.GROUPING_ERROR, ctx.inAgg ? "aggregate function calls cannot be nested"
+                        : "aggregate functions are not allowed here [function=" + fname + ']', call);
+            }
+            boolean distinct = call.getFunctionQuantifier() != null
+                    && call.getFunctionQuantifier().getValue().toString().equals("DISTINCT");
+            if ((fname.equals("count")) && ops.size() == 1 && ops.get(0) instanceof SqlIdentifier id && id.isStar()) {
+                return AggFns.make(AggFn.COUNT_STAR, List.of(), false, 0, call, this::error);
+            }
+            Ctx inner = ctx.inAggregate();
+            List<Expr> args = new ArrayList<>();
+            for (SqlNode o : ops) {
+                args.add(bind(o, inner));
+            }
+            return AggFns.bind(fname, args, distinct, call, this::error);
+        }
+        List<Expr> args = new ArrayList<>();
+        for (SqlNode o : ops) {
+            args.add(bind(o, ctx));
+        }
+        return Functions.bind(fname, args, nowMicros, call, this::error);
+    }
+
+    private Expr variadicSameType(Fn fn, List<SqlNode> ops, Ctx ctx, SqlNode at) {
+        List<Expr> args = new ArrayList<>();
+        for (SqlNode o : ops) {
+            args.add(bind(o, ctx));
+        }
+        ColumnType t = commonOf(args, at);
+        List<Expr> cast = new ArrayList<>();
+        for (Expr e : args) {
+            cast.add(coerce(e, t));
+        }
+        return new Expr.Call(fn, cast, t);
+    }
+
+    static Expr concat(List<Expr> parts) {
+        List<Expr> args = new ArrayList<>();
+        for (Expr p : parts) {
+            args.add(p.type() == ColumnType.VARCHAR ? p : cast(p, ColumnType.VARCHAR));
+        }
+        return new Expr.Call(Fn.CONCAT, args, ColumnType.VARCHAR);
+    }
+
+    private double fraction(Expr e, SqlNode at) {
+        Expr f = Folder.fold(e);
+        if (f instanceof Expr.Lit l && l.value() instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1) {
+            return n.doubleValue();
+        }
+        throw error(ErrorCode.INVALID_VALUE, "percentile must be a constant between 0 and 1", at);
+    }
+
+    private Expr extract(String field, Expr e, SqlNode at) {
+        if (!DateTimes.isExtractField(field)) {
+            throw error(ErrorCode.INVALID_VALUE, "unit not recognized by extract [field=" + field + ']', at);
+        }
+        if (!Types.isTemporal(e.type())) {
+            e = coerce(e, ColumnType.TIMESTAMP);
+        }
+        ColumnType t = DateTimes.isIntegralField(field) ? ColumnType.BIGINT : ColumnType.DOUBLE;
+        return new Expr.Call(Fn.EXTRACT, List.of(new Expr.Lit(field, ColumnType.VARCHAR), e), t);
+    }
+
+    private Expr arithmetic(SqlKind kind, Expr a, Expr b, SqlNode at) {
+        // Temporal arithmetic first.
+        if (b instanceof Expr.Interval && (kind == SqlKind.PLUS || kind == SqlKind.MINUS)) {
+            Expr ts = Types.isStringLiteral(a) ? coerce(a, ColumnType.TIMESTAMP) : a;
+            if (!Types.isTemporal(ts.type())) {
+                throw Types.mismatch(kind.sql, a.type(), ColumnType.BIGINT);
+            }
+            ts = coerce(ts, ColumnType.TIMESTAMP);
+            return new Expr.Call(kind == SqlKind.PLUS ? Fn.TS_ADD_INTERVAL : Fn.TS_SUB_INTERVAL, List.of(ts, b), ColumnType.TIMESTAMP);
+        }
+        if (a instanceof Expr.Interval && kind == SqlKind.PLUS) {
+            return arithmetic(kind, b, a, at);
+        }
+        if (a instanceof Expr.Interval || b instanceof Expr.Interval) {
+            throw error(ErrorCode.UNSUPPORTED, "interval arithmetic other than timestamp +/- interval", at);
+        }
+        if (a.type() == ColumnType.DATE && (kind == SqlKind.PLUS || kind == SqlKind.MINUS)) {
+            if (Types.isInteger(b.type())) {
+                return new Expr.Call(kind == SqlKind.PLUS ? Fn.DATE_ADD_DAYS : Fn.DATE_SUB_DAYS, List.of(a, coerce(b, ColumnType.BIGINT)), ColumnType.DATE);
+            }
+            if (kind == SqlKind.MINUS && (b.type() == ColumnType.DATE || Types.isStringLiteral(b))) {
+                return new Expr.Call(Fn.DATE_DIFF_DAYS, List.of(a, coerce(b, ColumnType.DATE)), ColumnType.INT);
+            }
+        }
+        if (b.type() == ColumnType.DATE && kind == SqlKind.PLUS && Types.isInteger(a.type())) {
+            return arithmetic(kind, b, a, at);
+        }
+        if (Types.isNullLiteral(a)) {
+            a = new Expr.Lit(null, Types.isNumeric(b.type()) ? b.type() : ColumnType.BIGINT);
+        }
+        if (Types.isNullLiteral(b)) {
+            b = new Expr.Lit(null, Types.isNumeric(a.type()) ? a.type() : ColumnType.BIGINT);
+        }
+        if (Types.isStringLiteral(a) && Types.isNumeric(b.type())) {
+            a = coerce(a, b.type());
+        }
+        if (Types.isStringLiteral(b) && Types.isNumeric(a.type())) {
+            b = coerce(b, a.type());
+        }
+        if (!Types.isNumeric(a.type()) || !Types.isNumeric(b.type())) {
+            throw error(ErrorCode.TYPE_MISMATCH, "operator does not exist [operator=" + kind.sql + ", left=" + a.type()
+                    + ", right=" + b.type() + ']', at);
+        }
+        ColumnType t = Types.numericCommon(a.type(), b.type());
+        Fn fn = switch (kind) {
+            case PLUS -> Fn.ADD;
+            case MINUS -> Fn.SUB;
+            case TIMES -> Fn.MUL;
+            case DIVIDE -> Fn.DIV;
+            default -> Fn.MOD;
+        };
+        return new Expr.Call(fn, List.of(coerce(a, t), coerce(b, t)), t);
+    }
+
+    private Expr comparison(Fn fn, Expr a, Expr b, SqlNode at) {
+        if (a instanceof Expr.Interval || b instanceof Expr.Interval) {
+            throw error(ErrorCode.UNSUPPORTED, "comparison of intervals", at);
+        }
+        ColumnType t = Types.common(a, b);
+        if (t == null) {
+            throw error(ErrorCode.TYPE_MISMATCH, "operator does not exist [operator=" + fn.name().toLowerCase(Locale.ROOT)
+                    + ", left=" + a.type() + ", right=" + b.type() + ']', at);
+        }
+        return new Expr.Call(fn, List.of(coerce(a, t), coerce(b, t)), ColumnType.BOOLEAN);
+    }
+
+    /** An implicit conversion; string literals are converted now (so a bad date fails at bind time). */
+    public static Expr coerce(Expr e, ColumnType t) {
+        if (e.type() == t) {
+            return e;
+        }
+        if (e instanceof Expr.Lit l && l.value() == null) {
+            return new Expr.Lit(null, t);
+        }
+        return cast(e, t);
+    }
+
+    static Expr cast(Expr e, ColumnType t) {
+        if (e.type() == t) {
+            return e;
+        }
+        if (e instanceof Expr.Lit l) {
+            if (l.value() == null) {
+                return new Expr.Lit(null, t);
+            }
+            return Folder.fold(new Expr.Call(Fn.CAST, List.of(e), t));
+        }
+        return new Expr.Call(Fn.CAST, List.of(e), t);
+    }
+
+    private ColumnType typeOf(SqlDataTypeSpec spec) {
+        String n = spec.getTypeName().getSimple().toUpperCase(Locale.ROOT);
+        return switch (n) {
+            case "TINYINT", "SMALLINT" -> ColumnType.SMALLINT;
+            case "INTEGER", "INT" -> ColumnType.INT;
+            case "BIGINT" -> ColumnType.BIGINT;
+            case "DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC" -> ColumnType.DOUBLE;
+            case "VARCHAR", "CHAR", "TEXT", "STRING" -> ColumnType.VARCHAR;
+            case "BOOLEAN", "BOOL" -> ColumnType.BOOLEAN;
+            case "DATE" -> ColumnType.DATE;
+            case "TIMESTAMP", "TIMESTAMPTZ" -> ColumnType.TIMESTAMP;
+            default -> {
+                try {
+                    yield ColumnType.parse(n);
+                } catch (RuntimeException e) {
+                    throw error(ErrorCode.TYPE_MISMATCH, "type does not exist [type=" + n + ']', spec);
+                }
+            }
+        };
+    }
+
+    private void requireBoolean(Expr e, SqlNode at) {
+        if (e.type() != ColumnType.BOOLEAN && !Types.isNullLiteral(e)) {
+            throw error(ErrorCode.TYPE_MISMATCH, "argument must be type boolean [type=" + e.type() + ']', at);
+        }
+    }
+
+    private void requireNumeric(Expr e, SqlNode at) {
+        if (!Types.isNumeric(e.type())) {
+            throw error(ErrorCode.TYPE_MISMATCH, "argument must be numeric [type=" + e.type() + ']', at);
+        }
+    }
+
+    private Expr requireString(Expr e, SqlNode at) {
+        if (e.type() != ColumnType.VARCHAR) {
+            throw error(ErrorCode.TYPE_MISMATCH, "argument must be text [type=" + e.type() + ']', at);
+        }
+        return e;
+    }
+
+    QueryException error(ErrorCode code, String message, SqlNode at) {
+        int line = at == null ? 0 : at.getParserPosition().getLineNum();
+        int col = at == null ? 0 : at.getParserPosition().getColumnNum();
+        return QueryException.at(code, message, line, col);
+    }
+
+    /** Error factory handed to the function binders. */
+    @FunctionalInterface
+    public interface Errors {
+        QueryException error(ErrorCode code, String message, SqlNode at);
+    }
+
+    /** The names in scope of a plan, for error messages. */
+    static Map<String, ColumnType> describe(List<Field> fields) {
+        Map<String, ColumnType> m = new LinkedHashMap<>();
+        for (Field f : fields) {
+            m.put(f.name(), f.type());
+        }
+        return m;
+    }
+}

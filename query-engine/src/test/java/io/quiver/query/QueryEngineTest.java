@@ -1,0 +1,141 @@
+package io.quiver.query;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QueryEngineTest {
+    private MemoryCatalog catalog;
+    private QueryEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        catalog = new MemoryCatalog(3, true);
+        engine = new QueryEngine(catalog, QueryConfig.defaults().withParallelism(3));
+        exec("CREATE TABLE t (ts TIMESTAMP, k VARCHAR, v BIGINT, d DOUBLE) WITH (timestamp = 'ts', partition_by = 'DAY')");
+        exec("INSERT INTO t VALUES (TIMESTAMP '2024-01-01 00:00:00', 'a', 1, 1.5), (TIMESTAMP '2024-01-01 01:00:00', 'b', 2, NULL),"
+                + " (TIMESTAMP '2024-01-02 00:00:00', 'a', NULL, 2.5), (TIMESTAMP '2024-12-31 23:59:59', NULL, 4, 0.0),"
+                + " (TIMESTAMP '2025-01-01 00:00:00', 'b', 5, -1.0)");
+    }
+
+    @AfterEach
+    void tearDown() {
+        engine.close();
+    }
+
+    private void exec(String sql) {
+        engine.execute(sql).close();
+    }
+
+    private List<List<Object>> q(String sql) {
+        return Rows.query(engine, sql);
+    }
+
+    @Test
+    void groupByWithNullsAndOrder() {
+        assertEquals(List.of(List.of("a", 2L, 1L), List.of("b", 2L, 7L), java.util.Arrays.asList(null, 1L, 4L)),
+                q("SELECT k, count(*), sum(v) FROM t GROUP BY k ORDER BY k NULLS LAST"));
+    }
+
+    @Test
+    void globalAggregatesOverEmptyInput() {
+        assertEquals(List.of(java.util.Arrays.asList(0L, null, null)), q("SELECT count(*), sum(v), avg(d) FROM t WHERE v > 100"));
+    }
+
+    @Test
+    void statsAnswerCountMinMax() {
+        assertEquals(List.of(List.of(5L, 4L, 1L, 5L)), q("SELECT count(*), count(v), min(v), max(v) FROM t"));
+    }
+
+    @Test
+    void divisionByZeroAndOverflowFailTheQuery() {
+        QueryException e = assertThrows(QueryException.class, () -> q("SELECT v / 0 FROM t"));
+        assertEquals(ErrorCode.DIVISION_BY_ZERO, e.code());
+        assertEquals("22012", e.sqlState());
+        e = assertThrows(QueryException.class, () -> q("SELECT v * 9223372036854775807 FROM t"));
+        assertEquals(ErrorCode.NUMERIC_OVERFLOW, e.code());
+    }
+
+    @Test
+    void unknownColumnSuggestsClosestName() {
+        QueryException e = assertThrows(QueryException.class, () -> q("SELECT kk\nFROM t"));
+        assertEquals(ErrorCode.UNKNOWN_COLUMN, e.code());
+        assertTrue(e.getMessage().contains("\"k\""), e.getMessage());
+        assertEquals(1, e.line());
+        e = assertThrows(QueryException.class, () -> q("SELECT k FROM tt"));
+        assertEquals(ErrorCode.UNKNOWN_TABLE, e.code());
+        assertTrue(e.getMessage().contains("\"t\""), e.getMessage());
+    }
+
+    @Test
+    void syntaxErrorHasLineAndColumn() {
+        QueryException e = assertThrows(QueryException.class, () -> q("SELECT 1 +\n  FROM t"));
+        assertEquals(ErrorCode.SYNTAX_ERROR, e.code());
+        assertEquals(1, e.line()); // Calcite points at the '+' that has no right operand
+        assertEquals(10, e.column());
+    }
+
+    @Test
+    void joinsAndSubqueries() {
+        exec("CREATE TABLE u (ts TIMESTAMP, k VARCHAR, w BIGINT)");
+        exec("INSERT INTO u VALUES (TIMESTAMP '2024-01-01 00:00:00', 'a', 10), (TIMESTAMP '2024-01-01 00:00:00', 'c', 30)");
+        assertEquals(List.of(List.of("a", 1L, 10L), List.of("a", 0L, 10L)),
+                q("SELECT t.k, coalesce(v, 0), w FROM t JOIN u ON t.k = u.k ORDER BY 2 DESC"));
+        assertEquals(5L, (long) q("SELECT count(*) FROM t LEFT JOIN u ON t.k = u.k").get(0).get(0));
+        assertEquals(List.of(List.of(2L)), q("SELECT count(*) FROM t WHERE k IN (SELECT k FROM u)"));
+        assertEquals(List.of(List.of(2L)), q("SELECT count(*) FROM t WHERE k NOT IN (SELECT k FROM u)"));
+        assertEquals(List.of(List.of(5L)), q("SELECT v FROM t WHERE v = (SELECT max(v) FROM t)"));
+    }
+
+    @Test
+    void dateFunctionsAndStrings() {
+        assertEquals(List.of(List.of(2024L, 3L)), q("SELECT extract(year FROM ts), count(*) FROM t WHERE ts < '2024-12-31' GROUP BY 1"));
+        assertEquals(List.of(List.of("2024-01-01 00:00:00")),
+                q("SELECT CAST(date_trunc('day', ts) AS VARCHAR) FROM t WHERE ts = TIMESTAMP '2024-01-01 01:00:00'"));
+        assertEquals(List.of(List.of(3L, "ÉTÉ", "té")), q("SELECT length('été'), upper('été'), substring('été', 2, 2)"));
+    }
+
+    @Test
+    void limitsFailOnlyTheQuery() {
+        QueryException e = assertThrows(QueryException.class,
+                () -> Rows.query(engine, "SELECT * FROM t", QueryOptions.defaults().withResultMaxRows(2)));
+        assertEquals(ErrorCode.RESULT_LIMIT, e.code());
+        e = assertThrows(QueryException.class,
+                () -> Rows.query(engine, "SELECT k, count(*) FROM t GROUP BY k", QueryOptions.defaults().withMemoryMaxBytes(100)));
+        assertEquals(ErrorCode.MEMORY_LIMIT, e.code());
+        QueryContext ctx = new QueryContext();
+        ctx.cancel();
+        e = assertThrows(QueryException.class, () -> Rows.query(engine, "SELECT * FROM t", QueryOptions.defaults().withContext(ctx)));
+        assertEquals(ErrorCode.QUERY_CANCELLED, e.code());
+        e = assertThrows(QueryException.class, () -> Rows.query(engine,
+                "SELECT count(*) FROM t a, t b, t c, t d, t e, t f, t g, t h WHERE a.v + b.v + c.v + d.v + e.v + f.v + g.v + h.v > 0",
+                QueryOptions.defaults().withTimeoutMs(1)));
+        assertEquals(ErrorCode.QUERY_TIMEOUT, e.code());
+        assertEquals("57014", e.sqlState());
+        assertEquals(5L, (long) q("SELECT count(*) FROM t").get(0).get(0), "engine still healthy");
+    }
+
+    @Test
+    void explainAnalyzeReportsScanBlocks() {
+        List<List<Object>> plan = q("EXPLAIN ANALYZE SELECT k, sum(v) FROM t WHERE v > 1 GROUP BY k");
+        String text = plan.toString();
+        assertTrue(text.contains("HashAggregate") && text.contains("blocksRead="), text);
+    }
+
+    @Test
+    void ddlShowDescribe() {
+        exec("ALTER TABLE t ADD COLUMN extra INT");
+        assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t WHERE extra IS NULL"));
+        assertEquals(List.of(List.of("t")), q("SHOW TABLES"));
+        assertEquals(5, q("DESCRIBE t").size());
+        exec("DROP TABLE t");
+        exec("DROP TABLE IF EXISTS t");
+        assertEquals(List.of(), q("SHOW TABLES"));
+    }
+}
