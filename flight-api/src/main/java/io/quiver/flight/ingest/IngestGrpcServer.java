@@ -4,9 +4,9 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
+import io.quiver.proto.v1.IngestRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +40,10 @@ public final class IngestGrpcServer implements AutoCloseable {
     }
 
     /**
-     * The same service whose request parser turns undecodable bytes into INVALID_ARGUMENT: by default
-     * gRPC reports a malformed request as an opaque server-side error, which reads like a server bug.
+     * The same service whose ingest calls report undecodable request bytes as INVALID_ARGUMENT. gRPC
+     * turns a marshaller failure into an opaque UNKNOWN "application error", which reads like a server
+     * bug; so the parser returns a marker request instead and the service answers it (see
+     * {@link MalformedRequest}).
      */
     static ServerServiceDefinition strictParsing(ServerServiceDefinition def) {
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(def.getServiceDescriptor().getName());
@@ -51,9 +53,14 @@ public final class IngestGrpcServer implements AutoCloseable {
         return b.build();
     }
 
+    @SuppressWarnings("unchecked")
     private static <Q, R> ServerMethodDefinition<Q, R> strict(ServerMethodDefinition<Q, R> m) {
         MethodDescriptor<Q, R> d = m.getMethodDescriptor();
         MethodDescriptor.Marshaller<Q> inner = d.getRequestMarshaller();
+        if (!(d.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> proto)
+                || !(proto.getMessagePrototype() instanceof IngestRequest)) {
+            return m;
+        }
         MethodDescriptor.Marshaller<Q> checked = new MethodDescriptor.Marshaller<>() {
             @Override
             public InputStream stream(Q value) {
@@ -65,8 +72,7 @@ public final class IngestGrpcServer implements AutoCloseable {
                 try {
                     return inner.parse(stream);
                 } catch (StatusRuntimeException e) {
-                    throw Status.INVALID_ARGUMENT.withDescription("malformed protobuf request [method=" + d.getFullMethodName()
-                            + ", cause=" + e.getStatus().getDescription() + ']').withCause(e).asRuntimeException();
+                    return (Q) MalformedRequest.marker(e.getStatus().getDescription() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
                 }
             }
         };

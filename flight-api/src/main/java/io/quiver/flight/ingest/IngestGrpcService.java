@@ -50,6 +50,7 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
     /** Decodes and writes one request; fails the future with an {@link IngestFailure}. */
     CompletableFuture<IngestAck> write(IngestRequest request) {
         try {
+            MalformedRequest.check(request);
             IngestLimits limits = writer.limits();
             ProtoBatchDecoder.checkRowCount(request.getTable(), Integer.toUnsignedLong(request.getRowCount()), limits);
             List<ColumnDef> incoming = ProtoBatchDecoder.incomingColumns(request, limits);

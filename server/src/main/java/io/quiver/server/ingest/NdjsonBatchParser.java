@@ -166,7 +166,8 @@ final class NdjsonBatchParser {
         }
         List<ColumnDef> columns = new ArrayList<>();
         List<ColumnVector> vectors = new ArrayList<>();
-        if (errors.isEmpty()) {
+        if (rows > 0) {
+            // Type the lines that parsed even when others did not, so one response lists every problem.
             resolveTimestamp();
             for (Field f : fields.values()) {
                 ColumnType type = typeOf(f);
