@@ -42,6 +42,7 @@ public final class StorageEngine implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Thread background;
+    private final Object backgroundSignal = new Object();
     private volatile boolean closed;
 
     private StorageEngine(Path root, FilesFacade fs, StorageConfig config, FileChannel lockChannel, FileLock lock) {
@@ -65,6 +66,8 @@ public final class StorageEngine implements AutoCloseable {
         FileLock lock;
         try {
             lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this same process
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -210,10 +213,14 @@ public final class StorageEngine implements AutoCloseable {
                 }
                 Tables.backgroundWork(t, now);
             }
-            try {
-                Thread.sleep(config.backgroundIntervalMs());
-            } catch (InterruptedException e) {
-                return;
+            synchronized (backgroundSignal) {
+                if (!closed) {
+                    try {
+                        backgroundSignal.wait(config.backgroundIntervalMs());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
             }
         }
     }
@@ -238,7 +245,11 @@ public final class StorageEngine implements AutoCloseable {
             }
             closed = true;
         }
-        background.interrupt();
+        // Wake, never interrupt: an interrupt closes a FileChannel mid-write (ClosedByInterruptException)
+        // and would turn an orderly stop into a failed flush or compaction.
+        synchronized (backgroundSignal) {
+            backgroundSignal.notifyAll();
+        }
         try {
             background.join(30_000);
         } catch (InterruptedException e) {

@@ -226,10 +226,37 @@ final class SegmentStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the manifest atomically. Once the rename has happened the new manifest is the table's
+     * truth even if the directory fsync after it fails: its segments must then stay (never discard
+     * them), and retired files are kept until a later publish syncs the directory, so that a power
+     * loss that undoes the rename still finds every file the old manifest names.
+     */
     private void publish(Manifest next) throws IOException {
-        fs.writeAtomically(dir.resolve(Manifest.FILE_NAME), next.encode());
+        Path target = dir.resolve(Manifest.FILE_NAME);
+        Path tmp = dir.resolve(Manifest.FILE_NAME + ".tmp");
+        java.nio.channels.FileChannel ch = fs.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            fs.write(ch, java.nio.ByteBuffer.wrap(next.encode()), 0);
+            fs.force(ch, true);
+        } finally {
+            fs.close(ch);
+        }
+        fs.atomicMove(tmp, target);
         manifest = next;
+        try {
+            fs.fsyncDirectory(dir);
+            directorySynced = true;
+        } catch (IOException e) {
+            directorySynced = false;
+            LOG.error("fsync of the table directory failed after publishing a manifest; retired segment files are kept "
+                    + "until a later publish succeeds [dir={}, generation={}]", dir, next.generation(), e);
+        }
     }
+
+    /** False while the last manifest rename may not be durable. */
+    private volatile boolean directorySynced = true;
 
     /** Small segments of the partition with the most of them, if there are enough; oldest first. */
     synchronized List<SegmentReader> pickCompaction(List<SegmentReader> current) {
@@ -329,7 +356,7 @@ final class SegmentStore implements AutoCloseable {
                 e = entries.remove(r);
             }
             r.release(); // readers of open scans keep the mapping until they finish
-            if (e != null) {
+            if (e != null && directorySynced) {
                 try {
                     // Unlinking a mapped file is safe on Linux: the mapping stays valid until unmapped.
                     fs.deleteIfExists(dir.resolve(e.relativePath()));

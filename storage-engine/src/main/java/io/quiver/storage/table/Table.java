@@ -106,7 +106,7 @@ public final class Table implements AutoCloseable {
             WalRecovery recovery = new WalRecovery(fs, dir.resolve(WAL_DIR), schema, dedup, store, config);
             WalRecovery.Result replayed = recovery.replay(memtable, store.walCheckpointSeq());
             memtable = replayed.memtable();
-            wal = WalWriter.open(fs, dir.resolve(WAL_DIR), WalConfigs.of(config, meta.durability()), replayed.lastSeq() + 1);
+            wal = WalWriter.open(fs, dir.resolve(WAL_DIR), WalConfigs.of(config, meta.durability()), replayed.nextSeq());
             TableState state = new TableState(schema, store.liveSegments(), memtable, List.of());
             Table t = new Table(dir, fs, config, meta.durability(), state, wal, dedup, store, replayed.lastSeq());
             wal.deleteFilesUpTo(store.walCheckpointSeq());

@@ -35,7 +35,7 @@ final class WalRecovery {
     private final SegmentStore store;
     private final StorageConfig config;
 
-    record Result(Memtable memtable, long lastSeq, long records) {}
+    record Result(Memtable memtable, long lastSeq, long nextSeq, long records) {}
 
     WalRecovery(FilesFacade fs, Path walDir, TableSchema schema, IdempotencyIndex dedup, SegmentStore store, StorageConfig config) {
         this.fs = fs;
@@ -83,7 +83,7 @@ final class WalRecovery {
             }
         });
         lastSeq[0] = Math.max(lastSeq[0], summary.lastSeq());
-        return new Result(current[0], lastSeq[0], applied[0]);
+        return new Result(current[0], lastSeq[0], Math.max(summary.nextSeq(), lastSeq[0] + 1), applied[0]);
     }
 
     private void flush(Memtable m, long coveredSeq) throws IOException {

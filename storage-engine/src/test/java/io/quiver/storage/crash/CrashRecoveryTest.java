@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,7 +78,8 @@ class CrashRecoveryTest {
         cmd.add(dir.toString());
         cmd.add(Long.toString(firstBatch));
         cmd.add("3");
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Path childLog = dir.resolveSibling(dir.getFileName() + "-child.log");
+        Process p = new ProcessBuilder(cmd).redirectError(childLog.toFile()).start();
         List<Long> acked = new ArrayList<>();
         long[] highest = {firstBatch - 1};
         Thread reader = new Thread(() -> {
@@ -107,7 +109,8 @@ class CrashRecoveryTest {
                 }
             }
             if (!p.isAlive()) {
-                fail("child exited early with " + p.exitValue() + ' ' + context);
+                String log = Files.exists(childLog) ? Files.readString(childLog) : "";
+                fail("child exited early with " + p.exitValue() + ' ' + context + "\n" + log.substring(Math.max(0, log.length() - 4000)));
             }
             Thread.sleep(5);
         }

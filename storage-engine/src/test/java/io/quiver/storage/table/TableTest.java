@@ -56,8 +56,33 @@ class TableTest {
     }
 
     @AfterEach
-    void noNativeMemoryLeaked() {
+    void noNativeMemoryOrFileDescriptorLeaked() throws Exception {
         assertEquals(heldBefore, NativeMemory.totalHeldBytes(), "native memory leaked by the test");
+        assertEquals(openFdsBefore, openFileDescriptors(), "file descriptors leaked by the test");
+    }
+
+    private long openFdsBefore;
+
+    @BeforeEach
+    void recordFileDescriptors() throws Exception {
+        openFdsBefore = openFileDescriptors();
+    }
+
+    /** Open files of this process that point into the test's directory. */
+    private long openFileDescriptors() throws Exception {
+        long n = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith(dir.toString())) {
+                        n++;
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed while listing
+                }
+            }
+        }
+        return n;
     }
 
     static StorageConfig smallConfig() {
@@ -472,6 +497,47 @@ class TableTest {
                     e.getMessage());
             t.append(null, rows(5000, 10, T0 + DAY)).join(); // the table still takes writes
             assertEquals(10, t.rowCount() - 1280);
+        }
+    }
+
+    @Test
+    void segmentMaxRowsCutsAFlushIntoSeveralSegments() throws Exception {
+        try (StorageEngine engine = StorageEngine.open(dir, smallConfig().segmentMaxRows(300))) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            t.append(null, rows(0, 1000, T0)).join();
+            t.flush();
+            List<SegmentInfo> segs = t.segments();
+            assertEquals(4, segs.size(), segs.toString());
+            assertEquals(List.of(300L, 300L, 300L, 100L), segs.stream().map(SegmentInfo::rows).toList());
+            assertEquals(range(0, 1000), readIds(t));
+        }
+    }
+
+    @Test
+    void walSizeLimitRejectsWritesUntilAFlushFreesIt() throws Exception {
+        StorageConfig cfg = smallConfig().walMaxRecordBytes(64 * 1024).walMaxBytes(256 * 1024).walFileBytes(64 * 1024)
+                .memtableFlushBytes(1L << 40);
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            long id = 0;
+            StorageException full = null;
+            while (full == null && id < 1_000_000) {
+                try {
+                    t.append(null, rows(id, 200, T0)).join();
+                    id += 200;
+                } catch (StorageException e) {
+                    full = e;
+                }
+            }
+            assertTrue(full != null, "the WAL limit never triggered");
+            assertEquals(StorageException.Kind.RESOURCE_EXHAUSTED, full.kind(), full.getMessage());
+            assertTrue(full.getMessage().contains("limit="), full.getMessage());
+            StorageException tooBig = assertThrows(StorageException.class, () -> t.append(null, rows(0, 5000, T0)));
+            assertEquals(StorageException.Kind.INVALID_INPUT, tooBig.kind(), tooBig.getMessage());
+            t.flush(); // the flush checkpoints the WAL and deletes its files
+            assertTrue(t.walBytes() < 64 * 1024, "WAL not truncated after flush: " + t.walBytes());
+            t.append(null, rows(id, 200, T0)).join();
+            assertEquals(range(0, id + 200), readIds(t));
         }
     }
 
