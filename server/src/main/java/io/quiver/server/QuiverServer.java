@@ -140,7 +140,7 @@ public final class QuiverServer implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "quiver-shutdown"));
         String listening = "quiver: listening [http=http://" + server.httpHost() + ':' + server.httpPort()
-                + ", grpc=" + server.grpcPort() + ", flight=" + server.flightPort() + ", data=" + config.dataDir().toAbsolutePath() + ']';
+                + ", grpc=" + server.grpcPort() + ", flight=" + server.flightPort() + ", data=" + config.dataDir().toAbsolutePath().normalize() + ']';
         System.out.println(listening);
         LOG.info(listening);
         try {

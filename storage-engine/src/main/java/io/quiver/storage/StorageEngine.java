@@ -98,7 +98,7 @@ public final class StorageEngine implements AutoCloseable {
             Table t = Tables.open(p, fs, config);
             tables.put(key(t.name()), t);
         }
-        LOG.info("storage opened [dir={}, tables={}]", root.toAbsolutePath(), tables.size());
+        LOG.info("storage opened [dir={}, tables={}]", root.toAbsolutePath().normalize(), tables.size());
     }
 
     public Path root() {
@@ -273,6 +273,6 @@ public final class StorageEngine implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("releasing the data directory lock failed", e);
         }
-        LOG.info("storage closed [dir={}]", root.toAbsolutePath());
+        LOG.info("storage closed [dir={}]", root.toAbsolutePath().normalize());
     }
 }

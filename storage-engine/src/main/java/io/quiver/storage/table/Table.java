@@ -399,7 +399,12 @@ public final class Table implements AutoCloseable {
             }
             sealed.release(); // the table's reference; readers still holding it keep it alive
             wal.deleteFilesUpTo(coveredSeq);
-            dedup.prune(System.currentTimeMillis());
+            try {
+                dedup.prune(System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                // Pruning only bounds the index; the flush itself has succeeded.
+                LOG.warn("pruning the idempotency index failed [table={}]", name(), e);
+            }
             LOG.debug("flushed [table={}, rows={}, segments={}, walCheckpoint={}]", name(), rows, written.size(), coveredSeq);
             return rows;
         } finally {
