@@ -174,10 +174,11 @@ public final class PhysicalPlanner {
             case Plan.Filter f -> new StreamOps.FilterOp(physical(f.input()), f.condition(), f.input().fields());
             case Plan.Project pr -> new StreamOps.ProjectOp(physical(pr.input()), pr.exprs(), pr.input().fields());
             case Plan.Aggregate a -> {
-                PhysicalOp agg = new AggregateOp(physical(a.input()), a.groups(), a.aggs(), a.input().fields(), a.fields());
+                PhysicalOp input = physical(a.input());
+                AggregateOp agg = new AggregateOp(input, a.groups(), a.aggs(), a.input().fields(), a.fields());
                 if (a.groups().isEmpty() && !a.aggs().isEmpty() && a.input() instanceof Plan.Scan s && s.filter() == null
-                        && a.aggs().stream().allMatch(AggregateOp::answerableFromStats)) {
-                    yield new StatsAggregateOp(s, a.aggs(), a.fields(), agg);
+                        && input instanceof ScanOp scanOp && a.aggs().stream().allMatch(AggregateOp::answerableFromStats)) {
+                    yield new StatsAggregateOp(s, a.aggs(), a.fields(), agg, scanOp);
                 }
                 yield agg;
             }

@@ -1,5 +1,6 @@
 package io.quiver.query;
 
+import io.quiver.query.catalog.QueryCatalog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,30 +11,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class QueryEngineTest {
-    private MemoryCatalog catalog;
-    private QueryEngine engine;
+/**
+ * Hand-written engine cases; subclasses run them over the in-memory test catalog and over the real
+ * storage engine (where the fixture rows are flushed into a segment before each test).
+ */
+abstract class QueryEngineSuite {
+    QueryEngine engine;
+
+    abstract QueryCatalog newCatalog() throws Exception;
+
+    /** Called after the fixture rows of table t are inserted. */
+    void fixtureLoaded() throws Exception {
+    }
+
+    void closeCatalog() {
+    }
 
     @BeforeEach
-    void setUp() {
-        catalog = new MemoryCatalog(3, true);
-        engine = new QueryEngine(catalog, QueryConfig.defaults().withParallelism(3));
+    void setUp() throws Exception {
+        engine = new QueryEngine(newCatalog(), QueryConfig.defaults().withParallelism(3));
         exec("CREATE TABLE t (ts TIMESTAMP, k VARCHAR, v BIGINT, d DOUBLE) WITH (timestamp = 'ts', partition_by = 'DAY')");
         exec("INSERT INTO t VALUES (TIMESTAMP '2024-01-01 00:00:00', 'a', 1, 1.5), (TIMESTAMP '2024-01-01 01:00:00', 'b', 2, NULL),"
                 + " (TIMESTAMP '2024-01-02 00:00:00', 'a', NULL, 2.5), (TIMESTAMP '2024-12-31 23:59:59', NULL, 4, 0.0),"
                 + " (TIMESTAMP '2025-01-01 00:00:00', 'b', 5, -1.0)");
+        fixtureLoaded();
     }
 
     @AfterEach
     void tearDown() {
         engine.close();
+        closeCatalog();
     }
 
-    private void exec(String sql) {
+    void exec(String sql) {
         engine.execute(sql).close();
     }
 
-    private List<List<Object>> q(String sql) {
+    List<List<Object>> q(String sql) {
         return Rows.query(engine, sql);
     }
 

@@ -1,12 +1,15 @@
 package io.quiver.query;
 
+import io.quiver.query.catalog.QueryCatalog;
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.ColumnType;
+import io.quiver.storage.PartitionBy;
 import io.quiver.storage.TableSchema;
 import io.quiver.storage.vector.RowBatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -30,46 +33,74 @@ import static org.junit.jupiter.api.Assertions.fail;
  * compares the answers: as multisets unless ORDER BY fixes the whole order, doubles within a
  * relative tolerance. The generator emits only SQL both engines define the same way (see README:
  * integer division is rendered as DuckDB's {@code //}; NULL ordering is always explicit).
- * {@code -Dquiver.difftest.queries=N} runs more; {@code -Dquiver.difftest.seed=S} replays.
+ * Subclasses say where Quiver keeps the tables (in-memory test catalog, real storage engine); the
+ * data and the queries are the same. {@code -Dquiver.difftest.queries=N} runs more per catalog;
+ * {@code -Dquiver.difftest.seed=S} replays.
  */
-class DifferentialTest {
-    private static final long SEED = Long.getLong("quiver.difftest.seed", 20261123L);
-    private static final int QUERIES = Integer.getInteger("quiver.difftest.queries", 1000);
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DifferentialSuite {
+    static final long SEED = Long.getLong("quiver.difftest.seed", 20261123L);
+    static final int CHUNK_ROWS = 700;
     private static final String[] TABLES = {"big", "skew", "one", "empty"};
     private static final String[] WORDS = {"apple", "Apple", "banana", "cherry", "été", "Ünïcode", "a%b", "", "zeta", "b_c", "日本"};
 
-    private static MemoryCatalog catalog;
-    private static QueryEngine engine;
-    private static Connection duck;
+    private QueryEngine engine;
+    private Connection duck;
+
+    /** The catalog Quiver reads from; called once before loading. */
+    abstract QueryCatalog openCatalog() throws Exception;
+
+    /** Puts one chunk of seeded rows (at most {@link #CHUNK_ROWS}) into Quiver's copy of the table. */
+    abstract void append(QueryCatalog catalog, String table, RowBatch chunk, int chunkIndex) throws Exception;
+
+    /** How many generated queries this catalog runs by default. */
+    abstract int queries();
+
+    /** Releases what {@link #openCatalog()} opened. */
+    void closeCatalog() throws Exception {
+    }
+
+    /** Partitioning of each test table (storage-backed runs vary it to get many or few segments). */
+    PartitionBy partitionOf(String table) {
+        return PartitionBy.DAY;
+    }
 
     @BeforeAll
-    static void load() throws SQLException {
-        catalog = new MemoryCatalog(700, true);
+    void load() throws Exception {
+        long start = System.nanoTime();
+        QueryCatalog catalog = openCatalog();
         engine = new QueryEngine(catalog, QueryConfig.defaults().withParallelism(2));
         duck = DriverManager.getConnection("jdbc:duckdb:");
         Random r = new Random(SEED);
-        loadTable("big", 3000, r, false);
-        loadTable("skew", 1500, r, true);
-        loadTable("one", 1, r, false);
-        loadTable("empty", 0, r, false);
+        loadTable(catalog, "big", 3000, r, false);
+        loadTable(catalog, "skew", 1500, r, true);
+        loadTable(catalog, "one", 1, r, false);
+        loadTable(catalog, "empty", 0, r, false);
+        System.out.printf("differential (%s): tables loaded in %.1f s%n", getClass().getSimpleName(), (System.nanoTime() - start) / 1e9);
     }
 
     @AfterAll
-    static void close() throws SQLException {
+    void close() throws Exception {
         engine.close();
         duck.close();
+        closeCatalog();
     }
 
-    private static final List<ColumnDef> COLUMNS = List.of(new ColumnDef("ts", ColumnType.TIMESTAMP), new ColumnDef("i", ColumnType.INT),
+    QueryEngine engine() {
+        return engine;
+    }
+
+    static final List<ColumnDef> COLUMNS = List.of(new ColumnDef("ts", ColumnType.TIMESTAMP), new ColumnDef("i", ColumnType.INT),
             new ColumnDef("b", ColumnType.BIGINT), new ColumnDef("d", ColumnType.DOUBLE), new ColumnDef("s", ColumnType.VARCHAR),
             new ColumnDef("f", ColumnType.BOOLEAN), new ColumnDef("dt", ColumnType.DATE));
 
-    private static void loadTable(String name, int rows, Random r, boolean skewed) throws SQLException {
-        catalog.createTable(TableSchema.of(name, "ts", COLUMNS), false);
+    private void loadTable(QueryCatalog catalog, String name, int rows, Random r, boolean skewed) throws Exception {
+        catalog.createTable(new TableSchema(name, COLUMNS, "ts", List.of(), partitionOf(name), 1), false);
         try (Statement st = duck.createStatement()) {
             st.execute("CREATE TABLE " + name + " (ts TIMESTAMP, i INTEGER, b BIGINT, d DOUBLE, s VARCHAR, f BOOLEAN, dt DATE)");
         }
-        RowBatch chunk = new RowBatch(COLUMNS, 700);
+        RowBatch chunk = new RowBatch(COLUMNS, CHUNK_ROWS);
+        int chunks = 0;
         try (PreparedStatement ps = duck.prepareStatement("INSERT INTO " + name + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (int row = 0; row < rows; row++) {
                 long ts = 1_700_000_000_000_000L + (long) r.nextInt(400 * 86400) * 1_000_000L;
@@ -103,9 +134,9 @@ class DifferentialTest {
                 setOrNull(ps, 7, dt == null ? null : java.sql.Date.valueOf(java.time.LocalDate.ofEpochDay(dt)), Types.DATE);
                 ps.addBatch();
                 chunk.syncRowCount();
-                if (chunk.rowCount() == 700) {
-                    catalog.appendChunk(name, chunk);
-                    chunk = new RowBatch(COLUMNS, 700);
+                if (chunk.rowCount() == CHUNK_ROWS) {
+                    append(catalog, name, chunk, chunks++);
+                    chunk = new RowBatch(COLUMNS, CHUNK_ROWS);
                 }
             }
             if (rows > 0) {
@@ -114,7 +145,7 @@ class DifferentialTest {
         }
         chunk.syncRowCount();
         if (chunk.rowCount() > 0) {
-            catalog.appendChunk(name, chunk);
+            append(catalog, name, chunk, chunks);
         }
     }
 
@@ -309,11 +340,12 @@ class DifferentialTest {
     void quiverAgreesWithDuckDb() throws SQLException {
         Random r = new Random(SEED);
         Gen gen = new Gen(r);
+        int total = Integer.getInteger("quiver.difftest.queries", queries());
         int compared = 0;
         int bothFailed = 0;
         int informative = 0;
         long start = System.nanoTime();
-        for (int n = 0; n < QUERIES; n++) {
+        for (int n = 0; n < total; n++) {
             Query query = gen.next();
             List<List<Object>> expected;
             String duckError = null;
@@ -354,10 +386,10 @@ class DifferentialTest {
                 informative++;
             }
         }
-        System.out.printf("differential: %d queries compared (%d with non-trivial answers), %d failed in both, %.1f s%n",
+        System.out.printf("differential (" + getClass().getSimpleName() + "): %d queries compared (%d with non-trivial answers), %d failed in both, %.1f s%n",
                 compared, informative, bothFailed, (System.nanoTime() - start) / 1e9);
         assertTrue(informative >= compared / 2, "generator produces mostly empty answers: " + informative + " of " + compared);
-        assertTrue(compared >= QUERIES * 0.9, "too many queries failed in both engines: " + bothFailed);
+        assertTrue(compared >= total * 0.9, "too many queries failed in both engines: " + bothFailed);
     }
 
     @Test
@@ -378,7 +410,7 @@ class DifferentialTest {
         return rows.size() > 20 ? rows.subList(0, 20) + " ... (" + rows.size() + " rows)" : rows.toString();
     }
 
-    private static List<List<Object>> quiverRows(String sql) {
+    private List<List<Object>> quiverRows(String sql) {
         List<List<Object>> out = new ArrayList<>();
         try (QueryResult res = engine.execute(sql)) {
             List<ColumnType> types = res.cursor().columnTypes();
@@ -400,7 +432,7 @@ class DifferentialTest {
         return out;
     }
 
-    private static List<List<Object>> duckRows(String sql) throws SQLException {
+    private List<List<Object>> duckRows(String sql) throws SQLException {
         List<List<Object>> out = new ArrayList<>();
         try (Statement st = duck.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
