@@ -264,7 +264,7 @@ abstract class DifferentialSuite {
             String[] where = r.nextInt(3) == 0 ? null : predicate("", 2);
             String w0 = where == null ? "" : " WHERE " + where[0];
             String w1 = where == null ? "" : " WHERE " + where[1];
-            switch (r.nextInt(9)) {
+            switch (r.nextInt(11)) {
                 case 0, 1: { // global aggregation
                     List<String[]> aggs = new ArrayList<>();
                     for (int k = 0; k < 1 + r.nextInt(3); k++) {
@@ -317,12 +317,45 @@ abstract class DifferentialSuite {
                     return new Query("SELECT count(*) FROM " + t + " WHERE i > (SELECT avg(i) FROM " + u + ")",
                             "SELECT count(*) FROM " + t + " WHERE i > (SELECT avg(i) FROM " + u + ")", false);
                 }
+                case 9, 10: { // window functions
+                    return window(t, w0, w1);
+                }
                 default: { // union all + CTE
                     String u = TABLES[r.nextInt(TABLES.length)];
                     String sql = "WITH c AS (SELECT s, i FROM " + t + " UNION ALL SELECT s, i FROM " + u + ") SELECT s, count(*), sum(i) FROM c GROUP BY s";
                     return new Query(sql, sql, false);
                 }
             }
+        }
+
+        /**
+         * A window function query. Functions whose value depends on the order within ties
+         * (row_number, lag/lead, ROWS frames) order by (ts, b, i), unique in the data; rank,
+         * dense_rank and the default RANGE frame order by keys with ties, which they define exactly.
+         */
+        Query window(String t, String w0, String w1) {
+            String part = pick("", "PARTITION BY s ", "PARTITION BY f ", "PARTITION BY i % 3 ", "PARTITION BY s, f ");
+            String unique = "ORDER BY ts " + pick("ASC", "DESC") + ", b NULLS FIRST, i NULLS FIRST";
+            String ties = "ORDER BY " + pick("i", "s", "dt", "f") + " " + pick("ASC", "DESC") + " NULLS " + pick("FIRST", "LAST");
+            String agg = pick("sum(i)", "avg(b)", "count(*)", "count(d)", "min(s)", "max(i)", "sum(d)", "min(dt)", "avg(i)");
+            int kind = r.nextInt(8);
+            if (kind == 7) { // windows over a grouped query
+                String sql = "SELECT s, sum(i), count(*), " + pick("rank()", "dense_rank()", "row_number()") + " OVER (ORDER BY sum(i) "
+                        + pick("ASC", "DESC") + " NULLS FIRST, s NULLS FIRST), sum(count(*)) OVER (ORDER BY s NULLS LAST) FROM " + t;
+                return new Query(sql + w0 + " GROUP BY s", sql + w1 + " GROUP BY s", false);
+            }
+            String fn = switch (kind) {
+                case 0 -> "row_number() OVER (" + part + unique + ")";
+                case 1 -> pick("rank()", "dense_rank()") + " OVER (" + part + ties + ")";
+                case 2 -> pick("lag", "lead") + "(" + pick("i", "s", "d") + (r.nextBoolean() ? ", " + (1 + r.nextInt(3)) : "") + ") OVER (" + part + unique + ")";
+                case 3 -> agg + " OVER (" + part + ties + ")";
+                case 4 -> agg + " OVER (" + part + ")";
+                case 5 -> agg + " OVER (" + part + unique + " ROWS BETWEEN " + pick("UNBOUNDED PRECEDING", "2 PRECEDING", "CURRENT ROW")
+                        + " AND " + pick("CURRENT ROW", "1 FOLLOWING", "UNBOUNDED FOLLOWING") + ")";
+                default -> agg + " OVER (" + part + unique + ")";
+            };
+            String sel = "SELECT s, i, d, " + fn + " FROM " + t;
+            return new Query(sel + w0, sel + w1, false);
         }
 
         private static String join(List<String[]> parts, int which) {

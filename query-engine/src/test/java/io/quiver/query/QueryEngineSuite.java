@@ -143,6 +143,26 @@ abstract class QueryEngineSuite {
     }
 
     @Test
+    void windowFunctions() {
+        List<List<Object>> rows = q("SELECT k, v, row_number() OVER (PARTITION BY k ORDER BY ts), sum(v) OVER (PARTITION BY k ORDER BY ts),"
+                + " lag(v) OVER (ORDER BY ts), rank() OVER (ORDER BY k NULLS LAST), lead(k, 1, 'none') OVER (ORDER BY ts) FROM t ORDER BY ts");
+        assertEquals(List.of(
+                List.of("a", 1L, 1L, 1L, "null", 1L, "b"),
+                List.of("b", 2L, 1L, 2L, 1L, 3L, "a"),
+                List.of("a", "null", 2L, 1L, 2L, 1L, "null"),
+                List.of("null", 4L, 1L, 4L, "null", 5L, "b"),
+                List.of("b", 5L, 2L, 7L, 4L, 3L, "none")), rows.stream().map(r -> r.stream().map(v -> v == null ? "null" : v).toList()).toList());
+        // Peers share the default RANGE frame; a ROWS frame does not.
+        assertEquals(List.of(List.of("a", 1L, 1L), List.of("a", 1L, 2L), List.of("b", 3L, 3L), List.of("b", 3L, 4L)),
+                q("SELECT k, count(*) OVER (ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - 1,"
+                        + " count(*) OVER (ORDER BY k, ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t WHERE k IS NOT NULL ORDER BY 3"));
+        assertEquals(List.of(List.of("a", 1L, 2L), List.of("b", 7L, 1L)),
+                q("SELECT k, sum(v), rank() OVER (ORDER BY sum(v) DESC) FROM t WHERE k IS NOT NULL GROUP BY k ORDER BY k"));
+        QueryException e = assertThrows(QueryException.class, () -> q("SELECT k FROM t WHERE row_number() OVER (ORDER BY ts) = 1"));
+        assertEquals(ErrorCode.GROUPING_ERROR, e.code());
+    }
+
+    @Test
     void ddlShowDescribe() {
         exec("ALTER TABLE t ADD COLUMN extra INT");
         assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t WHERE extra IS NULL"));

@@ -52,6 +52,7 @@ public final class PhysicalPlanner {
             case Plan.TopN t -> new Plan.TopN(optimize(t.input()), t.keys(), t.limit(), t.offset());
             case Plan.Join j -> new Plan.Join(optimize(j.left()), optimize(j.right()), j.type(), j.leftKeys(), j.rightKeys(), j.residual(), j.fields());
             case Plan.UnionAll u -> new Plan.UnionAll(u.inputs().stream().map(PhysicalPlanner::optimize).toList(), u.fields());
+            case Plan.Window w -> new Plan.Window(optimize(w.input()), w.fns(), w.fields());
             case Plan.Scan s -> s;
             case Plan.Values v -> v;
         };
@@ -156,6 +157,20 @@ public final class PhysicalPlanner {
                 needed(j.right(), r);
             }
             case Plan.UnionAll u -> u.inputs().forEach(i -> needed(i, need));
+            case Plan.Window w -> {
+                int width = w.input().fields().size();
+                BitSet r = need.get(0, width);
+                for (Plan.WindowFn f : w.fns()) {
+                    if (f.arg() >= 0) {
+                        r.set(f.arg());
+                    }
+                    for (int c : f.partition()) {
+                        r.set(c);
+                    }
+                    f.order().forEach(k -> r.set(k.column()));
+                }
+                needed(w.input(), r);
+            }
             case Plan.Values v -> { }
         }
     }
@@ -191,6 +206,7 @@ public final class PhysicalPlanner {
                         j.residual(), j.left().fields(), j.right().fields(), j.fields());
             }
             case Plan.UnionAll u -> new StreamOps.UnionOp(u.inputs().stream().map(this::physical).toList());
+            case Plan.Window w -> new WindowOp(physical(w.input()), w.fns(), w.input().fields(), w.fields());
             case Plan.Values v -> new StreamOps.ValuesOp(v.rows(), v.fields());
         };
     }
@@ -210,6 +226,7 @@ public final class PhysicalPlanner {
             case Plan.Limit l -> l.limit() < 0 ? estimate(l.input()) : Math.min(l.limit(), estimate(l.input()));
             case Plan.Join j -> Math.max(estimate(j.left()), estimate(j.right()));
             case Plan.UnionAll u -> u.inputs().stream().mapToDouble(PhysicalPlanner::estimate).sum();
+            case Plan.Window w -> estimate(w.input());
             case Plan.Values v -> v.rows().size();
         };
     }
