@@ -228,7 +228,8 @@ abstract class DifferentialSuite {
                 case 7 -> both(p + "s " + pick("LIKE", "NOT LIKE") + " '" + pick("a%", "%e%", "b_c", "%a", "Ü%", "%") + "'");
                 case 8 -> both(p + "f");
                 case 9 -> both(p + "dt " + cmp + " DATE '" + java.time.LocalDate.ofEpochDay(19000 + r.nextInt(800)) + "'");
-                case 10 -> both(p + "ts " + cmp + " TIMESTAMP '" + java.time.LocalDate.ofEpochDay(19675 + r.nextInt(400)) + " 12:00:00'");
+                case 10 -> both(p + "ts " + cmp + " TIMESTAMP '" + java.time.LocalDate.ofEpochDay(19675 + r.nextInt(400)) + " 12:00:00'"
+                        + (r.nextBoolean() ? "" : " " + pick("+", "-") + " interval '" + r.nextInt(100) + " " + pick("days", "hours", "minutes 30 seconds", "weeks") + "'"));
                 case 11 -> both("lower(" + p + "s) = '" + pick("apple", "été", "ünïcode") + "'");
                 default -> {
                     String[] e = intExpr(p);

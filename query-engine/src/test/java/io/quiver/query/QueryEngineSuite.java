@@ -143,6 +143,23 @@ abstract class QueryEngineSuite {
     }
 
     @Test
+    void postgresIntervalLiterals() {
+        assertEquals(List.of(List.of(2L)), q("SELECT count(*) FROM t WHERE ts >= TIMESTAMP '2024-12-31 12:00:00' - interval '1 day 12 hours'"
+                + " AND ts < TIMESTAMP '2025-01-01 00:00:00' + INTERVAL '1 second'"));
+        assertEquals(List.of(List.of("2024-02-29 00:00:00", "2024-01-01 23:30:00", "2023-12-25 00:00:00")),
+                q("SELECT CAST(TIMESTAMP '2024-01-31 00:00:00' + interval '1 mon' AS VARCHAR),"
+                        + " CAST(TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '23:30' AS VARCHAR),"
+                        + " CAST(TIMESTAMP '2024-01-01 00:00:00' + interval '1 week ago' AS VARCHAR)"));
+        assertEquals(2L, (long) q("SELECT count(DISTINCT time_bucket(interval '1 day', ts)) FROM t WHERE ts < '2024-12-01'").get(0).get(0));
+        assertEquals(List.of(List.of(1L)), q("SELECT count(*) FROM t WHERE ts >= TIMESTAMP '2024-12-31 00:00:00' + INTERVAL '1' DAY"));
+        QueryException e = assertThrows(QueryException.class, () -> q("SELECT interval '1 fortnight' + ts FROM t"));
+        assertEquals(ErrorCode.INVALID_VALUE, e.code());
+        e = assertThrows(QueryException.class, () -> q("SELECT ts + interval '1 day',\n  nope FROM t"));
+        assertEquals(2, e.line(), e.getMessage());
+        assertEquals(3, e.column(), e.getMessage());
+    }
+
+    @Test
     void windowFunctions() {
         List<List<Object>> rows = q("SELECT k, v, row_number() OVER (PARTITION BY k ORDER BY ts), sum(v) OVER (PARTITION BY k ORDER BY ts),"
                 + " lag(v) OVER (ORDER BY ts), rank() OVER (ORDER BY k NULLS LAST), lead(k, 1, 'none') OVER (ORDER BY ts) FROM t ORDER BY ts");

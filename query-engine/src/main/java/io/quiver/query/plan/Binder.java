@@ -1322,6 +1322,14 @@ public final class Binder {
 
     private Expr function(String fname, SqlCall call, Ctx ctx) {
         List<SqlNode> ops = call.getOperandList();
+        if (fname.equals(io.quiver.query.parse.PgIntervals.FUNCTION)) {
+            String text = ((SqlLiteral) ops.get(0)).getValueAs(String.class);
+            long[] iv = DateTimes.parseInterval(text);
+            if (iv == null) {
+                throw error(ErrorCode.INVALID_VALUE, "invalid input syntax for type interval [value=" + text + ']', call);
+            }
+            return new Expr.Interval(iv[0], iv[1]);
+        }
         if (AggFns.isAggregate(fname)) {
             if (!ctx.aggAllowed) {
                 throw error(ErrorCode.GROUPING_ERROR, ctx.inAgg ? "aggregate function calls cannot be nested"
