@@ -8,6 +8,7 @@ import io.quiver.server.config.ServerConfig;
 import io.quiver.server.http.HttpServer;
 import io.quiver.server.http.HttpResponses;
 import io.quiver.server.http.SimpleRoute;
+import io.quiver.server.ingest.IngestEndpoints;
 import io.quiver.storage.StorageEngine;
 import io.quiver.storage.StorageException;
 import org.slf4j.Logger;
@@ -27,28 +28,37 @@ public final class QuiverServer implements AutoCloseable {
     private final ServerConfig config;
     private final StorageEngine storage;
     private final HttpServer http;
+    private final IngestEndpoints ingest;
     private final long startedAtMillis = System.currentTimeMillis();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private QuiverServer(ServerConfig config, StorageEngine storage, HttpServer http) {
+    private QuiverServer(ServerConfig config, StorageEngine storage, HttpServer http, IngestEndpoints ingest) {
         this.config = config;
         this.storage = storage;
         this.http = http;
+        this.ingest = ingest;
     }
 
     /** Starts a server; the caller owns it and must close it. */
     public static QuiverServer start(ServerConfig config) throws IOException, InterruptedException {
         StorageEngine storage = StorageEngine.open(config.dataDir(), config.storageConfig());
         HttpServer http = null;
+        IngestEndpoints ingest = null;
         try {
             HealthRoutes health = new HealthRoutes(storage, System.currentTimeMillis());
+            ingest = IngestEndpoints.start(config, storage);
+            List<io.quiver.server.http.HttpRoute> routes = new java.util.ArrayList<>(health.routes());
+            routes.addAll(ingest.httpRoutes());
             http = new HttpServer(config.get(ConfigKey.HTTP_HOST), config.getInt(ConfigKey.HTTP_PORT),
-                    config.getInt(ConfigKey.HTTP_MAX_CONTENT_BYTES), health.routes());
-            return new QuiverServer(config, storage, http);
+                    config.getInt(ConfigKey.HTTP_MAX_CONTENT_BYTES), routes);
+            return new QuiverServer(config, storage, http, ingest);
         } catch (Exception e) {
             if (http != null) {
                 http.close();
+            }
+            if (ingest != null) {
+                ingest.close();
             }
             storage.close();
             throw e;
@@ -65,6 +75,14 @@ public final class QuiverServer implements AutoCloseable {
 
     public String httpHost() {
         return http.host();
+    }
+
+    public int grpcPort() {
+        return ingest.grpcPort();
+    }
+
+    public int flightPort() {
+        return ingest.flightPort();
     }
 
     public ServerConfig config() {
@@ -85,6 +103,7 @@ public final class QuiverServer implements AutoCloseable {
         LOG.info("stopping");
         try {
             http.close();
+            ingest.close(); // stops taking batches; those already appended complete as storage closes
         } finally {
             storage.close(); // flushes every memtable
             stopped.countDown();
@@ -121,7 +140,7 @@ public final class QuiverServer implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "quiver-shutdown"));
         String listening = "quiver: listening [http=http://" + server.httpHost() + ':' + server.httpPort()
-                + ", data=" + config.dataDir().toAbsolutePath() + ']';
+                + ", grpc=" + server.grpcPort() + ", flight=" + server.flightPort() + ", data=" + config.dataDir().toAbsolutePath().normalize() + ']';
         System.out.println(listening);
         LOG.info(listening);
         try {

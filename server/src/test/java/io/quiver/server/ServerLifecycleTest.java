@@ -1,6 +1,10 @@
 package io.quiver.server;
 
 import io.quiver.server.config.ServerConfig;
+import io.quiver.storage.StorageConfig;
+import io.quiver.storage.StorageEngine;
+import io.quiver.storage.table.SegmentInfo;
+import io.quiver.storage.table.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +89,13 @@ class ServerLifecycleTest {
             }
             assertNotNull(port, "server never said where it listens:\n" + seen);
             assertEquals(200, get(port, "/health").statusCode());
+            StringBuilder ndjson = new StringBuilder();
+            for (int i = 0; i < 500; i++) {
+                ndjson.append("{\"ts\":\"2026-11-23T10:00:00Z\",\"n\":").append(i).append("}\n");
+            }
+            HttpResponse<String> ingested = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/ingest/events"))
+                    .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ingested.statusCode(), ingested.body());
             assertTrue(p.toHandle().destroy(), "SIGTERM not sent"); // unlike Process.destroy, keeps our end of the pipe open
             while ((line = out.readLine()) != null) {
                 seen.append(line).append('\n');
@@ -94,6 +105,12 @@ class ServerLifecycleTest {
             assertTrue(seen.toString().contains("storage closed"), "shutdown did not close storage:\n" + seen);
         } finally {
             p.destroyForcibly();
+        }
+        // The memtable was flushed at shutdown: the rows are in segments and the WAL holds nothing to replay.
+        try (StorageEngine storage = StorageEngine.open(dir, new StorageConfig())) {
+            Table events = storage.tableOrThrow("events");
+            assertEquals(500, events.segments().stream().mapToLong(SegmentInfo::rows).sum(), seen.toString());
+            assertEquals(500, events.rowCount());
         }
     }
 

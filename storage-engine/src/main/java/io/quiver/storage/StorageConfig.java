@@ -35,8 +35,11 @@ public final class StorageConfig {
     public static final long WAL_MAX_BYTES_DEFAULT = 2L << 30;
     /** Files the engine may hold open at once (WAL files, files being written; mapped segments hold none). */
     public static final int MAX_OPEN_FILES_DEFAULT = 4096;
-    /** Batch ids remembered per table for idempotent retries. */
-    public static final long DEDUP_CAPACITY_DEFAULT = 1_000_000;
+    /**
+     * Batch ids remembered per table for idempotent retries. The index file is allocated up front
+     * (about 90 bytes per entry), so 100k ids cost about 9 MB per table; past it the oldest ids go first.
+     */
+    public static final long DEDUP_CAPACITY_DEFAULT = 100_000;
     /** How long a batch id is remembered. */
     public static final long DEDUP_RETENTION_MS_DEFAULT = 24L * 3600 * 1000;
 

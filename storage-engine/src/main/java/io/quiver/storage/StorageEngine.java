@@ -42,6 +42,7 @@ public final class StorageEngine implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Thread background;
+    private final Object backgroundSignal = new Object();
     private volatile boolean closed;
 
     private StorageEngine(Path root, FilesFacade fs, StorageConfig config, FileChannel lockChannel, FileLock lock) {
@@ -97,7 +98,7 @@ public final class StorageEngine implements AutoCloseable {
             Table t = Tables.open(p, fs, config);
             tables.put(key(t.name()), t);
         }
-        LOG.info("storage opened [dir={}, tables={}]", root.toAbsolutePath(), tables.size());
+        LOG.info("storage opened [dir={}, tables={}]", root.toAbsolutePath().normalize(), tables.size());
     }
 
     public Path root() {
@@ -212,10 +213,14 @@ public final class StorageEngine implements AutoCloseable {
                 }
                 Tables.backgroundWork(t, now);
             }
-            try {
-                Thread.sleep(config.backgroundIntervalMs());
-            } catch (InterruptedException e) {
-                return;
+            synchronized (backgroundSignal) {
+                if (!closed) {
+                    try {
+                        backgroundSignal.wait(config.backgroundIntervalMs());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
             }
         }
     }
@@ -240,7 +245,11 @@ public final class StorageEngine implements AutoCloseable {
             }
             closed = true;
         }
-        background.interrupt();
+        // Wake, never interrupt: an interrupt closes a FileChannel mid-write (ClosedByInterruptException)
+        // and would turn an orderly stop into a failed flush or compaction.
+        synchronized (backgroundSignal) {
+            backgroundSignal.notifyAll();
+        }
         try {
             background.join(30_000);
         } catch (InterruptedException e) {
@@ -264,6 +273,6 @@ public final class StorageEngine implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("releasing the data directory lock failed", e);
         }
-        LOG.info("storage closed [dir={}]", root.toAbsolutePath());
+        LOG.info("storage closed [dir={}]", root.toAbsolutePath().normalize());
     }
 }

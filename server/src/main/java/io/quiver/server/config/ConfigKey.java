@@ -30,8 +30,21 @@ public enum ConfigKey {
     STORAGE_WAL_FILE_BYTES("storage.wal.file.bytes", "134217728", "WAL file size before it rolls"),
     STORAGE_WAL_MAX_BYTES("storage.wal.max.bytes", "2147483648", "per-table WAL bytes on disk before writes fail"),
     STORAGE_MAX_OPEN_FILES("storage.max.open.files", "4096", "files the storage engine may hold open at once"),
-    STORAGE_DEDUP_CAPACITY("storage.dedup.capacity", "1000000", "batch ids remembered per table for idempotent retries"),
-    STORAGE_DEDUP_RETENTION_MS("storage.dedup.retention.ms", "86400000", "how long a batch id is remembered");
+    STORAGE_DEDUP_CAPACITY("storage.dedup.capacity", "100000", "batch ids remembered per table for idempotent retries"),
+    STORAGE_DEDUP_RETENTION_MS("storage.dedup.retention.ms", "86400000", "how long a batch id is remembered"),
+    INGEST_AUTO_CREATE("ingest.auto.create", "true", "create missing tables from the first batch and add unknown columns as nullable"),
+    INGEST_MAX_ROWS_PER_BATCH("ingest.max.rows.per.batch", "1000000", "most rows in one ingest batch (gRPC, HTTP, Flight record batch)"),
+    INGEST_MAX_COLUMNS("ingest.max.columns", "1024", "most columns in one ingest batch and table"),
+    INGEST_MAX_STRING_BYTES("ingest.max.string.bytes", "65536", "longest VARCHAR value accepted, in UTF-8 bytes"),
+    INGEST_ACK_TIMEOUT_MS("ingest.ack.timeout.ms", "60000", "HTTP ingest: how long a request waits for its batch to become durable"),
+    INGEST_HTTP_MAX_DECOMPRESSED_BYTES("ingest.http.max.decompressed.bytes", "268435456", "largest NDJSON body after gzip decompression"),
+    GRPC_MAX_MESSAGE_BYTES("grpc.max.message.bytes", "16777216", "largest gRPC request (one ingest batch) accepted"),
+    GRPC_KEEPALIVE_TIME_MS("grpc.keepalive.time.ms", "60000", "idle time before the server pings a gRPC client"),
+    GRPC_KEEPALIVE_TIMEOUT_MS("grpc.keepalive.timeout.ms", "20000", "how long the server waits for a ping answer before closing the connection"),
+    GRPC_PERMIT_KEEPALIVE_TIME_MS("grpc.permit.keepalive.time.ms", "10000", "most frequent client keep-alive pings tolerated"),
+    GRPC_MAX_CONCURRENT_STREAMS("grpc.max.concurrent.streams", "256", "concurrent gRPC calls per connection"),
+    GRPC_STREAM_MAX_IN_FLIGHT_BATCHES("grpc.stream.max.in.flight.batches", "64", "batches one IngestStream may have awaiting their ack"),
+    FLIGHT_MAX_MEMORY_BYTES("flight.max.memory.bytes", "1073741824", "Arrow memory the Flight endpoint may hold for incoming batches");
 
     private final String key;
     private final String defaultValue;

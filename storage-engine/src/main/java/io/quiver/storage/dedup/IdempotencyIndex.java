@@ -89,7 +89,10 @@ public final class IdempotencyIndex implements AutoCloseable {
                 .averageKeySize(AVERAGE_BATCH_ID_CHARS)
                 // Headroom over the pruned capacity, no bloat: recovery of a bloated map can lose entries.
                 .entries(capacity + capacity / 4 + 1024)
-                .maxBloatFactor(1.0);
+                .maxBloatFactor(1.0)
+                // The owning table closes the map; Chronicle's own JVM exit hook would close it under
+                // the server's shutdown flush (hooks run concurrently) and fail that flush.
+                .skipCloseOnExitHook(true);
         if (recover) {
             LOG.warn("idempotency index was not closed cleanly; recovering it [file={}]", file);
             return builder.recoverPersistedTo(file.toFile(), false,

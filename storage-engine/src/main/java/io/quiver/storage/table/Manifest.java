@@ -16,10 +16,28 @@ import java.util.Map;
  */
 record Manifest(long generation, long walCheckpointSeq, long nextSegmentId, List<SegmentEntry> segments) {
     static final String FILE_NAME = "_manifest";
-    static final int FORMAT_VERSION = 1;
+    /** 2 added the delete vector fields to segment lines; format 1 files are still read. */
+    static final int FORMAT_VERSION = 2;
+    static final String NO_DELETES = "-";
 
-    /** A live segment: its path relative to the table directory, rows and designated-timestamp range. */
-    record SegmentEntry(long id, String relativePath, long partitionStart, long rows, long minTimestamp, long maxTimestamp) {}
+    /**
+     * A live segment: its path relative to the table directory, rows, designated-timestamp range,
+     * and its delete vector file (relative path, or "-") with the number of rows it deletes.
+     */
+    record SegmentEntry(long id, String relativePath, long partitionStart, long rows, long minTimestamp, long maxTimestamp,
+                        String deleteFile, long deletedRows) {
+        SegmentEntry(long id, String relativePath, long partitionStart, long rows, long minTimestamp, long maxTimestamp) {
+            this(id, relativePath, partitionStart, rows, minTimestamp, maxTimestamp, NO_DELETES, 0);
+        }
+
+        boolean hasDeletes() {
+            return !NO_DELETES.equals(deleteFile);
+        }
+
+        SegmentEntry withDeletes(String file, long deleted) {
+            return new SegmentEntry(id, relativePath, partitionStart, rows, minTimestamp, maxTimestamp, file, deleted);
+        }
+    }
 
     static Manifest empty() {
         return new Manifest(0, 0, 1, List.of());
@@ -35,7 +53,7 @@ record Manifest(long generation, long walCheckpointSeq, long nextSegmentId, List
         for (int i = 0; i < segments.size(); i++) {
             SegmentEntry s = segments.get(i);
             m.put("segment." + i, s.id() + " " + s.relativePath() + " " + s.partitionStart() + " " + s.rows()
-                    + " " + s.minTimestamp() + " " + s.maxTimestamp());
+                    + " " + s.minTimestamp() + " " + s.maxTimestamp() + " " + s.deleteFile() + " " + s.deletedRows());
         }
         return TextFileCodec.encode(m);
     }
@@ -51,8 +69,10 @@ record Manifest(long generation, long walCheckpointSeq, long nextSegmentId, List
             List<SegmentEntry> segs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 String[] p = TextFileCodec.require(m, "segment." + i, file).split(" ");
+                boolean withDeletes = p.length >= 8;
                 segs.add(new SegmentEntry(Long.parseLong(p[0]), p[1], Long.parseLong(p[2]), Long.parseLong(p[3]),
-                        Long.parseLong(p[4]), Long.parseLong(p[5])));
+                        Long.parseLong(p[4]), Long.parseLong(p[5]), withDeletes ? p[6] : NO_DELETES,
+                        withDeletes ? Long.parseLong(p[7]) : 0));
             }
             return new Manifest(Long.parseLong(TextFileCodec.require(m, "generation", file)),
                     Long.parseLong(TextFileCodec.require(m, "wal.checkpoint.seq", file)),

@@ -18,10 +18,12 @@ final class SegmentSplit implements ScanSplit {
     private final TableSchema schema;
     private final SegmentReader reader;
     private final int[] segmentColumnOf;
+    private final DeleteVector deletes;
 
-    SegmentSplit(TableSchema schema, SegmentReader reader) {
+    SegmentSplit(TableSchema schema, SegmentReader reader, DeleteVector deletes) {
         this.schema = schema;
         this.reader = reader;
+        this.deletes = deletes == null || deletes.count() == 0 ? null : deletes;
         this.segmentColumnOf = new int[schema.columnCount()];
         for (int c = 0; c < schema.columnCount(); c++) {
             segmentColumnOf[c] = reader.columnIndex(schema.column(c).name());
@@ -30,11 +32,14 @@ final class SegmentSplit implements ScanSplit {
 
     @Override
     public long rowCount() {
-        return reader.rowCount();
+        return reader.rowCount() - (deletes == null ? 0 : deletes.count());
     }
 
     @Override
     public ColumnStats columnStats(int column) {
+        if (deletes != null) {
+            return null; // zone maps still bound the values, but counts and extremes are no longer exact
+        }
         int sc = segmentColumnOf[column];
         if (sc < 0) {
             return ColumnStats.allNull(reader.rowCount());
@@ -77,6 +82,11 @@ final class SegmentSplit implements ScanSplit {
                     continue;
                 }
                 int rows = reader.blockRowCount(b);
+                long first = reader.blockFirstRow(b);
+                if (deletes != null && deletes.anyIn(first, rows) && allDeleted(first, rows)) {
+                    blocksSkipped++;
+                    continue;
+                }
                 for (int i = 0; i < columns.length; i++) {
                     ColumnVector v = out.column(i);
                     int sc = segmentColumnOf[columns[i]];
@@ -87,6 +97,9 @@ final class SegmentSplit implements ScanSplit {
                     }
                 }
                 out.setRowCount(rows);
+                if (deletes != null && deletes.anyIn(first, rows)) {
+                    out.setRowCount(removeDeleted(out, first, rows));
+                }
                 blocksRead++;
                 return true;
             }
@@ -121,6 +134,54 @@ final class SegmentSplit implements ScanSplit {
 
         @Override
         public void close() {
+        }
+    }
+
+    private boolean allDeleted(long first, int rows) {
+        for (long r = first; r < first + rows; r++) {
+            if (!deletes.isDeleted(r)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Compacts the batch in place, dropping deleted rows; returns the rows kept. */
+    private int removeDeleted(RowBatch out, long first, int rows) {
+        int kept = 0;
+        for (int r = 0; r < rows; r++) {
+            if (!deletes.isDeleted(first + r)) {
+                if (kept != r) {
+                    for (int c = 0; c < out.columnCount(); c++) {
+                        moveRow(out.column(c), r, kept);
+                    }
+                }
+                kept++;
+            }
+        }
+        for (int c = 0; c < out.columnCount(); c++) {
+            out.column(c).setSize(kept);
+        }
+        return kept;
+    }
+
+    /** Moves row {@code from} to slot {@code to} (< from) of a decoded block. */
+    private static void moveRow(ColumnVector v, int from, int to) {
+        v.nulls[to] = v.nulls[from];
+        if (v.longs != null) {
+            v.longs[to] = v.longs[from];
+        } else if (v.doubles != null) {
+            v.doubles[to] = v.doubles[from];
+        } else {
+            int start = v.offsets[from];
+            int len = v.offsets[from + 1] - start;
+            int dst = v.offsets[to];
+            // dst <= start, and offsets[from] was not yet overwritten: earlier moves wrote only slots <= their own row
+            System.arraycopy(v.bytes, start, v.bytes, dst, len);
+            v.offsets[to + 1] = dst + len;
+        }
+        if (v.dictCodes != null) {
+            v.dictCodes[to] = v.dictCodes[from];
         }
     }
 

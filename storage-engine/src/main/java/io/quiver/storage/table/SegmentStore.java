@@ -33,6 +33,7 @@ import java.util.Set;
 final class SegmentStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentStore.class);
     static final String SEGMENT_SUFFIX = ".qseg";
+    static final String DELETES_INFIX = ".del-";
 
     private final Path dir;
     private final FilesFacade fs;
@@ -41,6 +42,8 @@ final class SegmentStore implements AutoCloseable {
     private Manifest manifest;
     private final Map<SegmentReader, Manifest.SegmentEntry> entries = new IdentityHashMap<>();
     private final List<SegmentReader> live = new ArrayList<>();
+    /** Current delete vectors of live segments that have any. */
+    private final Map<SegmentReader, DeleteVector> deletes = new IdentityHashMap<>();
 
     private SegmentStore(Path dir, FilesFacade fs, StorageConfig config, TableSchema schema, Manifest manifest) {
         this.dir = dir;
@@ -80,6 +83,11 @@ final class SegmentStore implements AutoCloseable {
                 store.entries.put(reader, e);
                 store.live.add(reader);
                 kept.add(e);
+                if (e.hasDeletes()) {
+                    Path df = dir.resolve(e.deleteFile());
+                    named.add(df);
+                    store.deletes.put(reader, DeleteVector.decode(fs.readAll(df), df, reader.rowCount()));
+                }
             }
             if (kept.size() != manifest.segments().size()) {
                 store.publish(new Manifest(manifest.generation() + 1, manifest.walCheckpointSeq(), manifest.nextSegmentId(), kept));
@@ -102,7 +110,8 @@ final class SegmentStore implements AutoCloseable {
             }
             for (Path f : fs.list(p)) {
                 String name = f.getFileName().toString();
-                boolean garbage = name.endsWith(".tmp") || (name.endsWith(SEGMENT_SUFFIX) && !named.contains(f));
+                boolean garbage = name.endsWith(".tmp")
+                        || ((name.endsWith(SEGMENT_SUFFIX) || name.contains(DELETES_INFIX)) && !named.contains(f));
                 if (garbage) {
                     LOG.info("deleting a file no manifest names (left by an interrupted flush or compaction) [file={}]", f);
                     fs.deleteIfExists(f);
@@ -120,6 +129,69 @@ final class SegmentStore implements AutoCloseable {
 
     synchronized List<SegmentReader> liveSegments() {
         return List.copyOf(live);
+    }
+
+    synchronized Map<SegmentReader, DeleteVector> deleteVectors() {
+        return new IdentityHashMap<>(deletes);
+    }
+
+    /**
+     * Marks rows of segments deleted: writes each segment's new delete vector (old plus new rows)
+     * to its own file, then publishes one manifest naming them all. Returns the new vectors of
+     * every live segment that has any.
+     */
+    Map<SegmentReader, DeleteVector> applyDeletes(Map<SegmentReader, long[]> positions, Map<SegmentReader, Integer> counts)
+            throws IOException {
+        Map<SegmentReader, DeleteVector> nextVectors = new IdentityHashMap<>();
+        Map<SegmentReader, Manifest.SegmentEntry> nextEntries = new IdentityHashMap<>();
+        List<Path> written = new ArrayList<>();
+        long generation = manifest.generation() + 1;
+        try {
+            for (Map.Entry<SegmentReader, long[]> e : positions.entrySet()) {
+                SegmentReader r = e.getKey();
+                Manifest.SegmentEntry entry = entries.get(r);
+                DeleteVector old = deletes.getOrDefault(r, DeleteVector.empty(r.rowCount()));
+                DeleteVector next = old.with(e.getValue(), counts.get(r));
+                String rel = entry.relativePath().replace(SEGMENT_SUFFIX, "") + DELETES_INFIX + generation;
+                Path file = dir.resolve(rel);
+                fs.writeAtomically(file, next.encode());
+                written.add(file);
+                nextVectors.put(r, next);
+                nextEntries.put(r, entry.withDeletes(rel, next.count()));
+            }
+            List<Manifest.SegmentEntry> segs = new ArrayList<>();
+            for (Manifest.SegmentEntry e : manifest.segments()) {
+                Manifest.SegmentEntry replaced = null;
+                for (Map.Entry<SegmentReader, Manifest.SegmentEntry> n : nextEntries.entrySet()) {
+                    if (entries.get(n.getKey()) == e) {
+                        replaced = n.getValue();
+                    }
+                }
+                segs.add(replaced == null ? e : replaced);
+            }
+            publish(new Manifest(generation, manifest.walCheckpointSeq(), manifest.nextSegmentId(), segs));
+        } catch (IOException | RuntimeException ex) {
+            for (Path p : written) {
+                fs.deleteIfExists(p);
+            }
+            throw ex;
+        }
+        List<String> superseded = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<SegmentReader, Manifest.SegmentEntry> n : nextEntries.entrySet()) {
+                Manifest.SegmentEntry old = entries.put(n.getKey(), n.getValue());
+                if (old != null && old.hasDeletes()) {
+                    superseded.add(old.deleteFile());
+                }
+            }
+            deletes.putAll(nextVectors);
+        }
+        if (directorySynced) {
+            for (String rel : superseded) {
+                fs.deleteIfExists(dir.resolve(rel));
+            }
+        }
+        return deleteVectors();
     }
 
     void schemaChanged(TableSchema next) {
@@ -226,10 +298,37 @@ final class SegmentStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the manifest atomically. Once the rename has happened the new manifest is the table's
+     * truth even if the directory fsync after it fails: its segments must then stay (never discard
+     * them), and retired files are kept until a later publish syncs the directory, so that a power
+     * loss that undoes the rename still finds every file the old manifest names.
+     */
     private void publish(Manifest next) throws IOException {
-        fs.writeAtomically(dir.resolve(Manifest.FILE_NAME), next.encode());
+        Path target = dir.resolve(Manifest.FILE_NAME);
+        Path tmp = dir.resolve(Manifest.FILE_NAME + ".tmp");
+        java.nio.channels.FileChannel ch = fs.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            fs.write(ch, java.nio.ByteBuffer.wrap(next.encode()), 0);
+            fs.force(ch, true);
+        } finally {
+            fs.close(ch);
+        }
+        fs.atomicMove(tmp, target);
         manifest = next;
+        try {
+            fs.fsyncDirectory(dir);
+            directorySynced = true;
+        } catch (IOException e) {
+            directorySynced = false;
+            LOG.error("fsync of the table directory failed after publishing a manifest; retired segment files are kept "
+                    + "until a later publish succeeds [dir={}, generation={}]", dir, next.generation(), e);
+        }
     }
+
+    /** False while the last manifest rename may not be durable. */
+    private volatile boolean directorySynced = true;
 
     /** Small segments of the partition with the most of them, if there are enough; oldest first. */
     synchronized List<SegmentReader> pickCompaction(List<SegmentReader> current) {
@@ -247,6 +346,13 @@ final class SegmentStore implements AutoCloseable {
             }
         }
         if (best.isEmpty()) {
+            // A segment that is at least a fifth deleted is rewritten on its own to reclaim the space.
+            for (SegmentReader r : current) {
+                Manifest.SegmentEntry e = entries.get(r);
+                if (e != null && e.hasDeletes() && e.deletedRows() * 5 >= e.rows()) {
+                    return List.of(r);
+                }
+            }
             return best;
         }
         // Bound the rows one merge holds on the heap.
@@ -276,7 +382,11 @@ final class SegmentStore implements AutoCloseable {
         }
         RowBatch block = new RowBatch(s.columns(), config.segmentBlockRows());
         for (SegmentReader r : inputs) {
-            try (ScanCursor cursor = new SegmentSplit(s, r).open(cols, ScanPredicate.ALL)) {
+            DeleteVector dv;
+            synchronized (this) {
+                dv = deletes.get(r);
+            }
+            try (ScanCursor cursor = new SegmentSplit(s, r, dv).open(cols, ScanPredicate.ALL)) {
                 while (cursor.next(block)) {
                     for (int c = 0; c < cols.length; c++) {
                         ColumnVector src = block.column(c);
@@ -327,12 +437,16 @@ final class SegmentStore implements AutoCloseable {
             Manifest.SegmentEntry e;
             synchronized (this) {
                 e = entries.remove(r);
+                deletes.remove(r);
             }
             r.release(); // readers of open scans keep the mapping until they finish
-            if (e != null) {
+            if (e != null && directorySynced) {
                 try {
                     // Unlinking a mapped file is safe on Linux: the mapping stays valid until unmapped.
                     fs.deleteIfExists(dir.resolve(e.relativePath()));
+                    if (e.hasDeletes()) {
+                        fs.deleteIfExists(dir.resolve(e.deleteFile()));
+                    }
                 } catch (IOException ex) {
                     LOG.warn("could not delete a compacted segment; it is deleted at next start [file={}]", e.relativePath(), ex);
                 }
@@ -348,7 +462,7 @@ final class SegmentStore implements AutoCloseable {
                 continue;
             }
             out.add(new SegmentInfo(e.id(), e.relativePath(), schema.partitionBy().partitionName(e.partitionStart()),
-                    e.rows(), r.sizeBytes(), e.minTimestamp(), e.maxTimestamp(), r.blockCount()));
+                    e.rows() - e.deletedRows(), r.sizeBytes(), e.minTimestamp(), e.maxTimestamp(), r.blockCount()));
         }
         return out;
     }
@@ -360,5 +474,6 @@ final class SegmentStore implements AutoCloseable {
         }
         live.clear();
         entries.clear();
+        deletes.clear();
     }
 }

@@ -8,6 +8,8 @@ import io.quiver.storage.TableSchema;
 import io.quiver.storage.dedup.IdempotencyIndex;
 import io.quiver.storage.fs.FilesFacade;
 import io.quiver.storage.memtable.Memtable;
+import io.quiver.storage.scan.ScanCursor;
+import io.quiver.storage.scan.ScanPredicate;
 import io.quiver.storage.scan.TableScan;
 import io.quiver.storage.segment.SegmentReader;
 import io.quiver.storage.vector.RowBatch;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -107,7 +110,7 @@ public final class Table implements AutoCloseable {
             WalRecovery.Result replayed = recovery.replay(memtable, store.walCheckpointSeq());
             memtable = replayed.memtable();
             wal = WalWriter.open(fs, dir.resolve(WAL_DIR), WalConfigs.of(config, meta.durability()), replayed.nextSeq());
-            TableState state = new TableState(schema, store.liveSegments(), memtable, List.of());
+            TableState state = new TableState(schema, store.liveSegments(), memtable, List.of(), store.deleteVectors());
             Table t = new Table(dir, fs, config, meta.durability(), state, wal, dedup, store, replayed.lastSeq());
             wal.deleteFilesUpTo(store.walCheckpointSeq());
             LOG.info("table opened [table={}, segments={}, rows={}, replayedRecords={}, lastSeq={}]", schema.name(),
@@ -396,7 +399,12 @@ public final class Table implements AutoCloseable {
             }
             sealed.release(); // the table's reference; readers still holding it keep it alive
             wal.deleteFilesUpTo(coveredSeq);
-            dedup.prune(System.currentTimeMillis());
+            try {
+                dedup.prune(System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                // Pruning only bounds the index; the flush itself has succeeded.
+                LOG.warn("pruning the idempotency index failed [table={}]", name(), e);
+            }
             LOG.debug("flushed [table={}, rows={}, segments={}, walCheckpoint={}]", name(), rows, written.size(), coveredSeq);
             return rows;
         } finally {
@@ -426,6 +434,76 @@ public final class Table implements AutoCloseable {
             segments.retire(inputs);
             LOG.debug("compacted [table={}, inputs={}, outputs={}]", name(), inputs.size(), outputs.size());
             return inputs.size();
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    /**
+     * Deletes every row for which {@code filter} says so, reading {@code columns} (table column
+     * indexes) to decide; {@code prune} may skip blocks that cannot match. Rows acknowledged before
+     * the call are considered; rows appended concurrently may or may not be. The deletion is durable
+     * on return: the memtable is flushed first, then every affected segment gets a new delete vector
+     * published in one manifest. Scans skip deleted rows at once; compaction removes them from disk.
+     * Returns the number of rows deleted.
+     */
+    public long delete(int[] columns, ScanPredicate prune, RowFilter filter) throws IOException {
+        maintenanceLock.lock();
+        try {
+            flush();
+            TableState st = state;
+            Map<SegmentReader, long[]> positions = new IdentityHashMap<>();
+            Map<SegmentReader, Integer> counts = new IdentityHashMap<>();
+            long total = 0;
+            List<ColumnDef> defs = new ArrayList<>();
+            for (int c : columns) {
+                defs.add(st.schema().column(c));
+            }
+            RowBatch batch = new RowBatch(defs, config.segmentBlockRows());
+            boolean[] matches = new boolean[config.segmentBlockRows()];
+            for (SegmentReader segment : st.segments()) {
+                DeleteVector already = st.deletesOf(segment);
+                long[] hits = new long[16];
+                int n = 0;
+                // The raw split (no delete vector) keeps row positions aligned with the segment.
+                try (ScanCursor cursor = new SegmentSplit(st.schema(), segment, null).open(columns, prune)) {
+                    while (cursor.next(batch)) {
+                        // Every block before this one was read or skipped, so this is block number read+skipped-1.
+                        long first = segment.blockFirstRow((int) (cursor.blocksRead() + cursor.blocksSkipped() - 1));
+                        if (matches.length < batch.rowCount()) {
+                            matches = new boolean[batch.rowCount()];
+                        }
+                        java.util.Arrays.fill(matches, 0, batch.rowCount(), false);
+                        filter.evaluate(batch, matches);
+                        for (int r = 0; r < batch.rowCount(); r++) {
+                            long row = first + r;
+                            if (matches[r] && (already == null || !already.isDeleted(row))) {
+                                if (n == hits.length) {
+                                    hits = java.util.Arrays.copyOf(hits, n * 2);
+                                }
+                                hits[n++] = row;
+                            }
+                        }
+                    }
+                }
+                if (n > 0) {
+                    positions.put(segment, hits);
+                    counts.put(segment, n);
+                    total += n;
+                }
+            }
+            if (total == 0) {
+                return 0;
+            }
+            Map<SegmentReader, DeleteVector> next = segments.applyDeletes(positions, counts);
+            writeLock.lock();
+            try {
+                state = state.withDeletes(next);
+            } finally {
+                writeLock.unlock();
+            }
+            LOG.info("deleted rows [table={}, rows={}, segments={}]", name(), total, positions.size());
+            return total;
         } finally {
             maintenanceLock.unlock();
         }

@@ -57,7 +57,7 @@ final class TableSnapshot implements TableScan {
         }
         List<ScanSplit> splits = new ArrayList<>();
         for (SegmentReader s : segs) {
-            splits.add(new SegmentSplit(st.schema(), s));
+            splits.add(new SegmentSplit(st.schema(), s, st.deletesOf(s)));
         }
         for (MemtableView v : mems) {
             if (v.rowCount() > 0) {

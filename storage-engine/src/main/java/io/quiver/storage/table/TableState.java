@@ -4,6 +4,9 @@ import io.quiver.storage.TableSchema;
 import io.quiver.storage.memtable.Memtable;
 import io.quiver.storage.segment.SegmentReader;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,10 +16,21 @@ import java.util.List;
  * write, so a reader sees either the state before a flush (rows in a memtable) or after it (rows in
  * a segment), never both or neither.
  */
-record TableState(TableSchema schema, List<SegmentReader> segments, Memtable active, List<Memtable> flushing) {
+record TableState(TableSchema schema, List<SegmentReader> segments, Memtable active, List<Memtable> flushing,
+                  Map<SegmentReader, DeleteVector> deletes) {
     TableState {
         segments = List.copyOf(segments);
         flushing = List.copyOf(flushing);
+        deletes = java.util.Collections.unmodifiableMap(new IdentityHashMap<>(deletes));
+    }
+
+    /** The delete vector of a segment, or null when none of its rows is deleted. */
+    DeleteVector deletesOf(SegmentReader segment) {
+        return deletes.get(segment);
+    }
+
+    TableState withDeletes(Map<SegmentReader, DeleteVector> next) {
+        return new TableState(schema, segments, active, flushing, next);
     }
 
     /** Flushing memtables, then the active one: the order their rows arrived. */
@@ -35,13 +49,13 @@ record TableState(TableSchema schema, List<SegmentReader> segments, Memtable act
     }
 
     TableState withSchema(TableSchema next) {
-        return new TableState(next, segments, active, flushing);
+        return new TableState(next, segments, active, flushing, deletes);
     }
 
     TableState withNewActive(Memtable fresh) {
         List<Memtable> f = new ArrayList<>(flushing);
         f.add(active);
-        return new TableState(schema, segments, fresh, f);
+        return new TableState(schema, segments, fresh, f, deletes);
     }
 
     TableState withFlushed(Memtable sealed, List<SegmentReader> written) {
@@ -49,13 +63,15 @@ record TableState(TableSchema schema, List<SegmentReader> segments, Memtable act
         f.remove(sealed);
         List<SegmentReader> s = new ArrayList<>(segments);
         s.addAll(written);
-        return new TableState(schema, s, active, f);
+        return new TableState(schema, s, active, f, deletes);
     }
 
     TableState withCompacted(List<SegmentReader> inputs, List<SegmentReader> outputs) {
         List<SegmentReader> s = new ArrayList<>(segments);
         s.removeAll(inputs);
         s.addAll(outputs);
-        return new TableState(schema, s, active, flushing);
+        Map<SegmentReader, DeleteVector> d = new IdentityHashMap<>(deletes);
+        inputs.forEach(d::remove); // compaction dropped the deleted rows for good
+        return new TableState(schema, s, active, flushing, d);
     }
 }

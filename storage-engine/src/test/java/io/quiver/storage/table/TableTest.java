@@ -56,8 +56,33 @@ class TableTest {
     }
 
     @AfterEach
-    void noNativeMemoryLeaked() {
+    void noNativeMemoryOrFileDescriptorLeaked() throws Exception {
         assertEquals(heldBefore, NativeMemory.totalHeldBytes(), "native memory leaked by the test");
+        assertEquals(openFdsBefore, openFileDescriptors(), "file descriptors leaked by the test");
+    }
+
+    private long openFdsBefore;
+
+    @BeforeEach
+    void recordFileDescriptors() throws Exception {
+        openFdsBefore = openFileDescriptors();
+    }
+
+    /** Open files of this process that point into the test's directory. */
+    private long openFileDescriptors() throws Exception {
+        long n = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith(dir.toString())) {
+                        n++;
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed while listing
+                }
+            }
+        }
+        return n;
     }
 
     static StorageConfig smallConfig() {
@@ -472,6 +497,106 @@ class TableTest {
                     e.getMessage());
             t.append(null, rows(5000, 10, T0 + DAY)).join(); // the table still takes writes
             assertEquals(10, t.rowCount() - 1280);
+        }
+    }
+
+    @Test
+    void segmentMaxRowsCutsAFlushIntoSeveralSegments() throws Exception {
+        try (StorageEngine engine = StorageEngine.open(dir, smallConfig().segmentMaxRows(300))) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            t.append(null, rows(0, 1000, T0)).join();
+            t.flush();
+            List<SegmentInfo> segs = t.segments();
+            assertEquals(4, segs.size(), segs.toString());
+            assertEquals(List.of(300L, 300L, 300L, 100L), segs.stream().map(SegmentInfo::rows).toList());
+            assertEquals(range(0, 1000), readIds(t));
+        }
+    }
+
+    @Test
+    void walSizeLimitRejectsWritesUntilAFlushFreesIt() throws Exception {
+        StorageConfig cfg = smallConfig().walMaxRecordBytes(64 * 1024).walMaxBytes(256 * 1024).walFileBytes(64 * 1024)
+                .memtableFlushBytes(1L << 40);
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            long id = 0;
+            StorageException full = null;
+            while (full == null && id < 1_000_000) {
+                try {
+                    t.append(null, rows(id, 200, T0)).join();
+                    id += 200;
+                } catch (StorageException e) {
+                    full = e;
+                }
+            }
+            assertTrue(full != null, "the WAL limit never triggered");
+            assertEquals(StorageException.Kind.RESOURCE_EXHAUSTED, full.kind(), full.getMessage());
+            assertTrue(full.getMessage().contains("limit="), full.getMessage());
+            StorageException tooBig = assertThrows(StorageException.class, () -> t.append(null, rows(0, 5000, T0)));
+            assertEquals(StorageException.Kind.INVALID_INPUT, tooBig.kind(), tooBig.getMessage());
+            t.flush(); // the flush checkpoints the WAL and deletes its files
+            assertTrue(t.walBytes() < 64 * 1024, "WAL not truncated after flush: " + t.walBytes());
+            t.append(null, rows(id, 200, T0)).join();
+            assertEquals(range(0, id + 200), readIds(t));
+        }
+    }
+
+    /** Deletes rows whose id is in [from, to) or divisible by {@code every}. */
+    private static long deleteIds(Table t, long from, long to, long every) throws Exception {
+        return t.delete(new int[]{1}, ScanPredicate.ALL, (rows, matches) -> {
+            for (int r = 0; r < rows.rowCount(); r++) {
+                long id = rows.column(0).getLong(r);
+                matches[r] = (id >= from && id < to) || (every > 0 && id % every == 0);
+            }
+        });
+    }
+
+    @Test
+    void deletesHideRowsAtOnceSurviveRestartAndCompactionDropsThem() throws Exception {
+        StorageConfig cfg = smallConfig().compactionEnabled(true).compactionMinSegments(100);
+        List<Long> expected = new ArrayList<>();
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            t.append(null, rows(0, 1000, T0)).join();
+            t.flush();
+            t.append(null, rows(1000, 500, T0 + DAY)).join(); // still in the memtable: DELETE flushes it first
+            // ids 100..299 and every 4th: over a fifth of each segment, so compaction rewrites both
+            long deleted = 0;
+            for (long id = 0; id < 1500; id++) {
+                if ((id >= 100 && id < 300) || id % 4 == 0) {
+                    deleted++;
+                } else {
+                    expected.add(id);
+                }
+            }
+            assertEquals(deleted, deleteIds(t, 100, 300, 4));
+            assertEquals(expected, readIds(t));
+            assertEquals(0, deleteIds(t, 100, 300, 0), "deleting deleted rows again deletes nothing");
+            try (TableScan scan = t.openScan()) {
+                assertEquals(expected.size(), scan.rowCount());
+                for (ScanSplit split : scan.splits()) {
+                    assertNull(split.columnStats(1), "stats of a segment with deletes are not exact any more");
+                }
+            }
+        }
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.tableOrThrow("events");
+            assertEquals(expected, readIds(t), "deletes survive a restart");
+            long before = t.segments().stream().mapToLong(SegmentInfo::rows).sum();
+            assertEquals(expected.size(), before);
+            while (t.compact() > 0) {
+                // rewrite every segment that is at least a fifth deleted
+            }
+            assertEquals(expected, readIds(t));
+            try (TableScan scan = t.openScan()) {
+                for (ScanSplit split : scan.splits()) {
+                    assertTrue(split.columnStats(1) != null, "a rewritten segment has exact stats again: " + split.describe());
+                }
+            }
+            try (var files = Files.walk(dir.resolve("tables/events"))) {
+                assertEquals(0, files.filter(p -> p.getFileName().toString().contains(".del-")).count(),
+                        "delete vector files are removed with their segments");
+            }
         }
     }
 

@@ -1,0 +1,221 @@
+package io.quiver.bench.ingest;
+
+import io.quiver.client.QuiverClient;
+import io.quiver.server.QuiverServer;
+import io.quiver.server.config.ServerConfig;
+import org.HdrHistogram.Histogram;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The ingest load generator: starts a server in-process (or connects to one), pushes a realistic
+ * 11-column event stream from N threads through one door (gRPC client, HTTP NDJSON or Flight DoPut)
+ * for a duration or a row count, flat out or at a fixed rate, printing progress every second and,
+ * at the end, events/s and ack latency percentiles (HdrHistogram; with a rate, measured from each
+ * event's scheduled time, which corrects for coordinated omission). Then it loads the same events
+ * (same seeds, same counts) into DuckDB through its Appender, as the peer to compare with.
+ *
+ * <pre>
+ * java -cp 'bench/target/quiver-bench-*.jar:bench/target/lib/*' [JVM flags] io.quiver.bench.ingest.IngestLoadGenerator \
+ *      --door=grpc --threads=2 --duration=20
+ * </pre>
+ */
+public final class IngestLoadGenerator {
+    private static final long START_MICROS = 1_795_392_000_000_000L; // 2026-11-23T00:00:00Z
+
+    private IngestLoadGenerator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions o = LoadOptions.parse(args);
+        QuiverServer server = null;
+        Path tmp = null;
+        String host = o.host();
+        int grpc = o.grpcPort();
+        int http = o.httpPort();
+        int flight = o.flightPort();
+        if (o.embedded()) {
+            tmp = o.dataDir().isEmpty() ? Files.createTempDirectory("quiver-bench") : Path.of(o.dataDir());
+            server = QuiverServer.start(ServerConfig.load(new String[]{"--data.dir=" + tmp.resolve("quiver"), "--http.port=0",
+                    "--grpc.port=0", "--flight.port=0", "--storage.durability=" + o.durability()}, Map.of()));
+            host = "127.0.0.1";
+            grpc = server.grpcPort();
+            http = server.httpPort();
+            flight = server.flightPort();
+        }
+        System.out.printf("ingest-load: door=%s threads=%d %s rate=%s batchRows=%d inFlight=%d server=%s durability=%s%n",
+                o.door(), o.threads(), o.rows() > 0 ? "rows=" + o.rows() : "duration=" + o.durationSeconds() + "s",
+                o.rate() == 0 ? "flat-out" : o.rate() + "/s", o.batchRows(), o.inFlight(),
+                o.embedded() ? "in-process" : host + ":" + grpc, o.embedded() ? o.durability() : "(server's)");
+        long[] perThread;
+        try (QuiverClient client = QuiverClient.builder(host, grpc).build();
+             BufferAllocator allocator = new RootAllocator()) {
+            long created = System.nanoTime();
+            client.createTable(eventsTable(o.table()), true); // table creation is a one-off: keep it out of the timed run
+            System.out.printf("table ready in %.2f s%n", (System.nanoTime() - created) / 1e9);
+            perThread = run(o, client, allocator, host, http, flight);
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+        if (o.duckdb()) {
+            Path duck = (tmp != null ? tmp : Files.createTempDirectory("quiver-bench")).resolve("duck.db");
+            duckdb(o, perThread, duck);
+        }
+    }
+
+    private static long[] run(LoadOptions o, QuiverClient client, BufferAllocator allocator, String host, int http, int flight) throws Exception {
+        LatencyRecorder latency = new LatencyRecorder();
+        LongAdder sent = new LongAdder();
+        AtomicLong budget = new AtomicLong(o.rows() > 0 ? o.rows() : Long.MAX_VALUE);
+        long start = System.nanoTime();
+        long end = o.rows() > 0 ? Long.MAX_VALUE : start + o.durationSeconds() * 1_000_000_000L;
+        long[] perThread = new long[o.threads()];
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int t = 0; t < o.threads(); t++) {
+            int thread = t;
+            threads.add(Thread.ofPlatform().name("load-" + t).start(() -> {
+                EventGenerator gen = new EventGenerator(o.seed() + thread, START_MICROS);
+                long periodNanos = o.rate() > 0 ? Math.max(1, 1_000_000_000L * o.threads() / o.rate()) : 0;
+                long n = 0;
+                try (EventSender s = sender(o, client, allocator, host, http, flight, latency, thread)) {
+                    while (System.nanoTime() < end && budget.getAndDecrement() > 0) {
+                        long intended;
+                        if (periodNanos > 0) {
+                            intended = start + n * periodNanos;
+                            long wait;
+                            while ((wait = intended - System.nanoTime()) > 0) {
+                                LockSupport.parkNanos(Math.min(wait, 200_000));
+                            }
+                        } else {
+                            intended = System.nanoTime();
+                        }
+                        gen.next();
+                        s.send(gen, intended);
+                        n++;
+                        if ((n & 1023) == 0) {
+                            sent.add(1024);
+                        }
+                    }
+                    s.flush();
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+                perThread[thread] = n;
+            }));
+        }
+        long lastSent = 0;
+        long lastTime = start;
+        while (threads.stream().anyMatch(Thread::isAlive)) {
+            Thread.sleep(o.progressMs());
+            long now = System.nanoTime();
+            long s = sent.sum();
+            Histogram h = latency.interval();
+            System.out.printf("  %5.1fs  sent %,12d  %,10.0f ev/s  ack p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms%n",
+                    (now - start) / 1e9, s, (s - lastSent) / ((now - lastTime) / 1e9),
+                    ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
+            lastSent = s;
+            lastTime = now;
+        }
+        long elapsed = System.nanoTime() - start;
+        if (!failures.isEmpty()) {
+            failures.getFirst().printStackTrace();
+            throw new IllegalStateException("load failed: " + failures.getFirst());
+        }
+        long total = java.util.Arrays.stream(perThread).sum();
+        Histogram h = latency.total();
+        System.out.printf("quiver %s: %,d events in %.2f s = %,.0f events/s (acked, durable)%n", o.door(), total, elapsed / 1e9, total / (elapsed / 1e9));
+        System.out.printf("ack latency%s: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms  (n=%,d)%n",
+                o.rate() > 0 ? " (from scheduled send time, CO-corrected)" : " (from add time, flat out)",
+                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount());
+        return perThread;
+    }
+
+    private static EventSender sender(LoadOptions o, QuiverClient client, BufferAllocator allocator, String host, int http, int flight,
+                                      LatencyRecorder latency, int thread) {
+        return switch (o.door()) {
+            case "grpc" -> new GrpcSender(client, o.table(), o, latency);
+            case "http" -> new HttpSender(host, http, o.table(), o, latency);
+            case "flight" -> new FlightSender(allocator, host, flight, o.table(), o, latency, thread);
+            default -> throw new IllegalArgumentException("unknown door [door=" + o.door() + ", expected grpc, http or flight]");
+        };
+    }
+
+    static io.quiver.client.TableDefinition eventsTable(String name) {
+        return new io.quiver.client.TableDefinition(name, List.of(
+                io.quiver.client.ColumnDefinition.of("ts", io.quiver.client.ColumnType.TIMESTAMP),
+                io.quiver.client.ColumnDefinition.of("user_id", io.quiver.client.ColumnType.BIGINT),
+                io.quiver.client.ColumnDefinition.of("session_id", io.quiver.client.ColumnType.VARCHAR),
+                io.quiver.client.ColumnDefinition.of("event_type", io.quiver.client.ColumnType.VARCHAR),
+                io.quiver.client.ColumnDefinition.of("url", io.quiver.client.ColumnType.VARCHAR),
+                io.quiver.client.ColumnDefinition.of("country", io.quiver.client.ColumnType.VARCHAR),
+                io.quiver.client.ColumnDefinition.of("device", io.quiver.client.ColumnType.VARCHAR),
+                io.quiver.client.ColumnDefinition.of("value", io.quiver.client.ColumnType.DOUBLE),
+                io.quiver.client.ColumnDefinition.of("duration_ms", io.quiver.client.ColumnType.INT),
+                io.quiver.client.ColumnDefinition.of("is_mobile", io.quiver.client.ColumnType.BOOLEAN),
+                io.quiver.client.ColumnDefinition.of("is_new_user", io.quiver.client.ColumnType.BOOLEAN)), "ts", List.of(), "DAY", 0);
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    /** The same events (same seeds and per-thread counts) into DuckDB through its Appender, one connection per thread. */
+    private static void duckdb(LoadOptions o, long[] perThread, Path file) throws Exception {
+        try (DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file)) {
+            try (Statement st = conn.createStatement()) {
+                st.execute("CREATE TABLE events (ts TIMESTAMP, user_id BIGINT, session_id VARCHAR, event_type VARCHAR, url VARCHAR, "
+                        + "country VARCHAR, device VARCHAR, value DOUBLE, duration_ms INTEGER, is_mobile BOOLEAN, is_new_user BOOLEAN)");
+            }
+            long start = System.nanoTime();
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int t = 0; t < perThread.length; t++) {
+                int thread = t;
+                DuckDBConnection c = (DuckDBConnection) conn.duplicate();
+                threads.add(Thread.ofPlatform().start(() -> {
+                    EventGenerator gen = new EventGenerator(o.seed() + thread, START_MICROS);
+                    try (c; DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
+                        for (long i = 0; i < perThread[thread]; i++) {
+                            gen.next();
+                            a.beginRow().appendEpochMicros(gen.tsMicros).append(gen.userId).append(gen.sessionId).append(gen.eventType)
+                                    .append(gen.url).append(gen.country).append(gen.device).append(gen.value).append((int) gen.durationMs)
+                                    .append(gen.isMobile).append(gen.isNewUser).endRow();
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (!failures.isEmpty()) {
+                throw new IllegalStateException("DuckDB load failed", failures.getFirst());
+            }
+            try (Statement st = conn.createStatement()) {
+                st.execute("CHECKPOINT");
+            }
+            long elapsed = System.nanoTime() - start;
+            long total = java.util.Arrays.stream(perThread).sum();
+            System.out.printf("duckdb appender: %,d events in %.2f s = %,.0f events/s (%d threads, committed + checkpointed)%n",
+                    total, elapsed / 1e9, total / (elapsed / 1e9), perThread.length);
+        }
+    }
+}

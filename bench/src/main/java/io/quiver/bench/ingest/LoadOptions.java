@@ -1,0 +1,61 @@
+package io.quiver.bench.ingest;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Command-line options of {@link IngestLoadGenerator}, as {@code --key=value}. */
+record LoadOptions(String door, int threads, long durationSeconds, long rows, long rate, int batchRows, int inFlight,
+                   String host, int grpcPort, int httpPort, int flightPort, String durability, String dataDir,
+                   boolean duckdb, long progressMs, long seed, String table) {
+
+    static final String USAGE = """
+            Usage: ingest-load [--key=value ...]
+              --door=grpc|http|flight     ingest door to drive (default grpc)
+              --threads=N                 client threads, one ingestor/stream each (default 2)
+              --duration=S                seconds to run (default 20; ignored when --rows is set)
+              --rows=N                    stop after N events in total
+              --rate=R                    events/s over all threads; 0 = flat out (default 0)
+              --batch-rows=N              rows per batch (default 10000)
+              --in-flight=N               batches in flight per thread (default 16)
+              --host=H --grpc-port=P --http-port=P --flight-port=P
+                                          connect to a running server instead of starting one in-process
+              --durability=fsync|batch|none   embedded server's durability (default fsync)
+              --data-dir=DIR              embedded server's data directory (default: a fresh temp dir)
+              --duckdb=true|false         also load the same events into DuckDB via its Appender (default true)
+              --progress-ms=N             progress line interval (default 1000)
+              --seed=N                    event generator seed (default 42)
+            """;
+
+    static LoadOptions parse(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.print(USAGE);
+                System.exit(0);
+            }
+            if (!a.startsWith("--") || !a.contains("=")) {
+                throw new IllegalArgumentException("expected --key=value [argument=" + a + "]\n" + USAGE);
+            }
+            m.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        LoadOptions o = new LoadOptions(m.getOrDefault("door", "grpc"), Integer.parseInt(m.getOrDefault("threads", "2")),
+                Long.parseLong(m.getOrDefault("duration", "20")), Long.parseLong(m.getOrDefault("rows", "0")),
+                Long.parseLong(m.getOrDefault("rate", "0")), Integer.parseInt(m.getOrDefault("batch-rows", "10000")),
+                Integer.parseInt(m.getOrDefault("in-flight", "16")), m.getOrDefault("host", ""),
+                Integer.parseInt(m.getOrDefault("grpc-port", "9401")), Integer.parseInt(m.getOrDefault("http-port", "9400")),
+                Integer.parseInt(m.getOrDefault("flight-port", "9402")), m.getOrDefault("durability", "fsync"),
+                m.getOrDefault("data-dir", ""), Boolean.parseBoolean(m.getOrDefault("duckdb", "true")),
+                Long.parseLong(m.getOrDefault("progress-ms", "1000")), Long.parseLong(m.getOrDefault("seed", "42")),
+                m.getOrDefault("table", "events"));
+        m.keySet().removeAll(java.util.Set.of("door", "threads", "duration", "rows", "rate", "batch-rows", "in-flight", "host",
+                "grpc-port", "http-port", "flight-port", "durability", "data-dir", "duckdb", "progress-ms", "seed", "table"));
+        if (!m.isEmpty()) {
+            throw new IllegalArgumentException("unknown options " + m.keySet() + "\n" + USAGE);
+        }
+        return o;
+    }
+
+    boolean embedded() {
+        return host.isEmpty();
+    }
+}

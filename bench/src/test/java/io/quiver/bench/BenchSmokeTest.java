@@ -1,0 +1,104 @@
+package io.quiver.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs every subcommand on tiny sizes, the way ops/quiver-bench does, so CI proves the bench still
+ * builds, runs and prints its figures. Sizes are chosen for seconds, not for meaningful numbers.
+ */
+class BenchSmokeTest {
+    /** Output of one run. */
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = BenchMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The first number in the table row that starts with {@code label} and the given thread count. */
+    private static double figure(String out, String label, int threads) {
+        Matcher m = Pattern.compile("\\| " + Pattern.quote(label) + " *\\| " + threads + " *\\| ([0-9.]+) ").matcher(out);
+        assertTrue(m.find(), "no row '" + label + "' for " + threads + " thread(s) in:\n" + out);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void limitsPrintsPositiveCeilings() {
+        Run r = run("limits", "--mb=8", "--lz4-mb=1", "--passes=1", "--threads=1,2");
+        assertEquals(0, r.exit, r.err);
+        assertTrue(figure(r.out, "long[] sum (read)", 1) > 0, r.out);
+        assertTrue(figure(r.out, "long[] sum (read)", 2) > 0, r.out);
+        assertTrue(figure(r.out, "memcpy (System.arraycopy, bytes copied)", 1) > 0, r.out);
+        assertTrue(r.out.contains("LZ4 safe decompress: BIGINT counters"), r.out);
+        assertTrue(r.err.contains("limits: long[] sum, 1 thread(s)"), "progress goes to stderr: " + r.err);
+    }
+
+    @Test
+    void storageScansAndComparesWithDuckDb(@TempDir Path dir) {
+        Run r = run("storage", "--dir=" + dir, "--scan-rows=40k", "--rows=20k", "--days=2", "--passes=1",
+                "--threads=1,2", "--wal-seconds=0.2", "--wal-threads=1,2", "--wal-modes=fsync,none", "--wal-batch-rows=10",
+                "--dedup-capacity=1000");
+        assertEquals(0, r.exit, r.err);
+        assertTrue(figure(r.out, "Quiver: readBlock + sum", 1) > 0, r.out);
+        assertTrue(figure(r.out, "Quiver: readBlock + sum", 2) > 0, r.out);
+        assertTrue(figure(r.out, "DuckDB: SELECT sum(v)", 1) > 0, r.out);
+        Matcher wal = Pattern.compile("\\| Quiver WalWriter +\\| (FSYNC|NONE) +\\| ([12]) +\\| ([0-9,]+) ").matcher(r.out);
+        int walRows = 0;
+        while (wal.find()) {
+            walRows++;
+            assertTrue(Long.parseLong(wal.group(3).replace(",", "")) > 0, "appends/s of " + wal.group() + "\n" + r.out);
+        }
+        assertEquals(4, walRows, r.out);
+        assertTrue(r.out.contains("| DuckDB commit/batch | durable | 2 "), r.out);
+        Matcher sizes = Pattern.compile("\\| (Quiver engine|Quiver segments|DuckDB) +\\| ([0-9,]+) +\\| ([0-9.]+) +\\|").matcher(r.out);
+        int engines = 0;
+        while (sizes.find()) {
+            engines++;
+            double bytesPerRow = Double.parseDouble(sizes.group(3));
+            assertTrue(bytesPerRow > 1 && bytesPerRow < 200, sizes.group(1) + " bytes/row " + bytesPerRow + "\n" + r.out);
+        }
+        assertEquals(3, engines, r.out);
+        assertTrue(r.out.contains("| url "), "per-column breakdown:\n" + r.out);
+        assertTrue(Files.notExists(dir), "scratch directory is removed without --keep");
+    }
+
+    @Test
+    void jmhRunsAForkedBenchmarkWithTheProjectFlags() {
+        Run r = run("jmh", "-f", "1", "-wi", "0", "-i", "1", "-r", "100ms", "-p", "mb=8",
+                "MemoryBandwidthBenchmark.sum");
+        assertEquals(0, r.exit, r.out + r.err);
+        assertTrue(r.out.contains("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"),
+                "forks get quiver.jvm.flags:\n" + r.out);
+        assertTrue(r.out.contains("MemoryBandwidthBenchmark.sum"), r.out);
+    }
+
+    @Test
+    void badUsageIsExitTwoWithAMessage() {
+        assertEquals(2, run().exit);
+        Run unknown = run("nosuch");
+        assertEquals(2, unknown.exit);
+        assertTrue(unknown.err.contains("unknown subcommand 'nosuch'"), unknown.err);
+        Run badOption = run("limits", "--nosuch=1");
+        assertEquals(2, badOption.exit);
+        assertTrue(badOption.err.contains("unknown option(s): --nosuch"), badOption.err);
+        Run help = run("storage", "--help");
+        assertEquals(0, help.exit);
+        assertTrue(help.out.contains("--scan-rows"), help.out);
+    }
+}

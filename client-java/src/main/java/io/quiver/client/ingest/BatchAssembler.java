@@ -1,0 +1,116 @@
+package io.quiver.client.ingest;
+
+import io.quiver.client.ColumnType;
+import io.quiver.proto.v1.IngestRequest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The open batch of one table: its columns, filled row by row by {@link RowBuilder#add()}, and sealed
+ * into an {@link IngestRequest} when it is full or old enough. Column buffers are kept across batches,
+ * so a steady stream allocates nothing per row. Used only under the ingestor's lock.
+ */
+final class BatchAssembler {
+    private final String table;
+    private final String timestampColumn;
+    private final Map<String, ColumnBuffer> byName = new HashMap<>();
+    private final List<ColumnBuffer> columns = new ArrayList<>();
+    private final int initialCapacity;
+    private int rows;
+    private long firstRowNanos;
+    private long firstRowOrdinal;
+
+    BatchAssembler(String table, String timestampColumn, int initialCapacity) {
+        this.table = table;
+        this.timestampColumn = timestampColumn;
+        this.initialCapacity = initialCapacity;
+    }
+
+    String table() {
+        return table;
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    long firstRowNanos() {
+        return firstRowNanos;
+    }
+
+    long firstRowOrdinal() {
+        return firstRowOrdinal;
+    }
+
+    long wireBytes() {
+        long n = 0;
+        for (int i = 0; i < columns.size(); i++) {
+            n += columns.get(i).wireBytes();
+        }
+        return n;
+    }
+
+    /**
+     * Checks that every staged value fits the type its column already has in this batch, so a row
+     * is added whole or not at all. Returns null when fine, else a message naming the column.
+     */
+    String checkTypes(RowBuilder.Staged staged) {
+        for (int i = 0; i < staged.count; i++) {
+            ColumnBuffer c = byName.get(staged.names[i]);
+            ColumnType t = staged.types[i];
+            if (c != null && t != null && c.type() != t) {
+                return "column type changes within a batch [table=" + table + ", column=" + staged.names[i]
+                        + ", batchType=" + c.type() + ", rowType=" + t + ']';
+            }
+        }
+        return null;
+    }
+
+    /** Appends one staged row (after {@link #checkTypes} passed). */
+    void append(RowBuilder.Staged staged, long rowOrdinal, long nowNanos) {
+        if (rows == 0) {
+            firstRowNanos = nowNanos;
+            firstRowOrdinal = rowOrdinal;
+        }
+        int row = rows;
+        for (int i = 0; i < staged.count; i++) {
+            String name = staged.names[i];
+            ColumnType t = staged.types[i];
+            ColumnBuffer c = byName.get(name);
+            if (c == null) {
+                if (t == null) {
+                    continue; // a NULL for a column this batch has not typed yet: absent columns are NULL anyway
+                }
+                c = new ColumnBuffer(name, t, Math.max(initialCapacity, row + 1));
+                byName.put(name, c);
+                columns.add(c);
+            }
+            if (t == null) {
+                c.setNull(row);
+            } else {
+                switch (staged.kinds[i]) {
+                    case RowBuilder.KIND_LONG -> c.setLong(row, staged.longs[i]);
+                    case RowBuilder.KIND_DOUBLE -> c.setDouble(row, staged.doubles[i]);
+                    default -> c.setString(row, staged.strings[i]);
+                }
+            }
+        }
+        rows = row + 1;
+    }
+
+    /** Builds the request from the rows assembled so far and empties the assembler. */
+    IngestRequest seal(String batchId) {
+        IngestRequest.Builder b = IngestRequest.newBuilder().setTable(table).setBatchId(batchId).setRowCount(rows);
+        if (timestampColumn != null) {
+            b.setTimestampColumn(timestampColumn);
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            b.addColumns(columns.get(i).drainToWire(rows));
+        }
+        rows = 0;
+        return b.build();
+    }
+}

@@ -1,0 +1,193 @@
+package io.quiver.client.ingest;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.quiver.client.ColumnType;
+import io.quiver.proto.v1.Column;
+
+import java.util.Arrays;
+
+/**
+ * One column of a batch being assembled row by row: a growable primitive array (or UTF-8 bytes plus
+ * offsets) and a null bitmap, reused batch after batch. Rows are written at an explicit index so a
+ * row that skips the column, or a column first seen mid-batch, is padded with NULLs. Not thread-safe;
+ * the {@link BatchAssembler} that owns it is used under the ingestor's lock.
+ */
+final class ColumnBuffer {
+    private final String name;
+    private final ColumnType type;
+    private long[] longs;
+    private double[] doubles;
+    private byte[] utf8;
+    private int[] offsets;
+    private byte[] nullBits;
+    private boolean anyNull;
+    private int rows;
+
+    ColumnBuffer(String name, ColumnType type, int capacity) {
+        this.name = name;
+        this.type = type;
+        int cap = Math.max(16, capacity);
+        switch (type) {
+            case DOUBLE -> doubles = new double[cap];
+            case VARCHAR -> {
+                offsets = new int[cap + 1];
+                utf8 = new byte[cap * 8];
+            }
+            default -> longs = new long[cap];
+        }
+        nullBits = new byte[(cap + 7) >>> 3];
+    }
+
+    String name() {
+        return name;
+    }
+
+    ColumnType type() {
+        return type;
+    }
+
+    /** Rows filled so far (values or NULLs). */
+    int rows() {
+        return rows;
+    }
+
+    /** Approximate bytes this column adds to the request. */
+    long wireBytes() {
+        return switch (type) {
+            case DOUBLE -> 8L * rows;
+            case VARCHAR -> offsets[rows] + 2L * rows;
+            default -> 6L * rows;
+        } + (anyNull ? (rows + 7) >>> 3 : 0);
+    }
+
+    /** Makes row {@code row} the next one to write: pads NULLs up to it, or rewinds if it was already written. */
+    private void positionAt(int row) {
+        if (row < rows) {
+            // The same column set twice in one row: the later value wins.
+            rows = row;
+            clearNull(row);
+        }
+        while (rows < row) {
+            putNull();
+        }
+        ensureCapacity(row + 1);
+    }
+
+    void setLong(int row, long value) {
+        positionAt(row);
+        longs[row] = value;
+        rows = row + 1;
+    }
+
+    void setDouble(int row, double value) {
+        positionAt(row);
+        doubles[row] = value;
+        rows = row + 1;
+    }
+
+    void setString(int row, CharSequence value) {
+        positionAt(row);
+        int start = offsets[row];
+        int end = Utf8.encode(value, this, start);
+        offsets[row + 1] = end;
+        rows = row + 1;
+    }
+
+    /** Called by {@link Utf8} to make room for {@code total} bytes of string data. */
+    byte[] utf8Capacity(int total) {
+        if (total > utf8.length) {
+            utf8 = Arrays.copyOf(utf8, Math.max(total, utf8.length * 2));
+        }
+        return utf8;
+    }
+
+    void setNull(int row) {
+        positionAt(row);
+        putNull();
+    }
+
+    /** Pads NULLs so the column holds {@code rowCount} rows. */
+    void padTo(int rowCount) {
+        if (rows < rowCount) {
+            ensureCapacity(rowCount);
+            while (rows < rowCount) {
+                putNull();
+            }
+        }
+    }
+
+    private void putNull() {
+        ensureCapacity(rows + 1);
+        switch (type) {
+            case DOUBLE -> doubles[rows] = 0;
+            case VARCHAR -> offsets[rows + 1] = offsets[rows];
+            default -> longs[rows] = 0;
+        }
+        nullBits[rows >>> 3] |= (byte) (1 << (rows & 7));
+        anyNull = true;
+        rows++;
+    }
+
+    private void clearNull(int row) {
+        nullBits[row >>> 3] &= (byte) ~(1 << (row & 7));
+    }
+
+    private void ensureCapacity(int n) {
+        int cap = longs != null ? longs.length : doubles != null ? doubles.length : offsets.length - 1;
+        if (n <= cap) {
+            return;
+        }
+        int next = Math.max(n, cap * 2);
+        if (longs != null) {
+            longs = Arrays.copyOf(longs, next);
+        }
+        if (doubles != null) {
+            doubles = Arrays.copyOf(doubles, next);
+        }
+        if (offsets != null) {
+            offsets = Arrays.copyOf(offsets, next + 1);
+        }
+        nullBits = Arrays.copyOf(nullBits, (next + 7) >>> 3);
+    }
+
+    /** Encodes the first {@code rowCount} rows as a protocol column (copying), then empties the buffer for reuse. */
+    Column drainToWire(int rowCount) {
+        padTo(rowCount);
+        Column.Builder b = Column.newBuilder().setName(name).setType(type.wire());
+        switch (type) {
+            case DOUBLE -> {
+                for (int i = 0; i < rowCount; i++) {
+                    b.addDoubleValues(doubles[i]);
+                }
+            }
+            case VARCHAR -> {
+                b.setStringData(ByteString.copyFrom(utf8, 0, offsets[rowCount]));
+                for (int i = 0; i < rowCount; i++) {
+                    b.addStringLengths(offsets[i + 1] - offsets[i]);
+                }
+            }
+            default -> {
+                for (int i = 0; i < rowCount; i++) {
+                    b.addLongValues(longs[i]);
+                }
+            }
+        }
+        if (anyNull) {
+            int n = (rowCount + 7) >>> 3;
+            // The bitmap is handed over to the message: a fresh copy, never touched again here.
+            b.setNullBitmap(UnsafeByteOperations.unsafeWrap(Arrays.copyOf(nullBits, n)));
+        }
+        reset();
+        return b.build();
+    }
+
+    private void reset() {
+        Arrays.fill(nullBits, 0, Math.min(nullBits.length, (rows + 7) >>> 3), (byte) 0);
+        anyNull = false;
+        rows = 0;
+        if (offsets != null) {
+            offsets[0] = 0;
+        }
+    }
+}

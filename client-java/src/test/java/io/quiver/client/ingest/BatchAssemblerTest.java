@@ -1,0 +1,118 @@
+package io.quiver.client.ingest;
+
+import io.quiver.client.ColumnType;
+import io.quiver.proto.v1.IngestRequest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchAssemblerTest {
+    private final BatchAssembler assembler = new BatchAssembler("events", "ts", 4);
+    private long ordinal;
+
+    private void add(RowBuilder row) {
+        assertNull(assembler.checkTypes(row.staged));
+        assembler.append(row.staged, ordinal++, System.nanoTime());
+        row.staged.clear();
+    }
+
+    private static RowBuilder row() {
+        return new RowBuilder(null).start("events");
+    }
+
+    @Test
+    void rowsBecomeColumnsWithNullsForMissingValues() {
+        Instant t0 = Instant.parse("2026-11-23T10:00:00.123456Z");
+        add(row().set("ts", t0).set("user_id", 42).set("country", "DE"));
+        add(row().set("ts", t0.plusSeconds(1)).set("value", 1.5));          // new column mid-batch, country missing
+        add(row().set("ts", t0.plusSeconds(2)).setNull("user_id").set("country", "日本🎌").set("day", LocalDate.of(2026, 1, 2)).set("ok", true));
+        IngestRequest r = assembler.seal("b-1");
+        assertEquals(3, r.getRowCount());
+        assertEquals("b-1", r.getBatchId());
+        assertEquals("ts", r.getTimestampColumn());
+        assertEquals(1_795_428_000_123_456L, WireRows.value(r, "ts", 0));
+        assertEquals(1_795_428_002_123_456L, WireRows.value(r, "ts", 2));
+        assertEquals(42L, WireRows.value(r, "user_id", 0));
+        assertNull(WireRows.value(r, "user_id", 1));
+        assertNull(WireRows.value(r, "user_id", 2));
+        assertEquals("DE", WireRows.value(r, "country", 0));
+        assertNull(WireRows.value(r, "country", 1));
+        assertEquals("日本🎌", WireRows.value(r, "country", 2));
+        assertNull(WireRows.value(r, "value", 0));
+        assertEquals(1.5, WireRows.value(r, "value", 1));
+        assertNull(WireRows.value(r, "value", 2));
+        assertEquals(LocalDate.of(2026, 1, 2).toEpochDay(), WireRows.value(r, "day", 2));
+        assertEquals(1L, WireRows.value(r, "ok", 2));
+        assertEquals(io.quiver.proto.v1.ColumnType.COLUMN_TYPE_DATE, WireRows.column(r, "day").getType());
+        for (var c : r.getColumnsList()) {
+            int values = c.getLongValuesCount() + c.getDoubleValuesCount() + c.getStringLengthsCount();
+            assertEquals(3, values, "every column holds one slot per row: " + c.getName());
+        }
+    }
+
+    @Test
+    void assemblerIsReusableAndSettingAColumnTwiceKeepsTheLastValue() {
+        add(row().set("ts", 1L, ColumnType.TIMESTAMP).set("s", "first").set("s", "second").set("n", 1).set("n", 2));
+        IngestRequest first = assembler.seal("b-1");
+        assertEquals("second", WireRows.value(first, "s", 0));
+        assertEquals(2L, WireRows.value(first, "n", 0));
+        assertEquals(0, assembler.rows());
+        add(row().set("ts", 2L, ColumnType.TIMESTAMP));
+        add(row().set("ts", 3L, ColumnType.TIMESTAMP).set("s", "x"));
+        IngestRequest second = assembler.seal("b-2");
+        assertEquals(2, second.getRowCount());
+        assertNull(WireRows.value(second, "s", 0), "a reused buffer must not leak the previous batch's value");
+        assertEquals("x", WireRows.value(second, "s", 1));
+        assertTrue(WireRows.column(second, "ts").getNullBitmap().isEmpty(), "no NULLs: no bitmap");
+    }
+
+    @Test
+    void typeChangeWithinABatchIsReportedBeforeAnythingIsAdded() {
+        add(row().set("ts", 1L, ColumnType.TIMESTAMP).set("user_id", 7));
+        RowBuilder bad = row().set("ts", 2L, ColumnType.TIMESTAMP).set("user_id", "seven");
+        String error = assembler.checkTypes(bad.staged);
+        assertNotNull(error);
+        assertTrue(error.contains("column=user_id") && error.contains("batchType=BIGINT") && error.contains("rowType=VARCHAR"), error);
+        assertEquals(1, assembler.rows());
+    }
+
+    @Test
+    void randomRowsRoundTrip() {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        int rows = 5_000;
+        Object[][] expected = new Object[rows][3];
+        for (int i = 0; i < rows; i++) {
+            RowBuilder r = row().set("ts", (long) i, ColumnType.TIMESTAMP);
+            if (rnd.nextInt(4) > 0) {
+                long v = rnd.nextLong();
+                r.set("l", v);
+                expected[i][0] = v;
+            }
+            if (rnd.nextInt(4) > 0) {
+                double v = rnd.nextDouble();
+                r.set("d", v);
+                expected[i][1] = v;
+            }
+            if (rnd.nextInt(4) > 0) {
+                String v = "s" + rnd.nextInt(1000) + (rnd.nextBoolean() ? "é" : "");
+                r.set("s", v);
+                expected[i][2] = v;
+            }
+            add(r);
+        }
+        IngestRequest req = assembler.seal("b");
+        for (int i = 0; i < rows; i++) {
+            assertEquals(expected[i][0], WireRows.value(req, "l", i), "seed=" + seed + " row=" + i);
+            assertEquals(expected[i][1], WireRows.value(req, "d", i), "seed=" + seed + " row=" + i);
+            assertEquals(expected[i][2], WireRows.value(req, "s", i), "seed=" + seed + " row=" + i);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.quiver.flight.ingest;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quiver.proto.v1.ColumnSchema;
+import io.quiver.proto.v1.CreateTableRequest;
+import io.quiver.proto.v1.CreateTableResponse;
+import io.quiver.proto.v1.DescribeTableRequest;
+import io.quiver.proto.v1.DescribeTableResponse;
+import io.quiver.proto.v1.IngestAck;
+import io.quiver.proto.v1.IngestRequest;
+import io.quiver.proto.v1.IngestServiceGrpc;
+import io.quiver.proto.v1.ListTablesRequest;
+import io.quiver.proto.v1.ListTablesResponse;
+import io.quiver.proto.v1.PartitionBy;
+import io.quiver.storage.ColumnDef;
+import io.quiver.storage.ColumnType;
+import io.quiver.storage.StorageException;
+import io.quiver.storage.TableSchema;
+import io.quiver.storage.table.AppendResult;
+import io.quiver.storage.table.Table;
+import io.quiver.storage.vector.RowBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gRPC {@code quiver.v1.IngestService}: decodes batches, applies them through the
+ * {@link TableWriter} and acknowledges each once durable. The stream call bounds the batches it
+ * holds per stream ({@code maxInFlightPerStream}) with gRPC's manual flow control, so a fast client
+ * waits on HTTP/2 windows instead of filling server memory.
+ */
+public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestGrpcService.class);
+
+    private final TableWriter writer;
+    private final int maxInFlightPerStream;
+
+    public IngestGrpcService(TableWriter writer, int maxInFlightPerStream) {
+        this.writer = writer;
+        this.maxInFlightPerStream = maxInFlightPerStream;
+    }
+
+    /** Decodes and writes one request; fails the future with an {@link IngestFailure}. */
+    CompletableFuture<IngestAck> write(IngestRequest request) {
+        try {
+            MalformedRequest.check(request);
+            IngestLimits limits = writer.limits();
+            ProtoBatchDecoder.checkRowCount(request.getTable(), Integer.toUnsignedLong(request.getRowCount()), limits);
+            List<ColumnDef> incoming = ProtoBatchDecoder.incomingColumns(request, limits);
+            TableWriter.Plan plan = writer.plan(request.getTable(), incoming, request.getTimestampColumn());
+            RowBatch batch = ProtoBatchDecoder.decode(request, plan, limits);
+            return writer.write(plan, request.getBatchId(), batch).handle((r, t) -> {
+                if (t != null) {
+                    throw IngestFailure.from(t);
+                }
+                return ack(request.getBatchId(), r);
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(IngestFailure.from(e));
+        }
+    }
+
+    private static IngestAck ack(String batchId, AppendResult r) {
+        return IngestAck.newBuilder().setBatchId(batchId).setRowCount(r.rows()).setDuplicate(r.duplicate()).setSequence(r.seq()).build();
+    }
+
+    private static IngestFailure unwrap(Throwable t) {
+        return IngestFailure.from(t);
+    }
+
+    @Override
+    public void ingest(IngestRequest request, StreamObserver<IngestAck> out) {
+        write(request).whenComplete((ack, t) -> {
+            if (t != null) {
+                IngestFailure f = unwrap(t);
+                logFailure(request, f);
+                out.onError(f.toStatusException());
+            } else {
+                out.onNext(ack);
+                out.onCompleted();
+            }
+        });
+    }
+
+    @Override
+    public StreamObserver<IngestRequest> ingestStream(StreamObserver<IngestAck> responses) {
+        ServerCallStreamObserver<IngestAck> out = (ServerCallStreamObserver<IngestAck>) responses;
+        return new StreamHandler(out);
+    }
+
+    /** One client stream: requests are written as they arrive; acks go back in completion order. */
+    private final class StreamHandler implements StreamObserver<IngestRequest> {
+        private final ServerCallStreamObserver<IngestAck> out;
+        private final AtomicInteger pending = new AtomicInteger();
+        private volatile boolean halfClosed;
+        private boolean finished; // guarded by out
+
+        StreamHandler(ServerCallStreamObserver<IngestAck> out) {
+            this.out = out;
+            out.disableAutoRequest();
+            out.request(maxInFlightPerStream);
+            out.setOnCancelHandler(() -> {
+                synchronized (out) {
+                    finished = true; // the client went away; batches already taken still complete
+                }
+            });
+        }
+
+        @Override
+        public void onNext(IngestRequest request) {
+            pending.incrementAndGet();
+            write(request).whenComplete((ack, t) -> {
+                IngestAck answer;
+                if (t != null) {
+                    IngestFailure f = unwrap(t);
+                    logFailure(request, f);
+                    answer = IngestAck.newBuilder().setBatchId(request.getBatchId()).setError(f.toProto()).build();
+                } else {
+                    answer = ack;
+                }
+                synchronized (out) { // acks complete on storage threads: serialise the observer
+                    if (!finished) {
+                        out.onNext(answer);
+                        out.request(1);
+                    }
+                }
+                if (pending.decrementAndGet() == 0 && halfClosed) {
+                    complete();
+                }
+            });
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            synchronized (out) {
+                finished = true;
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            halfClosed = true;
+            if (pending.get() == 0) {
+                complete();
+            }
+        }
+
+        private void complete() {
+            synchronized (out) {
+                if (!finished) {
+                    finished = true;
+                    out.onCompleted();
+                }
+            }
+        }
+    }
+
+    private static void logFailure(IngestRequest request, IngestFailure f) {
+        if (f.code() == io.quiver.proto.v1.IngestError.Code.INTERNAL) {
+            LOG.error("ingest failed [table={}, batchId={}]", request.getTable(), request.getBatchId(), f);
+        } else {
+            LOG.debug("ingest rejected [table={}, batchId={}, error={}]", request.getTable(), request.getBatchId(), f.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- schema calls
+
+    @Override
+    public void createTable(CreateTableRequest request, StreamObserver<CreateTableResponse> out) {
+        try {
+            TableSchema schema = fromWire(request.getSchema());
+            boolean created = true;
+            Table t;
+            try {
+                t = writer.storage().createTable(schema);
+            } catch (StorageException e) {
+                if (e.kind() != StorageException.Kind.ALREADY_EXISTS || !request.getIfNotExists()) {
+                    throw e;
+                }
+                t = writer.storage().tableOrThrow(schema.name());
+                created = false;
+            }
+            out.onNext(CreateTableResponse.newBuilder().setSchema(toWire(t.schema())).setCreated(created).build());
+            out.onCompleted();
+        } catch (IOException e) {
+            out.onError(Status.UNAVAILABLE.withDescription("create table failed: " + e).asRuntimeException());
+        } catch (RuntimeException e) {
+            out.onError(IngestFailure.from(e).toStatusException());
+        }
+    }
+
+    @Override
+    public void describeTable(DescribeTableRequest request, StreamObserver<DescribeTableResponse> out) {
+        try {
+            Table t = writer.storage().tableOrThrow(request.getTable());
+            out.onNext(DescribeTableResponse.newBuilder().setSchema(toWire(t.schema())).setRowCount(t.rowCount()).build());
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(IngestFailure.from(e).toStatusException());
+        }
+    }
+
+    @Override
+    public void listTables(ListTablesRequest request, StreamObserver<ListTablesResponse> out) {
+        out.onNext(ListTablesResponse.newBuilder().addAllTables(writer.storage().tableNames()).build());
+        out.onCompleted();
+    }
+
+    static TableSchema fromWire(io.quiver.proto.v1.TableSchema s) {
+        List<ColumnDef> cols = new ArrayList<>();
+        for (ColumnSchema c : s.getColumnsList()) {
+            if (c.getType() == io.quiver.proto.v1.ColumnType.COLUMN_TYPE_UNSPECIFIED || c.getType() == io.quiver.proto.v1.ColumnType.UNRECOGNIZED) {
+                throw IngestFailure.invalid("column has no type [table=" + s.getName() + ", column=" + c.getName() + ']', -1, c.getName());
+            }
+            cols.add(new ColumnDef(c.getName(), ColumnType.fromId(c.getType().getNumber())));
+        }
+        io.quiver.storage.PartitionBy partitionBy = switch (s.getPartitionBy()) {
+            case PARTITION_BY_NONE -> io.quiver.storage.PartitionBy.NONE;
+            case PARTITION_BY_HOUR -> io.quiver.storage.PartitionBy.HOUR;
+            case PARTITION_BY_MONTH -> io.quiver.storage.PartitionBy.MONTH;
+            case PARTITION_BY_YEAR -> io.quiver.storage.PartitionBy.YEAR;
+            default -> io.quiver.storage.PartitionBy.DAY;
+        };
+        return new TableSchema(s.getName(), cols, s.getTimestampColumn(), s.getSortKeyList(), partitionBy, 1);
+    }
+
+    static io.quiver.proto.v1.TableSchema toWire(TableSchema s) {
+        io.quiver.proto.v1.TableSchema.Builder b = io.quiver.proto.v1.TableSchema.newBuilder().setName(s.name())
+                .setTimestampColumn(s.timestampColumn()).setVersion(s.version())
+                .setPartitionBy(PartitionBy.valueOf("PARTITION_BY_" + s.partitionBy().name()));
+        if (!s.sortKeyNames().equals(List.of(s.timestampColumn()))) {
+            b.addAllSortKey(s.sortKeyNames());
+        }
+        for (ColumnDef c : s.columns()) {
+            b.addColumns(ColumnSchema.newBuilder().setName(c.name()).setType(io.quiver.proto.v1.ColumnType.forNumber(c.type().id())));
+        }
+        return b.build();
+    }
+}
