@@ -143,6 +143,22 @@ abstract class QueryEngineSuite {
     }
 
     @Test
+    void outerAndSemiJoinsBuildTheSmallerPreservedSide() {
+        exec("CREATE TABLE small (ts TIMESTAMP, k VARCHAR)");
+        exec("INSERT INTO small VALUES (TIMESTAMP '2024-01-01 00:00:00', 'a'), (TIMESTAMP '2024-01-01 00:00:00', 'zz'),"
+                + " (TIMESTAMP '2024-01-01 00:00:00', NULL), (TIMESTAMP '2024-01-01 00:00:00', 'b')");
+        String left = "SELECT s.k, t.v FROM small s LEFT JOIN t ON s.k = t.k AND t.v > 1 ORDER BY 1 NULLS LAST, 2 NULLS LAST";
+        String plan = q("EXPLAIN " + left).toString();
+        assertTrue(plan.contains("HashJoin LEFT build=left"), plan);
+        assertEquals(List.of(List.of("a", "null"), List.of("b", 2L), List.of("b", 5L), List.of("zz", "null"), List.of("null", "null")),
+                q(left).stream().map(r -> r.stream().map(v -> v == null ? "null" : v).toList()).toList());
+        String semi = "SELECT k FROM small WHERE k IN (SELECT k FROM t) ORDER BY 1";
+        assertTrue(q("EXPLAIN " + semi).toString().contains("HashJoin SEMI build=left"), q("EXPLAIN " + semi).toString());
+        assertEquals(List.of(List.of("a"), List.of("b")), q(semi));
+        assertEquals(List.of(List.of("zz")), q("SELECT k FROM small WHERE k NOT IN (SELECT k FROM t WHERE k IS NOT NULL)"));
+    }
+
+    @Test
     void postgresIntervalLiterals() {
         assertEquals(List.of(List.of(2L)), q("SELECT count(*) FROM t WHERE ts >= TIMESTAMP '2024-12-31 12:00:00' - interval '1 day 12 hours'"
                 + " AND ts < TIMESTAMP '2025-01-01 00:00:00' + INTERVAL '1 second'"));

@@ -201,7 +201,11 @@ public final class PhysicalPlanner {
             case Plan.TopN t -> new SortOp(physical(t.input()), t.keys(), t.fields(), t.limit(), t.offset());
             case Plan.Limit l -> new StreamOps.LimitOp(physical(l.input()), l.limit(), l.offset());
             case Plan.Join j -> {
-                boolean buildLeft = j.type() == JoinType.INNER && estimate(j.left()) < estimate(j.right());
+                // The smaller input is built. LEFT/SEMI/ANTI may build their preserved left side too
+                // (then the kept rows are emitted after the probe); NOT IN's null-aware anti join may not.
+                boolean leftBuildable = j.type() == JoinType.INNER || (!j.leftKeys().isEmpty()
+                        && (j.type() == JoinType.LEFT || j.type() == JoinType.SEMI || j.type() == JoinType.ANTI));
+                boolean buildLeft = leftBuildable && estimate(j.left()) < estimate(j.right());
                 yield new HashJoinOp(physical(j.left()), physical(j.right()), j.type(), buildLeft, j.leftKeys(), j.rightKeys(),
                         j.residual(), j.left().fields(), j.right().fields(), j.fields());
             }
