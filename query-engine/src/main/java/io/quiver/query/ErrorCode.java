@@ -19,6 +19,8 @@ public enum ErrorCode {
     QUERY_CANCELLED("57014"),
     MEMORY_LIMIT("53200"),
     RESULT_LIMIT("54000"),
+    /** A storage limit was reached (memtable full, WAL behind, open files, disk): retry later. */
+    INSUFFICIENT_RESOURCES("53000"),
     UNSUPPORTED("0A000"),
     STORAGE_ERROR("58030"),
     INTERNAL("XX000");
@@ -36,7 +38,7 @@ public enum ErrorCode {
     /** Errors caused by the query text or data, as opposed to limits and engine faults. */
     public boolean isUserError() {
         return switch (this) {
-            case QUERY_TIMEOUT, QUERY_CANCELLED, MEMORY_LIMIT, RESULT_LIMIT, STORAGE_ERROR, INTERNAL -> false;
+            case QUERY_TIMEOUT, QUERY_CANCELLED, MEMORY_LIMIT, RESULT_LIMIT, INSUFFICIENT_RESOURCES, STORAGE_ERROR, INTERNAL -> false;
             default -> true;
         };
     }

@@ -1,6 +1,7 @@
 package io.quiver.query;
 
 import io.quiver.query.catalog.QueryCatalog;
+import io.quiver.query.catalog.StorageQueryCatalog;
 import io.quiver.query.catalog.TableHandle;
 import io.quiver.query.exec.ExecContext;
 import io.quiver.query.exec.PhysicalOp;
@@ -96,7 +97,7 @@ public final class QueryEngine implements AutoCloseable {
                 case Statement.Describe d -> describe(d);
             };
         } catch (StorageException e) {
-            throw fromStorage(e, "");
+            throw StorageQueryCatalog.translate(e);
         }
     }
 
@@ -116,7 +117,7 @@ public final class QueryEngine implements AutoCloseable {
                 ctx.fail(e);
                 cursor.fail(e);
             } catch (StorageException e) {
-                QueryException q = fromStorage(e, "");
+                QueryException q = StorageQueryCatalog.translate(e);
                 ctx.fail(q);
                 cursor.fail(q);
             } catch (RuntimeException | Error e) {
@@ -341,19 +342,8 @@ public final class QueryEngine implements AutoCloseable {
         try {
             r.run();
         } catch (StorageException e) {
-            throw fromStorage(e, table);
+            throw StorageQueryCatalog.translate(e);
         }
-    }
-
-    static QueryException fromStorage(StorageException e, String table) {
-        ErrorCode code = switch (e.kind()) {
-            case NOT_FOUND -> e.getMessage().startsWith("column") ? ErrorCode.UNKNOWN_COLUMN : ErrorCode.UNKNOWN_TABLE;
-            case ALREADY_EXISTS -> e.getMessage().contains("column") ? ErrorCode.DUPLICATE_COLUMN : ErrorCode.DUPLICATE_TABLE;
-            case INVALID_INPUT -> ErrorCode.INVALID_VALUE;
-            case RESOURCE_EXHAUSTED -> ErrorCode.MEMORY_LIMIT;
-            default -> ErrorCode.STORAGE_ERROR;
-        };
-        return new QueryException(code, e.getMessage(), 0, 0, e);
     }
 
     @Override

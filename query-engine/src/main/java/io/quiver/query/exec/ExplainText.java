@@ -19,6 +19,7 @@ public final class ExplainText {
             case Expr.Interval i -> "interval(" + i.months() + "mo," + i.micros() + "us)";
             case Expr.Agg a -> a.fn().name().toLowerCase(Locale.ROOT) + "(" + (a.distinct() ? "DISTINCT " : "") + args(a.args(), fields) + ")"
                     + (a.filter() == null ? "" : " FILTER(" + expr(a.filter(), fields) + ")");
+            case Expr.Win w -> w.fn().name().toLowerCase(Locale.ROOT) + "(" + args(w.args(), fields) + ") OVER (...)";
             case Expr.Call c -> c.fn().name().toLowerCase(Locale.ROOT) + "(" + args(c.args(), fields) + ")";
         };
     }

@@ -27,6 +27,7 @@ public final class ExprCompiler {
             case Expr.Lit l -> new Const(l.type(), l.value());
             case Expr.Call c -> call(c);
             case Expr.Agg a -> throw QueryException.internal("aggregate outside an Aggregate node: " + a, null);
+            case Expr.Win w -> throw QueryException.internal("window function outside a Window node: " + w, null);
             case Expr.Interval i -> throw QueryException.unsupported("interval value outside timestamp arithmetic");
         };
     }

@@ -16,8 +16,11 @@ import java.util.List;
  * Hash join. The build input is run to completion (in parallel, into per-thread row stores that are
  * then concatenated) and indexed by key hash in chained arrays; the probe input then streams through
  * on all workers, each looking up its rows in the shared read-only table. Pairs are gathered into
- * output batches, where a residual (non-equi) condition is applied. NULL keys never match. An INNER
- * join builds on whichever input is estimated smaller; the other types build the right input.
+ * output batches, where a residual (non-equi) condition is applied. NULL keys never match. INNER,
+ * LEFT, SEMI and ANTI joins build on whichever input is estimated smaller. When the preserved (left)
+ * side of a LEFT/SEMI/ANTI join is the build side, probing marks the build rows that found a match
+ * (a benign race: every write stores true, and the probe phase ends before the flags are read), and
+ * the rows the join type keeps are emitted from the build side once every probe has finished.
  */
 final class HashJoinOp extends PhysicalOp {
     private final JoinType type;
@@ -28,6 +31,9 @@ final class HashJoinOp extends PhysicalOp {
     private final List<Field> leftFields;
     private final List<Field> rightFields;
     private final List<Field> outFields;
+
+    /** LEFT/SEMI/ANTI with the preserved left side built: outer rows are decided after the probe. */
+    private final boolean buildPreserved;
 
     /** Children: probe first, then build. */
     HashJoinOp(PhysicalOp left, PhysicalOp right, JoinType type, boolean buildLeft, List<Expr> leftKeys, List<Expr> rightKeys,
@@ -41,6 +47,10 @@ final class HashJoinOp extends PhysicalOp {
         this.leftFields = leftFields;
         this.rightFields = rightFields;
         this.outFields = outFields;
+        this.buildPreserved = buildLeft && (type == JoinType.LEFT || type == JoinType.SEMI || type == JoinType.ANTI);
+        if (buildLeft && !(type == JoinType.INNER || buildPreserved) || buildPreserved && leftKeys.isEmpty()) {
+            throw new IllegalArgumentException("cannot build the left side of a " + type + " join" + (leftKeys.isEmpty() ? " without keys" : ""));
+        }
     }
 
     /** The built side: rows, their key vectors and hash chains. */
@@ -52,6 +62,8 @@ final class HashJoinOp extends PhysicalOp {
         int mask;
         boolean anyNullKey;
         int size;
+        /** Build rows that matched some probe row (only when the build side is the preserved side). */
+        boolean[] matched;
     }
 
     @Override
@@ -66,8 +78,50 @@ final class HashJoinOp extends PhysicalOp {
             t.rows.release();
             return;
         }
+        if (buildPreserved) {
+            t.matched = new boolean[t.size];
+            ctx.query().reserve(t.size);
+        }
         children.get(0).run(ctx, () -> new Prober(t, down.create()));
+        if (buildPreserved) {
+            emitPreserved(t, ctx, down);
+            ctx.query().release(t.size);
+        }
         t.rows.release();
+    }
+
+    /** After the probe: LEFT emits unmatched build rows padded with NULLs, SEMI the matched ones, ANTI the others. */
+    private void emitPreserved(Table t, ExecContext ctx, Sink.Factory down) {
+        boolean keepMatched = type == JoinType.SEMI;
+        int lw = leftFields.size();
+        ColumnVector[] cols = new ColumnVector[outFields.size()];
+        for (int c = 0; c < cols.length; c++) {
+            cols[c] = new ColumnVector(outFields.get(c).type(), Batch.MAX_ROWS);
+        }
+        ColumnVector[] leftCols = Arrays.copyOf(cols, lw);
+        Sink sink = down.create();
+        Batch out = new Batch(cols, 0);
+        int[] rows = new int[Batch.MAX_ROWS];
+        int n = 0;
+        for (int r = 0; r <= t.size; r++) {
+            if (r < t.size && t.matched[r] == keepMatched) {
+                rows[n++] = r;
+            }
+            if (n == Batch.MAX_ROWS || (r == t.size && n > 0)) {
+                t.rows.gather(rows, 0, n, leftCols);
+                for (int c = lw; c < cols.length; c++) {
+                    cols[c].reset(n);
+                    for (int k = 0; k < n; k++) {
+                        cols[c].appendNull();
+                    }
+                }
+                out.set(cols, n);
+                sink.accept(out);
+                ctx.checkAlive();
+                n = 0;
+            }
+        }
+        sink.finish();
     }
 
     private Table build(ExecContext ctx) {
@@ -203,6 +257,10 @@ final class HashJoinOp extends PhysicalOp {
                         continue;
                     }
                     if (semiLike && residualExpr == null) {
+                        if (buildPreserved) {
+                            t.matched[r] = true;
+                            continue;
+                        }
                         matched[i] = true;
                         break;
                     }
@@ -213,7 +271,9 @@ final class HashJoinOp extends PhysicalOp {
                 }
             }
             flush(b);
-            finishProbeBatch(b, idx, n);
+            if (!buildPreserved) {
+                finishProbeBatch(b, idx, n);
+            }
         }
 
         private boolean sameKey(int probeRow, int buildRow) {
@@ -275,8 +335,18 @@ final class HashJoinOp extends PhysicalOp {
                 selBuf = select(pairBatch, residualExpr.eval(pairBatch, pairBatch.positions(), pairs), selBuf);
             }
             int[] live = pairBatch.positions();
-            for (int k = 0; k < pairBatch.count; k++) {
-                matched[pairProbe[live[k]]] = true;
+            if (buildPreserved) {
+                for (int k = 0; k < pairBatch.count; k++) {
+                    t.matched[pairBuild[live[k]]] = true;
+                }
+                if (type != JoinType.LEFT) {
+                    pairs = 0;
+                    return;
+                }
+            } else {
+                for (int k = 0; k < pairBatch.count; k++) {
+                    matched[pairProbe[live[k]]] = true;
+                }
             }
             if ((type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SINGLE) && pairBatch.count > 0) {
                 emit(pairBatch);

@@ -52,6 +52,7 @@ public final class PhysicalPlanner {
             case Plan.TopN t -> new Plan.TopN(optimize(t.input()), t.keys(), t.limit(), t.offset());
             case Plan.Join j -> new Plan.Join(optimize(j.left()), optimize(j.right()), j.type(), j.leftKeys(), j.rightKeys(), j.residual(), j.fields());
             case Plan.UnionAll u -> new Plan.UnionAll(u.inputs().stream().map(PhysicalPlanner::optimize).toList(), u.fields());
+            case Plan.Window w -> new Plan.Window(optimize(w.input()), w.fns(), w.fields());
             case Plan.Scan s -> s;
             case Plan.Values v -> v;
         };
@@ -156,6 +157,20 @@ public final class PhysicalPlanner {
                 needed(j.right(), r);
             }
             case Plan.UnionAll u -> u.inputs().forEach(i -> needed(i, need));
+            case Plan.Window w -> {
+                int width = w.input().fields().size();
+                BitSet r = need.get(0, width);
+                for (Plan.WindowFn f : w.fns()) {
+                    if (f.arg() >= 0) {
+                        r.set(f.arg());
+                    }
+                    for (int c : f.partition()) {
+                        r.set(c);
+                    }
+                    f.order().forEach(k -> r.set(k.column()));
+                }
+                needed(w.input(), r);
+            }
             case Plan.Values v -> { }
         }
     }
@@ -174,10 +189,11 @@ public final class PhysicalPlanner {
             case Plan.Filter f -> new StreamOps.FilterOp(physical(f.input()), f.condition(), f.input().fields());
             case Plan.Project pr -> new StreamOps.ProjectOp(physical(pr.input()), pr.exprs(), pr.input().fields());
             case Plan.Aggregate a -> {
-                PhysicalOp agg = new AggregateOp(physical(a.input()), a.groups(), a.aggs(), a.input().fields(), a.fields());
+                PhysicalOp input = physical(a.input());
+                AggregateOp agg = new AggregateOp(input, a.groups(), a.aggs(), a.input().fields(), a.fields());
                 if (a.groups().isEmpty() && !a.aggs().isEmpty() && a.input() instanceof Plan.Scan s && s.filter() == null
-                        && a.aggs().stream().allMatch(AggregateOp::answerableFromStats)) {
-                    yield new StatsAggregateOp(s, a.aggs(), a.fields(), agg);
+                        && input instanceof ScanOp scanOp && a.aggs().stream().allMatch(AggregateOp::answerableFromStats)) {
+                    yield new StatsAggregateOp(s, a.aggs(), a.fields(), agg, scanOp);
                 }
                 yield agg;
             }
@@ -185,11 +201,16 @@ public final class PhysicalPlanner {
             case Plan.TopN t -> new SortOp(physical(t.input()), t.keys(), t.fields(), t.limit(), t.offset());
             case Plan.Limit l -> new StreamOps.LimitOp(physical(l.input()), l.limit(), l.offset());
             case Plan.Join j -> {
-                boolean buildLeft = j.type() == JoinType.INNER && estimate(j.left()) < estimate(j.right());
+                // The smaller input is built. LEFT/SEMI/ANTI may build their preserved left side too
+                // (then the kept rows are emitted after the probe); NOT IN's null-aware anti join may not.
+                boolean leftBuildable = j.type() == JoinType.INNER || (!j.leftKeys().isEmpty()
+                        && (j.type() == JoinType.LEFT || j.type() == JoinType.SEMI || j.type() == JoinType.ANTI));
+                boolean buildLeft = leftBuildable && estimate(j.left()) < estimate(j.right());
                 yield new HashJoinOp(physical(j.left()), physical(j.right()), j.type(), buildLeft, j.leftKeys(), j.rightKeys(),
                         j.residual(), j.left().fields(), j.right().fields(), j.fields());
             }
             case Plan.UnionAll u -> new StreamOps.UnionOp(u.inputs().stream().map(this::physical).toList());
+            case Plan.Window w -> new WindowOp(physical(w.input()), w.fns(), w.input().fields(), w.fields());
             case Plan.Values v -> new StreamOps.ValuesOp(v.rows(), v.fields());
         };
     }
@@ -209,6 +230,7 @@ public final class PhysicalPlanner {
             case Plan.Limit l -> l.limit() < 0 ? estimate(l.input()) : Math.min(l.limit(), estimate(l.input()));
             case Plan.Join j -> Math.max(estimate(j.left()), estimate(j.right()));
             case Plan.UnionAll u -> u.inputs().stream().mapToDouble(PhysicalPlanner::estimate).sum();
+            case Plan.Window w -> estimate(w.input());
             case Plan.Values v -> v.rows().size();
         };
     }

@@ -28,6 +28,8 @@ final class ScanOp extends PhysicalOp {
     private final AtomicLong blocksRead = new AtomicLong();
     private final AtomicLong blocksSkipped = new AtomicLong();
     private final AtomicLong splitsRead = new AtomicLong();
+    /** When set, only these splits of the snapshot are read (the rest were answered elsewhere). */
+    private volatile BitSet onlySplits;
 
     ScanOp(Plan.Scan scan, BitSet read, ScanPredicate predicate) {
         super(List.of());
@@ -40,7 +42,15 @@ final class ScanOp extends PhysicalOp {
     @Override
     protected void execute(ExecContext ctx, Sink.Factory down) {
         TableScan snapshot = ctx.snapshot(scan.table(), scan.handle());
-        List<ScanSplit> splits = snapshot.splits();
+        List<ScanSplit> all = snapshot.splits();
+        BitSet only = onlySplits;
+        List<ScanSplit> work = all;
+        if (only != null) {
+            List<ScanSplit> kept = new ArrayList<>();
+            only.stream().forEach(i -> kept.add(all.get(i)));
+            work = kept;
+        }
+        List<ScanSplit> splits = work;
         int[] fieldPos = read.stream().toArray();
         int[] tableCols = new int[fieldPos.length];
         List<ColumnDef> defs = new ArrayList<>();
@@ -88,6 +98,11 @@ final class ScanOp extends PhysicalOp {
             }
             sink.finish();
         });
+    }
+
+    /** Reads only the snapshot's splits in {@code splits} (indexes into {@code TableScan.splits()}). */
+    void restrictToSplits(BitSet splits) {
+        this.onlySplits = (BitSet) splits.clone();
     }
 
     @Override

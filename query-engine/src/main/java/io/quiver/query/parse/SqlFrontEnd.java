@@ -119,7 +119,7 @@ public final class SqlFrontEnd {
 
     public static SqlNode parseCalcite(String sql) {
         try {
-            return SqlParser.create(sql, CONFIG).parseStmt();
+            return SqlParser.create(PgIntervals.rewrite(sql), CONFIG).parseStmt();
         } catch (SqlParseException e) {
             SqlParserPos pos = e.getPos();
             String msg = e.getMessage() == null ? "syntax error" : e.getMessage().split("\n")[0];

@@ -24,6 +24,7 @@ import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSetOperator;
+import org.apache.calcite.sql.SqlWindow;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.fun.SqlBetweenOperator;
@@ -53,6 +54,8 @@ public final class Binder {
     private final QueryCatalog catalog;
     private final long nowMicros;
     private final Deque<Map<String, SqlWithItem>> ctes = new ArrayDeque<>();
+    /** True only while binding a SELECT list or ORDER BY, the places PostgreSQL allows window functions. */
+    private boolean windowsAllowed;
 
     public Binder(QueryCatalog catalog, long nowMicros) {
         this.catalog = catalog;
@@ -226,6 +229,16 @@ public final class Binder {
     }
 
     private Plan bindSelect(SqlSelect select, SqlNodeList orderList, SqlNode offset, SqlNode fetch) {
+        boolean saved = windowsAllowed;
+        windowsAllowed = false;
+        try {
+            return bindSelectBody(select, orderList, offset, fetch);
+        } finally {
+            windowsAllowed = saved;
+        }
+    }
+
+    private Plan bindSelectBody(SqlSelect select, SqlNodeList orderList, SqlNode offset, SqlNode fetch) {
         Rel rel = select.getFrom() == null
                 ? new Rel(new Plan.Values(List.of(List.of()), List.of()))
                 : bindFrom(select.getFrom());
@@ -283,9 +296,11 @@ public final class Binder {
                 }
             }
             List<Expr> bound = new ArrayList<>();
+            windowsAllowed = true;
             for (SqlNode item : items) {
                 bound.add(bind(item, ctx));
             }
+            windowsAllowed = false;
             Expr having = select.getHaving() == null ? null : bind(select.getHaving(), ctx);
             for (int i = 0; i < bound.size(); i++) {
                 outExprs.add(agg.rewrite(bound.get(i), rel.fields(), items.get(i)));
@@ -301,9 +316,11 @@ public final class Binder {
             postRel = null;
         } else {
             Ctx ctx = new Ctx(rel, false, false);
+            windowsAllowed = true;
             for (SqlNode item : items) {
                 outExprs.add(bind(item, ctx));
             }
+            windowsAllowed = false;
             input = rel.plan;
             postRel = rel;
         }
@@ -314,6 +331,7 @@ public final class Binder {
         }
         List<SortKey> keys = new ArrayList<>();
         List<Expr> projected = new ArrayList<>(outExprs);
+        windowsAllowed = true;
         if (orderList != null) {
             for (SqlNode o : orderList) {
                 OrderItem oi = OrderItem.of(o);
@@ -340,8 +358,15 @@ public final class Binder {
                 keys.add(new SortKey(pos, oi.desc, oi.nullsFirst));
             }
         }
+        windowsAllowed = false;
         if (!aggregate) {
             input = postRel.plan;
+        }
+        if (projected.stream().anyMatch(Binder::containsWindow)) {
+            WindowPlanning windows = new WindowPlanning(input);
+            projected.forEach(windows::collect);
+            projected.replaceAll(windows::replace);
+            input = windows.plan();
         }
         List<Field> projFields = new ArrayList<>(outFields);
         for (int i = outFields.size(); i < projected.size(); i++) {
@@ -507,6 +532,21 @@ public final class Binder {
                         args.add(rewrite(a, inputFields, at));
                     }
                     yield new Expr.Call(c.fn(), args, c.type());
+                }
+                case Expr.Win w -> {
+                    List<Expr> args = new ArrayList<>();
+                    for (Expr a : w.args()) {
+                        args.add(rewrite(a, inputFields, at));
+                    }
+                    List<Expr> partition = new ArrayList<>();
+                    for (Expr p : w.partition()) {
+                        partition.add(rewrite(p, inputFields, at));
+                    }
+                    List<Expr.WinOrder> order = new ArrayList<>();
+                    for (Expr.WinOrder o : w.order()) {
+                        order.add(new Expr.WinOrder(rewrite(o.expr(), inputFields, at), o.descending(), o.nullsFirst()));
+                    }
+                    yield new Expr.Win(w.fn(), args, partition, order, w.frame(), w.type());
                 }
                 default -> e;
             };
@@ -889,7 +929,7 @@ public final class Binder {
         if (e.getKind() == SqlKind.CAST) {
             return defaultName(((SqlCall) e).operand(0));
         }
-        if (e.getKind() == SqlKind.FILTER || e.getKind() == SqlKind.WITHIN_GROUP) {
+        if (e.getKind() == SqlKind.FILTER || e.getKind() == SqlKind.WITHIN_GROUP || e.getKind() == SqlKind.OVER) {
             return defaultName(((SqlCall) e).operand(0));
         }
         if (e instanceof SqlCall c && (c.getKind() == SqlKind.OTHER_FUNCTION || AggFns.isAggregate(c.getOperator().getName())
@@ -1257,7 +1297,7 @@ public final class Binder {
                 return AggFns.make(fn, List.of(x), false, q, call, this::error);
             }
             case OVER:
-                throw error(ErrorCode.UNSUPPORTED, "window functions are not supported yet", call);
+                return bindWindow(call, ctx);
             case EXISTS:
                 throw error(ErrorCode.UNSUPPORTED, "EXISTS outside a WHERE conjunct", call);
             default:
@@ -1282,6 +1322,14 @@ public final class Binder {
 
     private Expr function(String fname, SqlCall call, Ctx ctx) {
         List<SqlNode> ops = call.getOperandList();
+        if (fname.equals(io.quiver.query.parse.PgIntervals.FUNCTION)) {
+            String text = ((SqlLiteral) ops.get(0)).getValueAs(String.class);
+            long[] iv = DateTimes.parseInterval(text);
+            if (iv == null) {
+                throw error(ErrorCode.INVALID_VALUE, "invalid input syntax for type interval [value=" + text + ']', call);
+            }
+            return new Expr.Interval(iv[0], iv[1]);
+        }
         if (AggFns.isAggregate(fname)) {
             if (!ctx.aggAllowed) {
                 throw error(ErrorCode.GROUPING_ERROR, ctx.inAgg ? "aggregate function calls cannot be nested"
@@ -1304,6 +1352,201 @@ public final class Binder {
             args.add(bind(o, ctx));
         }
         return Functions.bind(fname, args, nowMicros, call, this::error);
+    }
+
+    // ------------------------------------------------------------------ window functions
+
+    private Expr bindWindow(SqlCall over, Ctx ctx) {
+        if (!windowsAllowed) {
+            throw error(ErrorCode.GROUPING_ERROR, "window functions are not allowed here", over);
+        }
+        SqlCall fc = (SqlCall) over.operand(0);
+        if (!(over.operand(1) instanceof SqlWindow win) || win.getRefName() != null) {
+            throw error(ErrorCode.UNSUPPORTED, "named windows", over);
+        }
+        String fname = fc.getOperator().getName().toLowerCase(Locale.ROOT);
+        windowsAllowed = false; // no nesting: PostgreSQL's "window function calls cannot be nested"
+        try {
+            List<Expr> partition = new ArrayList<>();
+            for (SqlNode p : win.getPartitionList()) {
+                partition.add(bind(p, ctx));
+            }
+            List<Expr.WinOrder> order = new ArrayList<>();
+            for (SqlNode o : win.getOrderList()) {
+                OrderItem oi = OrderItem.of(o);
+                order.add(new Expr.WinOrder(bind(oi.expr, ctx), oi.desc, oi.nullsFirst));
+            }
+            Frame frame = frame(win, !order.isEmpty());
+            List<SqlNode> ops = fc.getOperandList();
+            switch (fname) {
+                case "row_number", "rank", "dense_rank" -> {
+                    if (!ops.isEmpty()) {
+                        throw error(ErrorCode.SYNTAX_ERROR, fname + " takes no arguments", fc);
+                    }
+                    WinFn fn = fname.equals("row_number") ? WinFn.ROW_NUMBER : fname.equals("rank") ? WinFn.RANK : WinFn.DENSE_RANK;
+                    return new Expr.Win(fn, List.of(), partition, order, frame, ColumnType.BIGINT);
+                }
+                case "lag", "lead" -> {
+                    if (ops.isEmpty() || ops.size() > 3) {
+                        throw error(ErrorCode.SYNTAX_ERROR, fname + " takes 1 to 3 arguments", fc);
+                    }
+                    Expr value = bind(ops.get(0), ctx);
+                    List<Expr> args = new ArrayList<>();
+                    args.add(value);
+                    if (ops.size() > 1) {
+                        Expr off = Folder.fold(bind(ops.get(1), ctx));
+                        if (!(off instanceof Expr.Lit l && l.value() instanceof Long && Types.isInteger(l.type()))) {
+                            throw error(ErrorCode.UNSUPPORTED, fname + " offset must be an integer constant", ops.get(1));
+                        }
+                        args.add(off);
+                    }
+                    if (ops.size() > 2) {
+                        Expr def = Folder.fold(bind(ops.get(2), ctx));
+                        if (!(def instanceof Expr.Lit)) {
+                            throw error(ErrorCode.UNSUPPORTED, fname + " default must be a constant", ops.get(2));
+                        }
+                        if (!Types.castable(def.type(), value.type())) {
+                            throw error(ErrorCode.TYPE_MISMATCH, fname + " default is of type " + def.type() + ", value of type " + value.type(), ops.get(2));
+                        }
+                        args.add(Folder.fold(coerce(def, value.type())));
+                    }
+                    return new Expr.Win(fname.equals("lag") ? WinFn.LAG : WinFn.LEAD, args, partition, order, frame, value.type());
+                }
+                case "count", "sum", "avg", "min", "max" -> {
+                    if (fc.getFunctionQuantifier() != null) {
+                        throw error(ErrorCode.UNSUPPORTED, "DISTINCT in a window aggregate", fc);
+                    }
+                    if (fname.equals("count") && (ops.isEmpty() || (ops.size() == 1 && ops.get(0) instanceof SqlIdentifier id && id.isStar()))) {
+                        return new Expr.Win(WinFn.COUNT_STAR, List.of(), partition, order, frame, ColumnType.BIGINT);
+                    }
+                    if (ops.size() != 1) {
+                        throw error(ErrorCode.SYNTAX_ERROR, fname + " takes one argument", fc);
+                    }
+                    Expr arg = bind(ops.get(0), ctx);
+                    Expr.Agg typed = AggFns.bind(fname, List.of(arg), false, fc, this::error);
+                    WinFn fn = WinFn.valueOf(typed.fn().name());
+                    return new Expr.Win(fn, List.of(arg), partition, order, frame, typed.type());
+                }
+                default -> throw error(ErrorCode.UNSUPPORTED, "window function [function=" + fname + ']', fc);
+            }
+        } finally {
+            windowsAllowed = true;
+        }
+    }
+
+    private Frame frame(SqlWindow win, boolean ordered) {
+        SqlNode lo = win.getLowerBound();
+        SqlNode hi = win.getUpperBound();
+        if (lo == null && hi == null) {
+            return ordered ? Frame.RUNNING : Frame.WHOLE;
+        }
+        long start = frameBound(lo);
+        long end = hi == null ? 0 : frameBound(hi);
+        boolean rows = win.isRows();
+        if (!rows && (!(start == Frame.UNBOUNDED_PRECEDING || start == 0) || !(end == 0 || end == Frame.UNBOUNDED_FOLLOWING))) {
+            throw error(ErrorCode.UNSUPPORTED, "RANGE frames with an offset (use ROWS)", lo);
+        }
+        if (start == Frame.UNBOUNDED_FOLLOWING || end == Frame.UNBOUNDED_PRECEDING) {
+            throw error(ErrorCode.SYNTAX_ERROR, "frame start cannot be UNBOUNDED FOLLOWING, frame end cannot be UNBOUNDED PRECEDING", lo);
+        }
+        return new Frame(rows, start, end);
+    }
+
+    private long frameBound(SqlNode b) {
+        if (SqlWindow.isUnboundedPreceding(b)) {
+            return Frame.UNBOUNDED_PRECEDING;
+        }
+        if (SqlWindow.isUnboundedFollowing(b)) {
+            return Frame.UNBOUNDED_FOLLOWING;
+        }
+        if (SqlWindow.isCurrentRow(b)) {
+            return 0;
+        }
+        if (b instanceof SqlCall c && (c.getKind() == SqlKind.PRECEDING || c.getKind() == SqlKind.FOLLOWING)) {
+            long k = constantLong(c.operand(0), "frame offset");
+            return c.getKind() == SqlKind.PRECEDING ? -k : k;
+        }
+        throw error(ErrorCode.UNSUPPORTED, "window frame bound", b);
+    }
+
+    static boolean containsWindow(Expr e) {
+        return switch (e) {
+            case Expr.Win w -> true;
+            case Expr.Call c -> c.args().stream().anyMatch(Binder::containsWindow);
+            default -> false;
+        };
+    }
+
+    /**
+     * Turns the window calls of one SELECT into a Window node: a projection below it computes every
+     * argument, partition and order expression as a column (input columns keep their positions),
+     * and each call is replaced by the Window output column holding its value.
+     */
+    private static final class WindowPlanning {
+        private final Plan input;
+        private final int width;
+        private final List<Expr> pre = new ArrayList<>();
+        private final List<Expr.Win> calls = new ArrayList<>();
+
+        WindowPlanning(Plan input) {
+            this.input = input;
+            this.width = input.fields().size();
+            for (int i = 0; i < width; i++) {
+                pre.add(new Expr.Col(i, input.fields().get(i).type()));
+            }
+        }
+
+        void collect(Expr e) {
+            switch (e) {
+                case Expr.Win w -> {
+                    if (!calls.contains(w)) {
+                        calls.add(w);
+                        w.args().stream().limit(1).forEach(this::column);
+                        w.partition().forEach(this::column);
+                        w.order().forEach(o -> column(o.expr()));
+                    }
+                }
+                case Expr.Call c -> c.args().forEach(this::collect);
+                default -> { }
+            }
+        }
+
+        private int column(Expr e) {
+            int i = pre.indexOf(e);
+            if (i < 0) {
+                pre.add(e);
+                i = pre.size() - 1;
+            }
+            return i;
+        }
+
+        Expr replace(Expr e) {
+            return switch (e) {
+                case Expr.Win w -> new Expr.Col(pre.size() + calls.indexOf(w), w.type());
+                case Expr.Call c -> new Expr.Call(c.fn(), c.args().stream().map(this::replace).toList(), c.type());
+                default -> e;
+            };
+        }
+
+        Plan plan() {
+            List<Field> preFields = new ArrayList<>(input.fields());
+            for (int i = width; i < pre.size(); i++) {
+                preFields.add(new Field(null, "$w" + i, pre.get(i).type()));
+            }
+            Plan below = pre.size() == width ? input : new Plan.Project(input, List.copyOf(pre), preFields);
+            List<Plan.WindowFn> fns = new ArrayList<>();
+            List<Field> fields = new ArrayList<>(preFields);
+            for (Expr.Win w : calls) {
+                int arg = w.args().isEmpty() ? -1 : column(w.args().get(0));
+                long offset = w.args().size() > 1 ? (Long) ((Expr.Lit) w.args().get(1)).value() : 1;
+                Expr.Lit def = w.args().size() > 2 ? (Expr.Lit) w.args().get(2) : null;
+                int[] partition = w.partition().stream().mapToInt(this::column).toArray();
+                List<SortKey> order = w.order().stream().map(o -> new SortKey(column(o.expr()), o.descending(), o.nullsFirst())).toList();
+                fns.add(new Plan.WindowFn(w.fn(), arg, offset, def, partition, order, w.frame(), w.type()));
+                fields.add(new Field(null, w.fn().name().toLowerCase(Locale.ROOT), w.type()));
+            }
+            return new Plan.Window(below, fns, fields);
+        }
     }
 
     private Expr variadicSameType(Fn fn, List<SqlNode> ops, Ctx ctx, SqlNode at) {

@@ -105,6 +105,72 @@ public final class DateTimes {
         return b.append(v);
     }
 
+    /**
+     * Parses PostgreSQL interval text ({@code '1 day'}, {@code '2 hours 30 minutes'}, {@code '-1 week'},
+     * {@code '1.5 hours'}, {@code '1 year 2 mons'}, {@code '01:30:00'}, {@code '3 days ago'}) into
+     * {months, micros}; days count as 24 hours (timestamps are UTC). Returns null when it does not parse.
+     */
+    public static long[] parseInterval(String text) {
+        String[] tok = text.trim().toLowerCase(java.util.Locale.ROOT).replace("@", " ").split("\\s+");
+        long months = 0;
+        long micros = 0;
+        boolean ago = false;
+        try {
+            for (int i = 0; i < tok.length; i++) {
+                String t = tok[i];
+                if (t.isEmpty()) {
+                    continue;
+                }
+                if (t.equals("ago") && i == tok.length - 1) {
+                    ago = true;
+                    continue;
+                }
+                if (t.indexOf(':') >= 0) {
+                    boolean neg = t.startsWith("-");
+                    String[] p = (neg || t.startsWith("+") ? t.substring(1) : t).split(":");
+                    if (p.length < 2 || p.length > 3) {
+                        return null;
+                    }
+                    long v = Long.parseLong(p[0]) * MICROS_PER_HOUR + Long.parseLong(p[1]) * MICROS_PER_MINUTE
+                            + (p.length == 3 ? Math.round(Double.parseDouble(p[2]) * MICROS_PER_SECOND) : 0);
+                    micros = Math.addExact(micros, neg ? -v : v);
+                    continue;
+                }
+                // "<number> <unit>" or "<number><unit>"
+                int split = 0;
+                while (split < t.length() && (Character.isDigit(t.charAt(split)) || "+-.".indexOf(t.charAt(split)) >= 0)) {
+                    split++;
+                }
+                String num = t.substring(0, split);
+                String unit = split < t.length() ? t.substring(split) : (i + 1 < tok.length ? tok[++i] : "");
+                double v = Double.parseDouble(num);
+                switch (unit) {
+                    case "microsecond", "microseconds", "us", "usec", "usecs" -> micros = Math.addExact(micros, Math.round(v));
+                    case "millisecond", "milliseconds", "ms", "msec", "msecs" -> micros = Math.addExact(micros, Math.round(v * 1_000));
+                    case "second", "seconds", "sec", "secs", "s" -> micros = Math.addExact(micros, Math.round(v * MICROS_PER_SECOND));
+                    case "minute", "minutes", "min", "mins", "m" -> micros = Math.addExact(micros, Math.round(v * MICROS_PER_MINUTE));
+                    case "hour", "hours", "hr", "hrs", "h" -> micros = Math.addExact(micros, Math.round(v * MICROS_PER_HOUR));
+                    case "day", "days", "d" -> micros = Math.addExact(micros, Math.round(v * MICROS_PER_DAY));
+                    case "week", "weeks", "w" -> micros = Math.addExact(micros, Math.round(v * 7 * MICROS_PER_DAY));
+                    case "month", "months", "mon", "mons" -> {
+                        long whole = (long) v;
+                        months = Math.addExact(months, whole);
+                        micros = Math.addExact(micros, Math.round((v - whole) * 30 * MICROS_PER_DAY)); // PostgreSQL: a month fraction is 30 days
+                    }
+                    case "year", "years", "yr", "yrs", "y" -> months = Math.addExact(months, Math.round(v * 12));
+                    case "decade", "decades" -> months = Math.addExact(months, Math.round(v * 120));
+                    case "century", "centuries" -> months = Math.addExact(months, Math.round(v * 1200));
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+        return ago ? new long[]{-months, -micros} : new long[]{months, micros};
+    }
+
     /** Adds months then micros to a timestamp, clamping the day of month as PostgreSQL does. */
     public static long addInterval(long micros, long months, long intervalMicros) {
         long r = micros;

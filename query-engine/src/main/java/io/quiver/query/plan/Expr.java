@@ -33,6 +33,15 @@ public sealed interface Expr {
     /** An aggregate call; exists only between binding and the Aggregate node that computes it. */
     record Agg(AggFn fn, List<Expr> args, boolean distinct, Expr filter, double param, ColumnType type) implements Expr {}
 
+    /**
+     * A window function call; exists only between binding and the Window node that computes it.
+     * {@code args}: the value (and for LAG/LEAD the offset and default, as constants).
+     */
+    record Win(WinFn fn, List<Expr> args, List<Expr> partition, List<WinOrder> order, Frame frame, ColumnType type) implements Expr {}
+
+    /** One ORDER BY key of a window. */
+    record WinOrder(Expr expr, boolean descending, boolean nullsFirst) {}
+
     /** An interval constant; only an argument of timestamp arithmetic and time_bucket. */
     record Interval(long months, long micros) implements Expr {
         @Override

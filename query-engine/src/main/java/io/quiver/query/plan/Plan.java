@@ -57,6 +57,16 @@ public sealed interface Plan {
     record Join(Plan left, Plan right, JoinType type, List<Expr> leftKeys, List<Expr> rightKeys, Expr residual,
                 List<Field> fields) implements Plan {}
 
+    /**
+     * Window functions over the input rows: output is every input field followed by one field per
+     * function. Function arguments, partition and order keys are input columns ({@link WindowFn}).
+     */
+    record Window(Plan input, List<WindowFn> fns, List<Field> fields) implements Plan {}
+
+    /** One window function over columns of a Window node's input. */
+    record WindowFn(WinFn fn, int arg, long offset, Expr.Lit defaultValue, int[] partition, List<SortKey> order, Frame frame,
+                    io.quiver.storage.ColumnType type) {}
+
     record UnionAll(List<Plan> inputs, List<Field> fields) implements Plan {}
 
     /** Constant rows (literals only). */

@@ -19,6 +19,11 @@ public final class Refs {
                 a.args().forEach(x -> collect(x, out));
                 collect(a.filter(), out);
             }
+            case Expr.Win w -> {
+                w.args().forEach(x -> collect(x, out));
+                w.partition().forEach(x -> collect(x, out));
+                w.order().forEach(o -> collect(o.expr(), out));
+            }
             default -> { }
         }
     }

@@ -1,5 +1,6 @@
 package io.quiver.query;
 
+import io.quiver.query.catalog.QueryCatalog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,30 +11,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class QueryEngineTest {
-    private MemoryCatalog catalog;
-    private QueryEngine engine;
+/**
+ * Hand-written engine cases; subclasses run them over the in-memory test catalog and over the real
+ * storage engine (where the fixture rows are flushed into a segment before each test).
+ */
+abstract class QueryEngineSuite {
+    QueryEngine engine;
+
+    abstract QueryCatalog newCatalog() throws Exception;
+
+    /** Called after the fixture rows of table t are inserted. */
+    void fixtureLoaded() throws Exception {
+    }
+
+    void closeCatalog() {
+    }
 
     @BeforeEach
-    void setUp() {
-        catalog = new MemoryCatalog(3, true);
-        engine = new QueryEngine(catalog, QueryConfig.defaults().withParallelism(3));
+    void setUp() throws Exception {
+        engine = new QueryEngine(newCatalog(), QueryConfig.defaults().withParallelism(3));
         exec("CREATE TABLE t (ts TIMESTAMP, k VARCHAR, v BIGINT, d DOUBLE) WITH (timestamp = 'ts', partition_by = 'DAY')");
         exec("INSERT INTO t VALUES (TIMESTAMP '2024-01-01 00:00:00', 'a', 1, 1.5), (TIMESTAMP '2024-01-01 01:00:00', 'b', 2, NULL),"
                 + " (TIMESTAMP '2024-01-02 00:00:00', 'a', NULL, 2.5), (TIMESTAMP '2024-12-31 23:59:59', NULL, 4, 0.0),"
                 + " (TIMESTAMP '2025-01-01 00:00:00', 'b', 5, -1.0)");
+        fixtureLoaded();
     }
 
     @AfterEach
     void tearDown() {
         engine.close();
+        closeCatalog();
     }
 
-    private void exec(String sql) {
+    void exec(String sql) {
         engine.execute(sql).close();
     }
 
-    private List<List<Object>> q(String sql) {
+    List<List<Object>> q(String sql) {
         return Rows.query(engine, sql);
     }
 
@@ -126,6 +140,59 @@ class QueryEngineTest {
         List<List<Object>> plan = q("EXPLAIN ANALYZE SELECT k, sum(v) FROM t WHERE v > 1 GROUP BY k");
         String text = plan.toString();
         assertTrue(text.contains("HashAggregate") && text.contains("blocksRead="), text);
+    }
+
+    @Test
+    void outerAndSemiJoinsBuildTheSmallerPreservedSide() {
+        exec("CREATE TABLE small (ts TIMESTAMP, k VARCHAR)");
+        exec("INSERT INTO small VALUES (TIMESTAMP '2024-01-01 00:00:00', 'a'), (TIMESTAMP '2024-01-01 00:00:00', 'zz'),"
+                + " (TIMESTAMP '2024-01-01 00:00:00', NULL), (TIMESTAMP '2024-01-01 00:00:00', 'b')");
+        String left = "SELECT s.k, t.v FROM small s LEFT JOIN t ON s.k = t.k AND t.v > 1 ORDER BY 1 NULLS LAST, 2 NULLS LAST";
+        String plan = q("EXPLAIN " + left).toString();
+        assertTrue(plan.contains("HashJoin LEFT build=left"), plan);
+        assertEquals(List.of(List.of("a", "null"), List.of("b", 2L), List.of("b", 5L), List.of("zz", "null"), List.of("null", "null")),
+                q(left).stream().map(r -> r.stream().map(v -> v == null ? "null" : v).toList()).toList());
+        String semi = "SELECT k FROM small WHERE k IN (SELECT k FROM t) ORDER BY 1";
+        assertTrue(q("EXPLAIN " + semi).toString().contains("HashJoin SEMI build=left"), q("EXPLAIN " + semi).toString());
+        assertEquals(List.of(List.of("a"), List.of("b")), q(semi));
+        assertEquals(List.of(List.of("zz")), q("SELECT k FROM small WHERE k NOT IN (SELECT k FROM t WHERE k IS NOT NULL)"));
+    }
+
+    @Test
+    void postgresIntervalLiterals() {
+        assertEquals(List.of(List.of(2L)), q("SELECT count(*) FROM t WHERE ts >= TIMESTAMP '2024-12-31 12:00:00' - interval '1 day 12 hours'"
+                + " AND ts < TIMESTAMP '2025-01-01 00:00:00' + INTERVAL '1 second'"));
+        assertEquals(List.of(List.of("2024-02-29 00:00:00", "2024-01-01 23:30:00", "2023-12-25 00:00:00")),
+                q("SELECT CAST(TIMESTAMP '2024-01-31 00:00:00' + interval '1 mon' AS VARCHAR),"
+                        + " CAST(TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '23:30' AS VARCHAR),"
+                        + " CAST(TIMESTAMP '2024-01-01 00:00:00' + interval '1 week ago' AS VARCHAR)"));
+        assertEquals(2L, (long) q("SELECT count(DISTINCT time_bucket(interval '1 day', ts)) FROM t WHERE ts < '2024-12-01'").get(0).get(0));
+        assertEquals(List.of(List.of(1L)), q("SELECT count(*) FROM t WHERE ts >= TIMESTAMP '2024-12-31 00:00:00' + INTERVAL '1' DAY"));
+        QueryException e = assertThrows(QueryException.class, () -> q("SELECT interval '1 fortnight' + ts FROM t"));
+        assertEquals(ErrorCode.INVALID_VALUE, e.code());
+        e = assertThrows(QueryException.class, () -> q("SELECT ts + interval '1 day',\n  nope FROM t"));
+        assertEquals(2, e.line(), e.getMessage());
+        assertEquals(3, e.column(), e.getMessage());
+    }
+
+    @Test
+    void windowFunctions() {
+        List<List<Object>> rows = q("SELECT k, v, row_number() OVER (PARTITION BY k ORDER BY ts), sum(v) OVER (PARTITION BY k ORDER BY ts),"
+                + " lag(v) OVER (ORDER BY ts), rank() OVER (ORDER BY k NULLS LAST), lead(k, 1, 'none') OVER (ORDER BY ts) FROM t ORDER BY ts");
+        assertEquals(List.of(
+                List.of("a", 1L, 1L, 1L, "null", 1L, "b"),
+                List.of("b", 2L, 1L, 2L, 1L, 3L, "a"),
+                List.of("a", "null", 2L, 1L, 2L, 1L, "null"),
+                List.of("null", 4L, 1L, 4L, "null", 5L, "b"),
+                List.of("b", 5L, 2L, 7L, 4L, 3L, "none")), rows.stream().map(r -> r.stream().map(v -> v == null ? "null" : v).toList()).toList());
+        // Peers share the default RANGE frame; a ROWS frame does not.
+        assertEquals(List.of(List.of("a", 1L, 1L), List.of("a", 1L, 2L), List.of("b", 3L, 3L), List.of("b", 3L, 4L)),
+                q("SELECT k, count(*) OVER (ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - 1,"
+                        + " count(*) OVER (ORDER BY k, ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t WHERE k IS NOT NULL ORDER BY 3"));
+        assertEquals(List.of(List.of("a", 1L, 2L), List.of("b", 7L, 1L)),
+                q("SELECT k, sum(v), rank() OVER (ORDER BY sum(v) DESC) FROM t WHERE k IS NOT NULL GROUP BY k ORDER BY k"));
+        QueryException e = assertThrows(QueryException.class, () -> q("SELECT k FROM t WHERE row_number() OVER (ORDER BY ts) = 1"));
+        assertEquals(ErrorCode.GROUPING_ERROR, e.code());
     }
 
     @Test

@@ -1,12 +1,15 @@
 package io.quiver.query;
 
+import io.quiver.query.catalog.QueryCatalog;
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.ColumnType;
+import io.quiver.storage.PartitionBy;
 import io.quiver.storage.TableSchema;
 import io.quiver.storage.vector.RowBatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -30,46 +33,74 @@ import static org.junit.jupiter.api.Assertions.fail;
  * compares the answers: as multisets unless ORDER BY fixes the whole order, doubles within a
  * relative tolerance. The generator emits only SQL both engines define the same way (see README:
  * integer division is rendered as DuckDB's {@code //}; NULL ordering is always explicit).
- * {@code -Dquiver.difftest.queries=N} runs more; {@code -Dquiver.difftest.seed=S} replays.
+ * Subclasses say where Quiver keeps the tables (in-memory test catalog, real storage engine); the
+ * data and the queries are the same. {@code -Dquiver.difftest.queries=N} runs more per catalog;
+ * {@code -Dquiver.difftest.seed=S} replays.
  */
-class DifferentialTest {
-    private static final long SEED = Long.getLong("quiver.difftest.seed", 20261123L);
-    private static final int QUERIES = Integer.getInteger("quiver.difftest.queries", 1000);
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DifferentialSuite {
+    static final long SEED = Long.getLong("quiver.difftest.seed", 20261123L);
+    static final int CHUNK_ROWS = 700;
     private static final String[] TABLES = {"big", "skew", "one", "empty"};
     private static final String[] WORDS = {"apple", "Apple", "banana", "cherry", "été", "Ünïcode", "a%b", "", "zeta", "b_c", "日本"};
 
-    private static MemoryCatalog catalog;
-    private static QueryEngine engine;
-    private static Connection duck;
+    private QueryEngine engine;
+    private Connection duck;
+
+    /** The catalog Quiver reads from; called once before loading. */
+    abstract QueryCatalog openCatalog() throws Exception;
+
+    /** Puts one chunk of seeded rows (at most {@link #CHUNK_ROWS}) into Quiver's copy of the table. */
+    abstract void append(QueryCatalog catalog, String table, RowBatch chunk, int chunkIndex) throws Exception;
+
+    /** How many generated queries this catalog runs by default. */
+    abstract int queries();
+
+    /** Releases what {@link #openCatalog()} opened. */
+    void closeCatalog() throws Exception {
+    }
+
+    /** Partitioning of each test table (storage-backed runs vary it to get many or few segments). */
+    PartitionBy partitionOf(String table) {
+        return PartitionBy.DAY;
+    }
 
     @BeforeAll
-    static void load() throws SQLException {
-        catalog = new MemoryCatalog(700, true);
+    void load() throws Exception {
+        long start = System.nanoTime();
+        QueryCatalog catalog = openCatalog();
         engine = new QueryEngine(catalog, QueryConfig.defaults().withParallelism(2));
         duck = DriverManager.getConnection("jdbc:duckdb:");
         Random r = new Random(SEED);
-        loadTable("big", 3000, r, false);
-        loadTable("skew", 1500, r, true);
-        loadTable("one", 1, r, false);
-        loadTable("empty", 0, r, false);
+        loadTable(catalog, "big", 3000, r, false);
+        loadTable(catalog, "skew", 1500, r, true);
+        loadTable(catalog, "one", 1, r, false);
+        loadTable(catalog, "empty", 0, r, false);
+        System.out.printf("differential (%s): tables loaded in %.1f s%n", getClass().getSimpleName(), (System.nanoTime() - start) / 1e9);
     }
 
     @AfterAll
-    static void close() throws SQLException {
+    void close() throws Exception {
         engine.close();
         duck.close();
+        closeCatalog();
     }
 
-    private static final List<ColumnDef> COLUMNS = List.of(new ColumnDef("ts", ColumnType.TIMESTAMP), new ColumnDef("i", ColumnType.INT),
+    QueryEngine engine() {
+        return engine;
+    }
+
+    static final List<ColumnDef> COLUMNS = List.of(new ColumnDef("ts", ColumnType.TIMESTAMP), new ColumnDef("i", ColumnType.INT),
             new ColumnDef("b", ColumnType.BIGINT), new ColumnDef("d", ColumnType.DOUBLE), new ColumnDef("s", ColumnType.VARCHAR),
             new ColumnDef("f", ColumnType.BOOLEAN), new ColumnDef("dt", ColumnType.DATE));
 
-    private static void loadTable(String name, int rows, Random r, boolean skewed) throws SQLException {
-        catalog.createTable(TableSchema.of(name, "ts", COLUMNS), false);
+    private void loadTable(QueryCatalog catalog, String name, int rows, Random r, boolean skewed) throws Exception {
+        catalog.createTable(new TableSchema(name, COLUMNS, "ts", List.of(), partitionOf(name), 1), false);
         try (Statement st = duck.createStatement()) {
             st.execute("CREATE TABLE " + name + " (ts TIMESTAMP, i INTEGER, b BIGINT, d DOUBLE, s VARCHAR, f BOOLEAN, dt DATE)");
         }
-        RowBatch chunk = new RowBatch(COLUMNS, 700);
+        RowBatch chunk = new RowBatch(COLUMNS, CHUNK_ROWS);
+        int chunks = 0;
         try (PreparedStatement ps = duck.prepareStatement("INSERT INTO " + name + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (int row = 0; row < rows; row++) {
                 long ts = 1_700_000_000_000_000L + (long) r.nextInt(400 * 86400) * 1_000_000L;
@@ -103,9 +134,9 @@ class DifferentialTest {
                 setOrNull(ps, 7, dt == null ? null : java.sql.Date.valueOf(java.time.LocalDate.ofEpochDay(dt)), Types.DATE);
                 ps.addBatch();
                 chunk.syncRowCount();
-                if (chunk.rowCount() == 700) {
-                    catalog.appendChunk(name, chunk);
-                    chunk = new RowBatch(COLUMNS, 700);
+                if (chunk.rowCount() == CHUNK_ROWS) {
+                    append(catalog, name, chunk, chunks++);
+                    chunk = new RowBatch(COLUMNS, CHUNK_ROWS);
                 }
             }
             if (rows > 0) {
@@ -114,7 +145,7 @@ class DifferentialTest {
         }
         chunk.syncRowCount();
         if (chunk.rowCount() > 0) {
-            catalog.appendChunk(name, chunk);
+            append(catalog, name, chunk, chunks);
         }
     }
 
@@ -197,7 +228,8 @@ class DifferentialTest {
                 case 7 -> both(p + "s " + pick("LIKE", "NOT LIKE") + " '" + pick("a%", "%e%", "b_c", "%a", "Ü%", "%") + "'");
                 case 8 -> both(p + "f");
                 case 9 -> both(p + "dt " + cmp + " DATE '" + java.time.LocalDate.ofEpochDay(19000 + r.nextInt(800)) + "'");
-                case 10 -> both(p + "ts " + cmp + " TIMESTAMP '" + java.time.LocalDate.ofEpochDay(19675 + r.nextInt(400)) + " 12:00:00'");
+                case 10 -> both(p + "ts " + cmp + " TIMESTAMP '" + java.time.LocalDate.ofEpochDay(19675 + r.nextInt(400)) + " 12:00:00'"
+                        + (r.nextBoolean() ? "" : " " + pick("+", "-") + " interval '" + r.nextInt(100) + " " + pick("days", "hours", "minutes 30 seconds", "weeks") + "'"));
                 case 11 -> both("lower(" + p + "s) = '" + pick("apple", "été", "ünïcode") + "'");
                 default -> {
                     String[] e = intExpr(p);
@@ -233,7 +265,7 @@ class DifferentialTest {
             String[] where = r.nextInt(3) == 0 ? null : predicate("", 2);
             String w0 = where == null ? "" : " WHERE " + where[0];
             String w1 = where == null ? "" : " WHERE " + where[1];
-            switch (r.nextInt(9)) {
+            switch (r.nextInt(11)) {
                 case 0, 1: { // global aggregation
                     List<String[]> aggs = new ArrayList<>();
                     for (int k = 0; k < 1 + r.nextInt(3); k++) {
@@ -286,12 +318,45 @@ class DifferentialTest {
                     return new Query("SELECT count(*) FROM " + t + " WHERE i > (SELECT avg(i) FROM " + u + ")",
                             "SELECT count(*) FROM " + t + " WHERE i > (SELECT avg(i) FROM " + u + ")", false);
                 }
+                case 9, 10: { // window functions
+                    return window(t, w0, w1);
+                }
                 default: { // union all + CTE
                     String u = TABLES[r.nextInt(TABLES.length)];
                     String sql = "WITH c AS (SELECT s, i FROM " + t + " UNION ALL SELECT s, i FROM " + u + ") SELECT s, count(*), sum(i) FROM c GROUP BY s";
                     return new Query(sql, sql, false);
                 }
             }
+        }
+
+        /**
+         * A window function query. Functions whose value depends on the order within ties
+         * (row_number, lag/lead, ROWS frames) order by (ts, b, i), unique in the data; rank,
+         * dense_rank and the default RANGE frame order by keys with ties, which they define exactly.
+         */
+        Query window(String t, String w0, String w1) {
+            String part = pick("", "PARTITION BY s ", "PARTITION BY f ", "PARTITION BY i % 3 ", "PARTITION BY s, f ");
+            String unique = "ORDER BY ts " + pick("ASC", "DESC") + ", b NULLS FIRST, i NULLS FIRST";
+            String ties = "ORDER BY " + pick("i", "s", "dt", "f") + " " + pick("ASC", "DESC") + " NULLS " + pick("FIRST", "LAST");
+            String agg = pick("sum(i)", "avg(b)", "count(*)", "count(d)", "min(s)", "max(i)", "sum(d)", "min(dt)", "avg(i)");
+            int kind = r.nextInt(8);
+            if (kind == 7) { // windows over a grouped query
+                String sql = "SELECT s, sum(i), count(*), " + pick("rank()", "dense_rank()", "row_number()") + " OVER (ORDER BY sum(i) "
+                        + pick("ASC", "DESC") + " NULLS FIRST, s NULLS FIRST), sum(count(*)) OVER (ORDER BY s NULLS LAST) FROM " + t;
+                return new Query(sql + w0 + " GROUP BY s", sql + w1 + " GROUP BY s", false);
+            }
+            String fn = switch (kind) {
+                case 0 -> "row_number() OVER (" + part + unique + ")";
+                case 1 -> pick("rank()", "dense_rank()") + " OVER (" + part + ties + ")";
+                case 2 -> pick("lag", "lead") + "(" + pick("i", "s", "d") + (r.nextBoolean() ? ", " + (1 + r.nextInt(3)) : "") + ") OVER (" + part + unique + ")";
+                case 3 -> agg + " OVER (" + part + ties + ")";
+                case 4 -> agg + " OVER (" + part + ")";
+                case 5 -> agg + " OVER (" + part + unique + " ROWS BETWEEN " + pick("UNBOUNDED PRECEDING", "2 PRECEDING", "CURRENT ROW")
+                        + " AND " + pick("CURRENT ROW", "1 FOLLOWING", "UNBOUNDED FOLLOWING") + ")";
+                default -> agg + " OVER (" + part + unique + ")";
+            };
+            String sel = "SELECT s, i, d, " + fn + " FROM " + t;
+            return new Query(sel + w0, sel + w1, false);
         }
 
         private static String join(List<String[]> parts, int which) {
@@ -309,11 +374,12 @@ class DifferentialTest {
     void quiverAgreesWithDuckDb() throws SQLException {
         Random r = new Random(SEED);
         Gen gen = new Gen(r);
+        int total = Integer.getInteger("quiver.difftest.queries", queries());
         int compared = 0;
         int bothFailed = 0;
         int informative = 0;
         long start = System.nanoTime();
-        for (int n = 0; n < QUERIES; n++) {
+        for (int n = 0; n < total; n++) {
             Query query = gen.next();
             List<List<Object>> expected;
             String duckError = null;
@@ -354,10 +420,10 @@ class DifferentialTest {
                 informative++;
             }
         }
-        System.out.printf("differential: %d queries compared (%d with non-trivial answers), %d failed in both, %.1f s%n",
+        System.out.printf("differential (" + getClass().getSimpleName() + "): %d queries compared (%d with non-trivial answers), %d failed in both, %.1f s%n",
                 compared, informative, bothFailed, (System.nanoTime() - start) / 1e9);
         assertTrue(informative >= compared / 2, "generator produces mostly empty answers: " + informative + " of " + compared);
-        assertTrue(compared >= QUERIES * 0.9, "too many queries failed in both engines: " + bothFailed);
+        assertTrue(compared >= total * 0.9, "too many queries failed in both engines: " + bothFailed);
     }
 
     @Test
@@ -378,7 +444,7 @@ class DifferentialTest {
         return rows.size() > 20 ? rows.subList(0, 20) + " ... (" + rows.size() + " rows)" : rows.toString();
     }
 
-    private static List<List<Object>> quiverRows(String sql) {
+    private List<List<Object>> quiverRows(String sql) {
         List<List<Object>> out = new ArrayList<>();
         try (QueryResult res = engine.execute(sql)) {
             List<ColumnType> types = res.cursor().columnTypes();
@@ -400,7 +466,7 @@ class DifferentialTest {
         return out;
     }
 
-    private static List<List<Object>> duckRows(String sql) throws SQLException {
+    private List<List<Object>> duckRows(String sql) throws SQLException {
         List<List<Object>> out = new ArrayList<>();
         try (Statement st = duck.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
