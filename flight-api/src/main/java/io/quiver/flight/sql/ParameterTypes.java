@@ -45,6 +45,8 @@ final class ParameterTypes {
             SqlKind.IS_NOT_DISTINCT_FROM, SqlKind.BETWEEN, SqlKind.IN, SqlKind.NOT_IN, SqlKind.PLUS,
             SqlKind.MINUS, SqlKind.TIMES, SqlKind.DIVIDE, SqlKind.MOD, SqlKind.COALESCE, SqlKind.NULLIF, SqlKind.GREATEST,
             SqlKind.LEAST, SqlKind.CASE);
+    private static final Set<SqlKind> ARITHMETIC = EnumSet.of(SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES, SqlKind.DIVIDE,
+            SqlKind.MOD, SqlKind.MINUS_PREFIX, SqlKind.PLUS_PREFIX);
     private static final Set<SqlKind> BOOLEAN_OPERANDS = EnumSet.of(SqlKind.AND, SqlKind.OR, SqlKind.NOT, SqlKind.IS_TRUE,
             SqlKind.IS_FALSE, SqlKind.IS_NOT_TRUE, SqlKind.IS_NOT_FALSE);
 
@@ -213,6 +215,15 @@ final class ParameterTypes {
                     yield s.startsWith("DATE ") ? ColumnType.DATE : s.startsWith("TIMESTAMP") ? ColumnType.TIMESTAMP : null;
                 }
             };
+        }
+        if (x instanceof SqlCall c && ARITHMETIC.contains(c.getKind())) {
+            for (SqlNode op : c.getOperandList()) {
+                ColumnType t = typeOf(op);
+                if (t != null) {
+                    return t;
+                }
+            }
+            return null;
         }
         if (x instanceof SqlCall c && c.getKind() == SqlKind.CAST && c.operandCount() == 2 && c.operand(1) instanceof SqlDataTypeSpec spec) {
             return typeName(spec.getTypeName().getSimple());

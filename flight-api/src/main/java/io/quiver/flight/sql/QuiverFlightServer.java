@@ -71,6 +71,11 @@ public final class QuiverFlightServer implements AutoCloseable {
         return allocator.getAllocatedMemory();
     }
 
+    /** The most Arrow memory the endpoint has held at once since it started. */
+    public long peakAllocatedBytes() {
+        return allocator.getPeakMemoryAllocation();
+    }
+
     @Override
     public void close() throws InterruptedException {
         try {
