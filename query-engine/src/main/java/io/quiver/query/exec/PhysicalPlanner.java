@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class PhysicalPlanner {
     private final Map<Plan.Scan, BitSet> reads = new IdentityHashMap<>();
+    /** Output columns of each join that its consumers read: the join gathers only these. */
+    private final Map<Plan.Join, BitSet> joinOutputs = new IdentityHashMap<>();
 
     public PhysicalOp plan(Plan logical) {
         Plan p = optimize(logical);
@@ -130,6 +132,10 @@ public final class PhysicalPlanner {
             case Plan.TopN t -> needed(t.input(), withKeys(need, t.keys()));
             case Plan.Limit l -> needed(l.input(), need);
             case Plan.Join j -> {
+                joinOutputs.merge(j, (BitSet) need.clone(), (a, b) -> {
+                    a.or(b);
+                    return a;
+                });
                 int lw = j.left().fields().size();
                 BitSet l = new BitSet();
                 BitSet r = new BitSet();
@@ -206,8 +212,10 @@ public final class PhysicalPlanner {
                 boolean leftBuildable = j.type() == JoinType.INNER || (!j.leftKeys().isEmpty()
                         && (j.type() == JoinType.LEFT || j.type() == JoinType.SEMI || j.type() == JoinType.ANTI));
                 boolean buildLeft = leftBuildable && estimate(j.left()) < estimate(j.right());
+                BitSet gathered = (BitSet) joinOutputs.getOrDefault(j, new BitSet()).clone();
+                Refs.collect(j.residual(), gathered);
                 yield new HashJoinOp(physical(j.left()), physical(j.right()), j.type(), buildLeft, j.leftKeys(), j.rightKeys(),
-                        j.residual(), j.left().fields(), j.right().fields(), j.fields());
+                        j.residual(), j.left().fields(), j.right().fields(), j.fields(), gathered);
             }
             case Plan.UnionAll u -> new StreamOps.UnionOp(u.inputs().stream().map(this::physical).toList());
             case Plan.Window w -> new WindowOp(physical(w.input()), w.fns(), w.input().fields(), w.fields());
