@@ -45,7 +45,8 @@ public final class QueryBench {
               --hot N         hot runs per query per engine (default 3; the best counts)
               --only Q01,Q05  run only these queries
               --chart PATH    PNG of the ratios (default bench/target/query-ratios.png)
-              --keep          keep the data directory""";
+              --keep          keep the data directory
+              --reuse         with --dir: use the tables already loaded there (for profiling runs)""";
 
     private QueryBench() {
     }
@@ -72,6 +73,7 @@ public final class QueryBench {
         List<String> only = o.list("only", "");
         Path chart = Path.of(o.string("chart", "bench/target/query-ratios.png"));
         boolean keep = o.flag("keep");
+        boolean reuse = o.flag("reuse");
         String dirOpt = o.string("dir", null);
         o.rejectUnused();
         Path dir = dirOpt == null ? Files.createTempDirectory("quiver-querybench") : Path.of(dirOpt);
@@ -85,7 +87,7 @@ public final class QueryBench {
                 .dedupCapacity(10_000).memtableMaxBytes(1L << 30));
              DuckDBConnection duck = DuckDb.open(dir.resolve("duck.duckdb"), threads, DuckDb.MEMORY_LIMIT_DEFAULT)) {
             duckVersion = DuckDb.version(duck);
-            long[] loads = load(storage, duck, rows, seed, p);
+            long[] loads = reuse && storage.table(HitsDataset.TABLE).isPresent() ? new long[]{0, 0} : load(storage, duck, rows, seed, p);
             quiverLoad = loads[0];
             duckLoad = loads[1];
             try (QueryEngine engine = new QueryEngine(new StorageQueryCatalog(storage),
