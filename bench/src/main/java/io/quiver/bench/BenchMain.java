@@ -2,6 +2,7 @@ package io.quiver.bench;
 
 import io.quiver.bench.jmh.JmhCommand;
 import io.quiver.bench.limits.LimitsCommand;
+import io.quiver.bench.query.QueryCommand;
 import io.quiver.bench.storage.StorageCommand;
 
 import java.io.PrintStream;
@@ -17,7 +18,8 @@ public final class BenchMain {
     static final List<BenchCommand> COMMANDS = List.of(
             new JmhCommand(),
             new StorageCommand(),
-            new LimitsCommand());
+            new LimitsCommand(),
+            new QueryCommand());
 
     private BenchMain() {
     }

@@ -123,6 +123,11 @@ abstract class QueryEngineSuite {
         e = assertThrows(QueryException.class,
                 () -> Rows.query(engine, "SELECT k, count(*) FROM t GROUP BY k", QueryOptions.defaults().withMemoryMaxBytes(100)));
         assertEquals(ErrorCode.MEMORY_LIMIT, e.code());
+        // Scan and expression vectors count too: a streaming filter over a tiny budget fails.
+        e = assertThrows(QueryException.class,
+                () -> Rows.query(engine, "SELECT upper(k) FROM t WHERE v > 0", QueryOptions.defaults().withMemoryMaxBytes(10_000)));
+        assertEquals(ErrorCode.MEMORY_LIMIT, e.code());
+        assertEquals(4, Rows.query(engine, "SELECT upper(k) FROM t WHERE v > 0", QueryOptions.defaults().withMemoryMaxBytes(1 << 20)).size());
         QueryContext ctx = new QueryContext();
         ctx.cancel();
         e = assertThrows(QueryException.class, () -> Rows.query(engine, "SELECT * FROM t", QueryOptions.defaults().withContext(ctx)));

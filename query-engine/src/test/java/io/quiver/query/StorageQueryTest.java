@@ -195,6 +195,31 @@ class StorageQueryTest {
     }
 
     @Test
+    void approxQuantileIsWithinItsBoundAndCountDistinctIsExact() throws Exception {
+        open(StorageDifferentialTest.testConfig());
+        Table t = createEvents(PartitionBy.NONE);
+        int n = 200_000;
+        for (int part = 0; part < 4; part++) {
+            t.append(null, rows(part * (n / 4L), n / 4, 1_000_000L)).join();
+            if (part < 3) {
+                t.flush();
+            }
+        }
+        long nonNull = n - n / 50;
+        for (double q : new double[]{0.1, 0.5, 0.9}) {
+            List<Object> row = Rows.query(engine, "SELECT approx_quantile(v, " + q + "), quantile_disc(v, " + q + ") FROM e").get(0);
+            long approx = (Long) row.get(0);
+            long exact = (Long) row.get(1);
+            // v = 0..n-1 without every 50th value, so a value's rank is about its size: 1.65% of the non-null count.
+            assertTrue(Math.abs(approx - exact) <= 0.0165 * nonNull * (50.0 / 49), "q=" + q + " approx=" + approx + " exact=" + exact);
+        }
+        assertEquals(List.of(List.of(nonNull, 7L, (long) n)), Rows.query(engine, "SELECT count(DISTINCT v), count(DISTINCT k), count(DISTINCT ts) FROM e"));
+        // v is unique, so per group the distinct count equals the non-null count (7 groups, sets merged across threads).
+        assertEquals(List.of(List.of(7L, 7L)), Rows.query(engine,
+                "SELECT count(*), sum(CASE WHEN dv = cv THEN 1 ELSE 0 END) FROM (SELECT k, count(DISTINCT v) AS dv, count(v) AS cv FROM e GROUP BY k) g"));
+    }
+
+    @Test
     void storageErrorsMapToQueryErrors() throws Exception {
         open(StorageDifferentialTest.testConfig().memtableMaxBytes(256 << 10).memtableFlushBytes(1L << 40));
         engine.execute("CREATE TABLE e (ts TIMESTAMP, k VARCHAR, v BIGINT)").close();

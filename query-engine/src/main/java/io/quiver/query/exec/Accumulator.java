@@ -38,7 +38,8 @@ abstract class Accumulator {
             case AVG -> new SumDouble(true);
             case MIN, MAX, ANY_VALUE -> new Extreme(in, a.fn());
             case STDDEV_SAMP, STDDEV_POP, VAR_SAMP, VAR_POP -> new Variance(in, a.fn());
-            case QUANTILE_CONT, QUANTILE_DISC, APPROX_QUANTILE -> new Quantile(in, a.type(), a.fn() == AggFn.QUANTILE_CONT, a.param());
+            case QUANTILE_CONT, QUANTILE_DISC -> new Quantile(in, a.type(), a.fn() == AggFn.QUANTILE_CONT, a.param());
+            case APPROX_QUANTILE -> new ApproxQuantile(in, a.type(), a.param());
             case APPROX_COUNT_DISTINCT -> new HyperLogLog(in);
             case BOOL_AND, BOOL_OR -> new BoolAgg(a.fn() == AggFn.BOOL_AND);
         };
@@ -548,6 +549,81 @@ abstract class Accumulator {
         }
     }
 
+    /** approx_quantile: a {@link KllSketch} per group (bounded memory, about 1.65% rank error). */
+    static final class ApproxQuantile extends Accumulator {
+        private final double q;
+        private KllSketch[] sketches = new KllSketch[0];
+        private long bytes;
+
+        ApproxQuantile(ColumnType in, ColumnType out, double q) {
+            super(in, out);
+            this.q = q;
+        }
+
+        @Override
+        protected void grow(int cap) {
+            sketches = Arrays.copyOf(sketches, cap);
+        }
+
+        private KllSketch sketch(int g) {
+            KllSketch s = sketches[g];
+            if (s == null) {
+                s = new KllSketch();
+                sketches[g] = s;
+                bytes += s.bytes();
+            }
+            return s;
+        }
+
+        @Override
+        void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            boolean longs = arg.type().physical() == ColumnType.Physical.LONG;
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (!arg.nulls[i]) {
+                    KllSketch s = sketch(gids[k]);
+                    long before = s.count() <= KllSketch.K * 4L ? s.bytes() : -1;
+                    s.add(longs ? arg.longs[i] : arg.doubles[i]);
+                    if (before >= 0) {
+                        bytes += s.bytes() - before; // sketches stop growing after a few thousand values
+                    }
+                }
+            }
+        }
+
+        @Override
+        void merge(Accumulator other, int[] map, int otherGroups) {
+            ApproxQuantile o = (ApproxQuantile) other;
+            for (int g = 0; g < otherGroups; g++) {
+                if (o.sketches[g] != null) {
+                    KllSketch s = sketch(map[g]);
+                    long before = s.bytes();
+                    s.merge(o.sketches[g]);
+                    bytes += s.bytes() - before;
+                }
+            }
+        }
+
+        @Override
+        void output(int from, int n, ColumnVector out) {
+            for (int g = from; g < from + n; g++) {
+                KllSketch s = sketches[g];
+                if (s == null || s.count() == 0) {
+                    out.appendNull();
+                } else if (outType.physical() == ColumnType.Physical.LONG) {
+                    out.appendLong((long) s.quantile(q));
+                } else {
+                    out.appendDouble(s.quantile(q));
+                }
+            }
+        }
+
+        @Override
+        long bytes() {
+            return bytes + sketches.length * 8L;
+        }
+    }
+
     /** HyperLogLog with 2^12 one-byte registers per group (about 1.6% standard error). */
     static final class HyperLogLog extends Accumulator {
         private static final int P = 12;
@@ -697,46 +773,65 @@ abstract class Accumulator {
     }
 
     /**
-     * COUNT / SUM / AVG / statistics over DISTINCT values: a value set per group; the inner
-     * aggregate runs over each set at output.
+     * COUNT / SUM / AVG / statistics over DISTINCT values: a value set per group (a primitive
+     * {@link LongHashSet} for long-physical and double values, so no object per value; byte strings
+     * in a hash set of buffers); the inner aggregate runs over each set at output.
      */
     static final class Distinct extends Accumulator {
         private final Expr.Agg agg;
+        private final boolean primitive;
+        private LongHashSet[] longSets = new LongHashSet[0];
         @SuppressWarnings("unchecked")
-        private HashSet<Object>[] sets = new HashSet[0];
+        private HashSet<ByteBuffer>[] byteSets = new HashSet[0];
         private long bytes;
 
         Distinct(Expr.Agg agg, ColumnType in) {
             super(in, agg.type());
             this.agg = agg;
+            this.primitive = in.physical() != ColumnType.Physical.BYTES;
         }
 
         @Override
         protected void grow(int cap) {
-            sets = Arrays.copyOf(sets, cap);
+            if (primitive) {
+                longSets = Arrays.copyOf(longSets, cap);
+            } else {
+                byteSets = Arrays.copyOf(byteSets, cap);
+            }
         }
 
-        private HashSet<Object> set(int g) {
-            if (sets[g] == null) {
-                sets[g] = new HashSet<>();
+        private LongHashSet longSet(int g) {
+            LongHashSet s = longSets[g];
+            if (s == null) {
+                s = new LongHashSet();
+                longSets[g] = s;
+                bytes += s.bytes();
             }
-            return sets[g];
+            return s;
+        }
+
+        private HashSet<ByteBuffer> byteSet(int g) {
+            if (byteSets[g] == null) {
+                byteSets[g] = new HashSet<>();
+            }
+            return byteSets[g];
         }
 
         @Override
         void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            boolean doubles = inType.physical() == ColumnType.Physical.DOUBLE;
             for (int k = 0; k < n; k++) {
                 int i = idx[k];
                 if (arg.nulls[i]) {
                     continue;
                 }
-                Object key = switch (inType.physical()) {
-                    case LONG -> arg.longs[i];
-                    case DOUBLE -> Values.normalizedBits(arg.doubles[i]);
-                    case BYTES -> ByteBuffer.wrap(Arrays.copyOfRange(arg.bytes, arg.offsets[i], arg.offsets[i + 1]));
-                };
-                if (set(gids[k]).add(key)) {
-                    bytes += 48;
+                if (primitive) {
+                    LongHashSet s = longSet(gids[k]);
+                    long before = s.bytes();
+                    s.add(doubles ? Values.normalizedBits(arg.doubles[i]) : arg.longs[i]);
+                    bytes += s.bytes() - before;
+                } else if (byteSet(gids[k]).add(ByteBuffer.wrap(Arrays.copyOfRange(arg.bytes, arg.offsets[i], arg.offsets[i + 1])))) {
+                    bytes += 48 + arg.offsets[i + 1] - arg.offsets[i];
                 }
             }
         }
@@ -745,32 +840,45 @@ abstract class Accumulator {
         void merge(Accumulator other, int[] map, int otherGroups) {
             Distinct o = (Distinct) other;
             for (int g = 0; g < otherGroups; g++) {
-                if (o.sets[g] != null) {
-                    set(map[g]).addAll(o.sets[g]);
-                    bytes += o.sets[g].size() * 48L;
+                if (primitive && o.longSets[g] != null) {
+                    LongHashSet s = longSet(map[g]);
+                    long before = s.bytes();
+                    s.addAll(o.longSets[g]);
+                    bytes += s.bytes() - before;
+                } else if (!primitive && o.byteSets[g] != null) {
+                    byteSet(map[g]).addAll(o.byteSets[g]);
+                    bytes += o.byteSets[g].size() * 48L;
                 }
             }
         }
 
         @Override
         void output(int from, int n, ColumnVector out) {
+            if (agg.fn() == AggFn.COUNT) {
+                for (int g = from; g < from + n; g++) {
+                    out.appendLong(primitive ? (longSets[g] == null ? 0 : longSets[g].size()) : (byteSets[g] == null ? 0 : byteSets[g].size()));
+                }
+                return;
+            }
             Expr.Agg plain = new Expr.Agg(agg.fn(), agg.args(), false, null, agg.param(), agg.type());
             Accumulator inner = Accumulator.create(plain);
             inner.ensure(n);
             ColumnVector values = new ColumnVector(inType, 64);
+            boolean doubles = inType.physical() == ColumnType.Physical.DOUBLE;
             for (int g = from; g < from + n; g++) {
-                HashSet<Object> s = sets[g];
-                values.reset(s == null ? 0 : s.size());
-                if (s != null) {
-                    for (Object o : s) {
-                        switch (inType.physical()) {
-                            case LONG -> values.appendLong((Long) o);
-                            case DOUBLE -> values.appendDouble(Double.longBitsToDouble((Long) o));
-                            case BYTES -> {
-                                ByteBuffer bb = (ByteBuffer) o;
-                                values.appendBytes(bb.array(), 0, bb.array().length);
-                            }
+                values.reset(0);
+                if (primitive && longSets[g] != null) {
+                    values.ensureCapacity(longSets[g].size());
+                    longSets[g].forEach(v -> {
+                        if (doubles) {
+                            values.appendDouble(Double.longBitsToDouble(v));
+                        } else {
+                            values.appendLong(v);
                         }
+                    });
+                } else if (!primitive && byteSets[g] != null) {
+                    for (ByteBuffer bb : byteSets[g]) {
+                        values.appendBytes(bb.array(), 0, bb.array().length);
                     }
                 }
                 int cnt = values.size();

@@ -46,9 +46,9 @@ final class ByteDictionary {
             data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + len));
         }
         System.arraycopy(b, from, data, dataLength, len);
-        if (size + 2 > offsets.length) {
-            offsets = Arrays.copyOf(offsets, offsets.length * 2);
-            hashes = Arrays.copyOf(hashes, hashes.length * 2);
+        if (size + 2 > offsets.length || size >= hashes.length) {
+            offsets = Arrays.copyOf(offsets, Math.max(offsets.length * 2, size + 2));
+            hashes = Arrays.copyOf(hashes, Math.max(hashes.length * 2, size + 1));
         }
         offsets[size] = dataLength;
         dataLength += len;

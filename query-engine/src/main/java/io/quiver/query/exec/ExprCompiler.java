@@ -10,6 +10,7 @@ import io.quiver.storage.vector.ColumnVector;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -74,6 +75,10 @@ public final class ExprCompiler {
         ColumnRef(int index, ColumnType type) {
             super(type);
             this.index = index;
+        }
+
+        int index() {
+            return index;
         }
 
         @Override
@@ -316,6 +321,9 @@ public final class ExprCompiler {
         private final VecExpr left;
         private final VecExpr right;
 
+        /** Per dictionary entry verdicts of the current batch (dictionary fast path). */
+        private long[] dictVerdicts;
+
         Compare(Fn op, VecExpr left, VecExpr right) {
             super(ColumnType.BOOLEAN);
             this.op = op;
@@ -390,6 +398,29 @@ public final class ExprCompiler {
                     }
                 }
                 case BYTES -> {
+                    if (!distinctOp && l.dictCodes != null && l.dictionary != null && right instanceof Const
+                            && l.dictionary.size() <= n && n > 0 && !r.nulls[idx[0]]) {
+                        // A dictionary-coded column against a constant: compare each dictionary entry once.
+                        ColumnVector d = l.dictionary;
+                        int entries = d.size();
+                        if (dictVerdicts == null || dictVerdicts.length < entries) {
+                            dictVerdicts = new long[Math.max(entries, 64)];
+                        }
+                        int ri = idx[0];
+                        boolean eqOp = op == Fn.EQ || op == Fn.NE;
+                        for (int e = 0; e < entries; e++) {
+                            dictVerdicts[e] = eqOp
+                                    ? (Arrays.equals(d.bytes, d.offsets[e], d.offsets[e + 1], r.bytes, r.offsets[ri], r.offsets[ri + 1]) == (op == Fn.EQ) ? 1 : 0)
+                                    : test(Arrays.compareUnsigned(d.bytes, d.offsets[e], d.offsets[e + 1], r.bytes, r.offsets[ri], r.offsets[ri + 1]));
+                        }
+                        int[] codes = l.dictCodes;
+                        for (int k = 0; k < n; k++) {
+                            int i = idx[k];
+                            int c = codes[i];
+                            z[i] = c < 0 ? 0 : dictVerdicts[c];
+                        }
+                        break;
+                    }
                     for (int k = 0; k < n; k++) {
                         int i = idx[k];
                         z[i] = op == Fn.EQ || op == Fn.NE || distinctOp

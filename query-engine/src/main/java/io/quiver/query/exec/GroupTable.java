@@ -53,8 +53,33 @@ final class GroupTable {
         return b;
     }
 
+    /** Per key column: dictionary code -> string id in this table's dictionary, for the current batch (-1 unknown). */
+    private int[][] codeIds;
+    /** For a single dictionary-coded key: code -> group id for the current batch (-1 unknown). */
+    private int[] codeGroups;
+
     /** Group id of every live row of the batch's key vectors, into {@code gids[k]} for {@code idx[k]}. */
     void findOrInsert(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
+        if (width == 1 && dicts[0] != null && keyCols[0].dictCodes != null && keyCols[0].dictionary != null
+                && keyCols[0].dictionary.size() <= n) {
+            singleDictionaryKey(keyCols[0], idx, n, gids, scratch);
+            return;
+        }
+        int[][] ids = null;
+        for (int c = 0; c < width; c++) {
+            ColumnVector v = keyCols[c];
+            if (dicts[c] != null && v.dictCodes != null && v.dictionary != null && v.dictionary.size() <= n) {
+                if (ids == null) {
+                    ids = codeIds == null ? (codeIds = new int[width][]) : codeIds;
+                }
+                ids[c] = reset(ids[c], v.dictionary.size());
+            } else if (ids != null) {
+                ids[c] = null;
+            }
+        }
+        if (ids == null && codeIds != null) {
+            java.util.Arrays.fill(codeIds, null);
+        }
         for (int k = 0; k < n; k++) {
             int i = idx[k];
             long nulls = 0;
@@ -69,7 +94,20 @@ final class GroupTable {
                     key = switch (types[c].physical()) {
                         case LONG -> v.longs[i];
                         case DOUBLE -> Values.normalizedBits(v.doubles[i]);
-                        case BYTES -> dicts[c].intern(v.bytes, v.offsets[i], v.offsets[i + 1]);
+                        case BYTES -> {
+                            int[] cache = ids == null ? null : ids[c];
+                            if (cache == null) {
+                                yield dicts[c].intern(v.bytes, v.offsets[i], v.offsets[i + 1]);
+                            }
+                            int code = v.dictCodes[i];
+                            int id = cache[code];
+                            if (id < 0) {
+                                ColumnVector d = v.dictionary;
+                                id = dicts[c].intern(d.bytes, d.offsets[code], d.offsets[code + 1]);
+                                cache[code] = id;
+                            }
+                            yield id;
+                        }
                     };
                 }
                 scratch[c] = key;
@@ -78,6 +116,43 @@ final class GroupTable {
             h = Values.mix(h ^ nulls);
             gids[k] = find(scratch, nulls, h);
         }
+    }
+
+    /** One dictionary-coded string key: each distinct code of the batch is looked up once. */
+    private void singleDictionaryKey(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
+        ColumnVector d = v.dictionary;
+        codeGroups = reset(codeGroups, d.size());
+        int nullGroup = -1;
+        int[] codes = v.dictCodes;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            if (v.nulls[i]) {
+                if (nullGroup < 0) {
+                    scratch[0] = 0;
+                    nullGroup = find(scratch, 1L, Values.mix(((0x9E3779B97F4A7C15L ^ 0L) * 0xff51afd7ed558ccdL) ^ 1L));
+                }
+                gids[k] = nullGroup;
+                continue;
+            }
+            int code = codes[i];
+            int g = codeGroups[code];
+            if (g < 0) {
+                long key = dicts[0].intern(d.bytes, d.offsets[code], d.offsets[code + 1]);
+                scratch[0] = key;
+                long h = Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL);
+                g = find(scratch, 0L, h);
+                codeGroups[code] = g;
+            }
+            gids[k] = g;
+        }
+    }
+
+    private static int[] reset(int[] a, int n) {
+        if (a == null || a.length < n) {
+            a = new int[Math.max(n, 64)];
+        }
+        java.util.Arrays.fill(a, 0, n, -1);
+        return a;
     }
 
     /** The id of the single group of a grouping without keys. */

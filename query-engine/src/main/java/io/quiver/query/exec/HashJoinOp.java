@@ -10,6 +10,7 @@ import io.quiver.storage.vector.ColumnVector;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -32,12 +33,14 @@ final class HashJoinOp extends PhysicalOp {
     private final List<Field> rightFields;
     private final List<Field> outFields;
 
+    /** Columns of left fields followed by right fields that anyone reads; the others stay null vectors. */
+    private final BitSet gathered;
     /** LEFT/SEMI/ANTI with the preserved left side built: outer rows are decided after the probe. */
     private final boolean buildPreserved;
 
     /** Children: probe first, then build. */
     HashJoinOp(PhysicalOp left, PhysicalOp right, JoinType type, boolean buildLeft, List<Expr> leftKeys, List<Expr> rightKeys,
-               Expr residual, List<Field> leftFields, List<Field> rightFields, List<Field> outFields) {
+               Expr residual, List<Field> leftFields, List<Field> rightFields, List<Field> outFields, BitSet gathered) {
         super(buildLeft ? List.of(right, left) : List.of(left, right));
         this.type = type;
         this.buildLeft = buildLeft;
@@ -47,6 +50,7 @@ final class HashJoinOp extends PhysicalOp {
         this.leftFields = leftFields;
         this.rightFields = rightFields;
         this.outFields = outFields;
+        this.gathered = gathered;
         this.buildPreserved = buildLeft && (type == JoinType.LEFT || type == JoinType.SEMI || type == JoinType.ANTI);
         if (buildLeft && !(type == JoinType.INNER || buildPreserved) || buildPreserved && leftKeys.isEmpty()) {
             throw new IllegalArgumentException("cannot build the left side of a " + type + " join" + (leftKeys.isEmpty() ? " without keys" : ""));
@@ -115,7 +119,13 @@ final class HashJoinOp extends PhysicalOp {
                         cols[c].appendNull();
                     }
                 }
-                out.set(cols, n);
+                ColumnVector[] view = cols.clone();
+                for (int c = 0; c < view.length; c++) {
+                    if (!gathered.get(c)) {
+                        view[c] = null;
+                    }
+                }
+                out.set(view, n);
                 sink.accept(out);
                 ctx.checkAlive();
                 n = 0;
@@ -208,6 +218,8 @@ final class HashJoinOp extends PhysicalOp {
         private final int[] pairProbe = new int[Batch.MAX_ROWS];
         private final int[] pairBuild = new int[Batch.MAX_ROWS];
         private final ColumnVector[] pairCols;
+        /** pairCols with null for columns nobody reads: what leaves in the pair batch. */
+        private final ColumnVector[] pairView;
         private final Batch pairBatch;
         private boolean[] matched = new boolean[Batch.MAX_ROWS];
         private int[] selBuf = new int[Batch.MAX_ROWS];
@@ -222,7 +234,8 @@ final class HashJoinOp extends PhysicalOp {
             for (int c = 0; c < pairCols.length; c++) {
                 pairCols[c] = new ColumnVector(all.get(c).type(), Batch.MAX_ROWS);
             }
-            pairBatch = new Batch(pairCols, 0);
+            pairView = pairCols.clone();
+            pairBatch = new Batch(pairView, 0);
         }
 
         @Override
@@ -302,10 +315,15 @@ final class HashJoinOp extends PhysicalOp {
             int lw = leftFields.size();
             int rw = rightFields.size();
             for (int c = 0; c < lw + rw; c++) {
+                if (!gathered.get(c)) {
+                    pairView[c] = null; // nobody reads it: no per-row copy
+                    continue;
+                }
                 boolean fromLeft = c < lw;
                 boolean fromProbe = fromLeft != buildLeft;
                 int col = fromLeft ? c : c - lw;
                 ColumnVector dst = pairCols[c];
+                pairView[c] = dst;
                 dst.reset(pairs);
                 if (fromProbe) {
                     ColumnVector src = probe.cols[col];
@@ -330,7 +348,7 @@ final class HashJoinOp extends PhysicalOp {
                     }
                 }
             }
-            pairBatch.set(pairCols, pairs);
+            pairBatch.set(pairView, pairs);
             if (residualExpr != null && type != JoinType.SINGLE) {
                 selBuf = select(pairBatch, residualExpr.eval(pairBatch, pairBatch.positions(), pairs), selBuf);
             }
@@ -425,7 +443,12 @@ final class HashJoinOp extends PhysicalOp {
             int lw = leftFields.size();
             int rw = rightFields.size();
             for (int c = 0; c < lw + rw; c++) {
+                if (!gathered.get(c)) {
+                    pairView[c] = null;
+                    continue;
+                }
                 ColumnVector dst = pairCols[c];
+                pairView[c] = dst;
                 dst.reset(n);
                 boolean fromProbe = c < lw;
                 ColumnVector src = fromProbe ? probe.cols[c] : null;
@@ -437,7 +460,7 @@ final class HashJoinOp extends PhysicalOp {
                     }
                 }
             }
-            pairBatch.set(pairCols, n);
+            pairBatch.set(pairView, n);
             emit(pairBatch);
             pairs = 0;
         }

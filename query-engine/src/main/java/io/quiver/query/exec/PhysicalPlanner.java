@@ -25,6 +25,10 @@ import java.util.Map;
  */
 public final class PhysicalPlanner {
     private final Map<Plan.Scan, BitSet> reads = new IdentityHashMap<>();
+    /** Output columns of each join that its consumers read: the join gathers only these. */
+    private final Map<Plan.Join, BitSet> joinOutputs = new IdentityHashMap<>();
+    /** Outputs of each projection that its consumers read: the others are not computed. */
+    private final Map<Plan.Project, BitSet> projectOutputs = new IdentityHashMap<>();
 
     public PhysicalOp plan(Plan logical) {
         Plan p = optimize(logical);
@@ -116,8 +120,17 @@ public final class PhysicalPlanner {
                 needed(f.input(), r);
             }
             case Plan.Project pr -> {
+                // Only outputs someone reads pull their inputs (a table alias projects every column).
                 BitSet r = new BitSet();
-                pr.exprs().forEach(e -> Refs.collect(e, r));
+                for (int i = 0; i < pr.exprs().size(); i++) {
+                    if (need.get(i)) {
+                        Refs.collect(pr.exprs().get(i), r);
+                    }
+                }
+                projectOutputs.merge(pr, (BitSet) need.clone(), (a, b) -> {
+                    a.or(b);
+                    return a;
+                });
                 needed(pr.input(), r);
             }
             case Plan.Aggregate a -> {
@@ -130,6 +143,10 @@ public final class PhysicalPlanner {
             case Plan.TopN t -> needed(t.input(), withKeys(need, t.keys()));
             case Plan.Limit l -> needed(l.input(), need);
             case Plan.Join j -> {
+                joinOutputs.merge(j, (BitSet) need.clone(), (a, b) -> {
+                    a.or(b);
+                    return a;
+                });
                 int lw = j.left().fields().size();
                 BitSet l = new BitSet();
                 BitSet r = new BitSet();
@@ -187,7 +204,16 @@ public final class PhysicalPlanner {
         return switch (p) {
             case Plan.Scan s -> new ScanOp(s, reads.getOrDefault(s, new BitSet()), zoneMapPredicate(s));
             case Plan.Filter f -> new StreamOps.FilterOp(physical(f.input()), f.condition(), f.input().fields());
-            case Plan.Project pr -> new StreamOps.ProjectOp(physical(pr.input()), pr.exprs(), pr.input().fields());
+            case Plan.Project pr -> {
+                BitSet used = projectOutputs.get(pr);
+                List<Expr> exprs = new ArrayList<>(pr.exprs());
+                for (int i = 0; i < exprs.size(); i++) {
+                    if (used != null && !used.get(i) && !(exprs.get(i) instanceof Expr.Col)) {
+                        exprs.set(i, new Expr.Lit(null, exprs.get(i).type())); // unread output: not computed
+                    }
+                }
+                yield new StreamOps.ProjectOp(physical(pr.input()), exprs, pr.input().fields());
+            }
             case Plan.Aggregate a -> {
                 PhysicalOp input = physical(a.input());
                 AggregateOp agg = new AggregateOp(input, a.groups(), a.aggs(), a.input().fields(), a.fields());
@@ -206,8 +232,10 @@ public final class PhysicalPlanner {
                 boolean leftBuildable = j.type() == JoinType.INNER || (!j.leftKeys().isEmpty()
                         && (j.type() == JoinType.LEFT || j.type() == JoinType.SEMI || j.type() == JoinType.ANTI));
                 boolean buildLeft = leftBuildable && estimate(j.left()) < estimate(j.right());
+                BitSet gathered = (BitSet) joinOutputs.getOrDefault(j, new BitSet()).clone();
+                Refs.collect(j.residual(), gathered);
                 yield new HashJoinOp(physical(j.left()), physical(j.right()), j.type(), buildLeft, j.leftKeys(), j.rightKeys(),
-                        j.residual(), j.left().fields(), j.right().fields(), j.fields());
+                        j.residual(), j.left().fields(), j.right().fields(), j.fields(), gathered);
             }
             case Plan.UnionAll u -> new StreamOps.UnionOp(u.inputs().stream().map(this::physical).toList());
             case Plan.Window w -> new WindowOp(physical(w.input()), w.fns(), w.input().fields(), w.fields());

@@ -70,8 +70,75 @@ final class RowKernels extends VecExpr {
         return new RowKernels(c.fn(), c.type(), c.args());
     }
 
+    /** Per dictionary entry results and nulls (dictionary fast path), reused batch after batch. */
+    private long[] dictValues;
+    private boolean[] dictNulls;
+    private Batch dictBatch;
+    private ColumnVector[] dictCols;
+
+    /**
+     * Whether this kernel's value depends only on its first argument, a column, with every other
+     * argument constant: then on a dictionary-coded batch it is computed once per dictionary entry.
+     */
+    private boolean dictionaryEligible() {
+        if (type.physical() != ColumnType.Physical.LONG || !strict || !(args[0] instanceof ExprCompiler.ColumnRef)) {
+            return false;
+        }
+        for (int a = 1; a < args.length; a++) {
+            if (!(args[a] instanceof ExprCompiler.Const) || constants[a] == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public ColumnVector eval(Batch b, int[] idx, int n) {
+        if (dictionaryEligible()) {
+            ColumnVector col = b.cols[((ExprCompiler.ColumnRef) args[0]).index()];
+            if (col != null && col.dictCodes != null && col.dictionary != null && col.dictionary.size() <= n) {
+                return evalOverDictionary(b, col, idx, n);
+            }
+        }
+        return evalRows(b, idx, n);
+    }
+
+    private ColumnVector evalOverDictionary(Batch b, ColumnVector col, int[] idx, int n) {
+        ColumnVector dict = col.dictionary;
+        int entries = dict.size();
+        int ref = ((ExprCompiler.ColumnRef) args[0]).index();
+        if (dictCols == null || dictCols.length != b.cols.length) {
+            dictCols = new ColumnVector[b.cols.length];
+            dictBatch = new Batch(dictCols, 0);
+        }
+        dictCols[ref] = dict;
+        dictBatch.set(dictCols, entries);
+        ColumnVector perEntry = evalRows(dictBatch, Batch.identity(entries), entries);
+        if (dictValues == null || dictValues.length < entries) {
+            dictValues = new long[Math.max(entries, 64)];
+            dictNulls = new boolean[dictValues.length];
+        }
+        System.arraycopy(perEntry.longs, 0, dictValues, 0, entries);
+        System.arraycopy(perEntry.nulls, 0, dictNulls, 0, entries);
+        boolean anyNull = false;
+        ColumnVector o = out(b.size);
+        int[] codes = col.dictCodes;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            int c = codes[i];
+            if (c < 0 || dictNulls[c]) {
+                o.nulls[i] = true;
+                anyNull = true;
+            } else {
+                o.nulls[i] = false;
+                o.longs[i] = dictValues[c];
+            }
+        }
+        o.hasNulls = anyNull;
+        return o;
+    }
+
+    private ColumnVector evalRows(Batch b, int[] idx, int n) {
         for (int a = 0; a < args.length; a++) {
             in[a] = args[a].eval(b, idx, n);
         }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reads a table snapshot in parallel over its splits, asking storage only for the columns the
  * query references (projection pushdown) and handing it a zone-map predicate (block skipping);
- * the row filter runs here, on each worker, before batches leave the scan.
+ * the row filter runs here, on each worker, before batches leave the scan. Each worker's batch
+ * vectors and filter result are charged to the query's memory budget ({@link VectorBudget}).
  */
 final class ScanOp extends PhysicalOp {
     private final Plan.Scan scan;
@@ -61,43 +62,63 @@ final class ScanOp extends PhysicalOp {
         int width = scan.fields().size();
         parallel(ctx, splits.size(), tasks -> {
             Sink sink = down.create();
-            VecExpr cond = filter == null ? null : ExprCompiler.compile(filter);
-            RowBatch rb = null;
-            ColumnVector[] full = new ColumnVector[width];
-            Batch batch = new Batch(full, 0);
-            int[] selBuf = null;
-            for (int t = tasks.next(); t >= 0; t = tasks.next()) {
-                if (ctx.stopped()) {
-                    break;
-                }
-                try (ScanCursor cursor = splits.get(t).open(tableCols, predicate)) {
-                    if (rb == null) {
-                        rb = new RowBatch(defs, Math.max(1, cursor.maxBatchRows()));
-                        for (int j = 0; j < fieldPos.length; j++) {
-                            full[fieldPos[j]] = rb.column(j);
-                        }
-                    }
-                    while (!ctx.stopped()) {
-                        ctx.checkAlive();
-                        if (!cursor.next(rb)) {
-                            break;
-                        }
-                        batch.set(full, rb.rowCount());
-                        if (cond != null) {
-                            selBuf = select(batch, cond.eval(batch, batch.positions(), batch.count), selBuf);
-                            if (batch.count == 0) {
-                                continue;
-                            }
-                        }
-                        sink.accept(batch);
-                    }
-                    blocksRead.addAndGet(cursor.blocksRead());
-                    blocksSkipped.addAndGet(cursor.blocksSkipped());
-                    splitsRead.incrementAndGet();
+            try (VectorBudget budget = new VectorBudget(ctx.query())) {
+                Worker w = new Worker(width, filter == null ? null : ExprCompiler.compile(filter), budget);
+                for (int t = tasks.next(); t >= 0 && !ctx.stopped(); t = tasks.next()) {
+                    w.read(ctx, splits.get(t), tableCols, fieldPos, defs, sink);
                 }
             }
             sink.finish();
         });
+    }
+
+    /** One worker's reusable scan state: the batch its splits are read into, and the filter's selection buffer. */
+    private final class Worker {
+        private final ColumnVector[] full;
+        private final Batch batch;
+        private final VecExpr cond;
+        private final VectorBudget budget;
+        private RowBatch rb;
+        private int[] selBuf;
+
+        Worker(int width, VecExpr cond, VectorBudget budget) {
+            this.full = new ColumnVector[width];
+            this.batch = new Batch(full, 0);
+            this.cond = cond;
+            this.budget = budget;
+        }
+
+        void read(ExecContext ctx, ScanSplit split, int[] tableCols, int[] fieldPos, List<ColumnDef> defs, Sink sink) {
+            try (ScanCursor cursor = split.open(tableCols, predicate)) {
+                if (rb == null) {
+                    rb = new RowBatch(defs, Math.max(1, cursor.maxBatchRows()));
+                    for (int j = 0; j < fieldPos.length; j++) {
+                        full[fieldPos[j]] = rb.column(j);
+                    }
+                }
+                while (!ctx.stopped()) {
+                    ctx.checkAlive();
+                    if (!cursor.next(rb)) {
+                        break;
+                    }
+                    batch.set(full, rb.rowCount());
+                    if (cond == null) {
+                        budget.cover(full, null);
+                    } else {
+                        ColumnVector verdict = cond.eval(batch, batch.positions(), batch.count);
+                        budget.cover(full, verdict);
+                        selBuf = select(batch, verdict, selBuf);
+                        if (batch.count == 0) {
+                            continue;
+                        }
+                    }
+                    sink.accept(batch);
+                }
+                blocksRead.addAndGet(cursor.blocksRead());
+                blocksSkipped.addAndGet(cursor.blocksSkipped());
+                splitsRead.incrementAndGet();
+            }
+        }
     }
 
     /** Reads only the snapshot's splits in {@code splits} (indexes into {@code TableScan.splits()}). */

@@ -20,9 +20,21 @@ final class SortOp extends PhysicalOp {
     private final long limit;
     private final long offset;
 
+    /** The keys as arrays: comparators run per row pair, without iterator allocation. */
+    private final int[] keyColumns;
+    private final boolean[] keyDescending;
+    private final boolean[] keyNullsFirst;
+
     SortOp(PhysicalOp child, List<SortKey> keys, List<Field> fields, long limit, long offset) {
         super(List.of(child));
         this.keys = keys;
+        this.keyColumns = keys.stream().mapToInt(SortKey::column).toArray();
+        this.keyDescending = new boolean[keys.size()];
+        this.keyNullsFirst = new boolean[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            keyDescending[i] = keys.get(i).descending();
+            keyNullsFirst[i] = keys.get(i).nullsFirst();
+        }
         this.fields = fields;
         this.limit = limit;
         this.offset = offset;
@@ -47,12 +59,42 @@ final class SortOp extends PhysicalOp {
             this.store = new RowStore(types(), ctx.query());
         }
 
+        /** Top-N: the worst row this worker keeps (last of its truncated store), or -1 before the first cut. */
+        private int cutoff = -1;
+        private int[] sel = new int[Batch.MAX_ROWS];
+
         @Override
         public void accept(Batch b) {
-            store.append(b, null);
+            if (cutoff >= 0) {
+                // Only rows that sort strictly before the cutoff can still enter this worker's top N:
+                // skip the others before any copy (a tie with the cutoff changes no answer ORDER BY defines).
+                int[] idx = b.positions();
+                if (sel.length < b.count) {
+                    sel = new int[b.count];
+                }
+                int m = 0;
+                for (int k = 0; k < b.count; k++) {
+                    if (compareToStored(b.cols, idx[k], store.cols, cutoff) < 0) {
+                        sel[m++] = idx[k];
+                    }
+                }
+                if (m == 0) {
+                    return;
+                }
+                int[] oldSel = b.sel;
+                int oldCount = b.count;
+                b.sel = sel;
+                b.count = m;
+                store.append(b, null);
+                b.sel = oldSel;
+                b.count = oldCount;
+            } else {
+                store.append(b, null);
+            }
             long keep = keep();
             if (keep != Long.MAX_VALUE && store.size() > Math.max(2 * keep, Batch.MAX_ROWS)) {
                 store = truncate(store, keep, ctx);
+                cutoff = store.size() >= keep ? store.size() - 1 : -1;
             }
         }
 
@@ -74,6 +116,27 @@ final class SortOp extends PhysicalOp {
         return t;
     }
 
+    /** Compares row {@code a} of {@code x} with row {@code b} of {@code y} by the sort keys (NULL placement included). */
+    private int compareToStored(ColumnVector[] x, int a, ColumnVector[] y, int b) {
+        for (int k = 0; k < keyColumns.length; k++) {
+            ColumnVector v = x[keyColumns[k]];
+            ColumnVector w = y[keyColumns[k]];
+            boolean na = v.nulls[a];
+            boolean nb = w.nulls[b];
+            if (na || nb) {
+                if (na && nb) {
+                    continue;
+                }
+                return na == keyNullsFirst[k] ? -1 : 1;
+            }
+            int c = Values.compare(v, a, w, b);
+            if (c != 0) {
+                return keyDescending[k] ? -c : c;
+            }
+        }
+        return 0;
+    }
+
     private int[] order(RowStore s, ExecContext ctx) {
         int n = s.size();
         int[] idx = new int[n];
@@ -81,27 +144,7 @@ final class SortOp extends PhysicalOp {
             idx[i] = i;
         }
         ColumnVector[] cols = s.cols;
-        IntSort.sort(idx, (a, b) -> {
-            for (SortKey k : keys) {
-                ColumnVector v = cols[k.column()];
-                boolean na = v.nulls[a];
-                boolean nb = v.nulls[b];
-                int c;
-                if (na || nb) {
-                    if (na && nb) {
-                        continue;
-                    }
-                    // nullsFirst places NULLs first in the output regardless of direction.
-                    c = na == k.nullsFirst() ? -1 : 1;
-                    return c;
-                }
-                c = Values.compare(v, a, v, b);
-                if (c != 0) {
-                    return k.descending() ? -c : c;
-                }
-            }
-            return 0;
-        });
+        IntSort.sort(idx, (a, b) -> compareToStored(cols, a, cols, b));
         ctx.checkAlive();
         return idx;
     }

@@ -72,6 +72,7 @@ final class StreamOps {
                 List<VecExpr> compiled = ExprCompiler.compileAll(exprs);
                 ColumnVector[] outCols = new ColumnVector[compiled.size()];
                 Batch out = new Batch(outCols, 0);
+                VectorBudget budget = new VectorBudget(ctx.query());
                 return new Sink() {
                     @Override
                     public void accept(Batch b) {
@@ -79,6 +80,7 @@ final class StreamOps {
                         for (int c = 0; c < outCols.length; c++) {
                             outCols[c] = compiled.get(c).eval(b, idx, b.count);
                         }
+                        budget.cover(outCols, null);
                         out.set(outCols, b.size);
                         out.sel = b.sel;
                         out.count = b.count;
@@ -87,6 +89,7 @@ final class StreamOps {
 
                     @Override
                     public void finish() {
+                        budget.close();
                         next.finish();
                     }
                 };

@@ -1652,6 +1652,16 @@ public final class Binder {
             throw error(ErrorCode.TYPE_MISMATCH, "operator does not exist [operator=" + fn.name().toLowerCase(Locale.ROOT)
                     + ", left=" + a.type() + ", right=" + b.type() + ']', at);
         }
+        // An integer literal that fits the other side's narrower integer type takes that type, so the
+        // column is compared as stored (no per-row cast) and the zone-map predicate sees the column.
+        if (Types.isInteger(a.type()) && b instanceof Expr.Lit l && l.value() instanceof Long v && Types.isInteger(l.type())
+                && v >= a.type().minValue() && v <= a.type().maxValue()) {
+            return new Expr.Call(fn, List.of(a, new Expr.Lit(v, a.type())), ColumnType.BOOLEAN);
+        }
+        if (Types.isInteger(b.type()) && a instanceof Expr.Lit l && l.value() instanceof Long v && Types.isInteger(l.type())
+                && v >= b.type().minValue() && v <= b.type().maxValue()) {
+            return new Expr.Call(fn, List.of(new Expr.Lit(v, b.type()), b), ColumnType.BOOLEAN);
+        }
         return new Expr.Call(fn, List.of(coerce(a, t), coerce(b, t)), ColumnType.BOOLEAN);
     }
 
