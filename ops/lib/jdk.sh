@@ -1,5 +1,6 @@
 # Sourced by the ops/ scripts: finds a JDK >= 25 and exports JAVA_HOME and PATH.
-# Order: $JAVA_HOME if it is new enough, then the newest JDK under /usr/lib/jvm.
+# Order: $JAVA_HOME if it is new enough, then the newest JDK under /usr/lib/jvm
+# (QUIVER_JDK_SEARCH_DIR overrides that directory).
 QUIVER_MIN_JAVA=25
 
 quiver_java_major() { # $1 = a java binary; prints its feature version, or nothing
@@ -14,7 +15,8 @@ quiver_find_jdk() {
       return 0
     fi
   fi
-  for candidate in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -Vr); do
+  local search_dir="${QUIVER_JDK_SEARCH_DIR:-/usr/lib/jvm}"
+  for candidate in $(ls -d "$search_dir"/*/ 2>/dev/null | sort -Vr); do
     candidate=${candidate%/}
     [ -x "$candidate/bin/javac" ] || continue
     major=$(quiver_java_major "$candidate/bin/java")
@@ -23,7 +25,7 @@ quiver_find_jdk() {
       return 0
     fi
   done
-  echo "quiver: no JDK $QUIVER_MIN_JAVA or newer found (JAVA_HOME=${JAVA_HOME:-unset}, nothing suitable under /usr/lib/jvm)." >&2
+  echo "quiver: no JDK $QUIVER_MIN_JAVA or newer found (JAVA_HOME=${JAVA_HOME:-unset}, nothing suitable under $search_dir)." >&2
   echo "quiver: install one (e.g. Temurin 25) and set JAVA_HOME to it." >&2
   return 1
 }

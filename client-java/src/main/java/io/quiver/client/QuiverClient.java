@@ -51,6 +51,10 @@ public final class QuiverClient implements AutoCloseable {
     private final IngestServiceGrpc.IngestServiceBlockingStub blockingStub;
     private final Duration callTimeout;
     private final Set<Ingestor> ingestors = ConcurrentHashMap.newKeySet();
+    private final String host;
+    private final int flightPort;
+    private final String apiToken;
+    private io.quiver.client.query.QueryClient queries;
     private volatile boolean closed;
 
     private QuiverClient(Builder b) throws IOException {
@@ -79,6 +83,36 @@ public final class QuiverClient implements AutoCloseable {
         this.asyncStub = async;
         this.blockingStub = blocking;
         this.callTimeout = b.callTimeout;
+        this.host = b.host;
+        this.flightPort = b.flightPort;
+        this.apiToken = b.apiToken;
+    }
+
+    /** The query side (Arrow Flight SQL on the flight port), connected on first use; closed with this client. */
+    public synchronized io.quiver.client.query.QueryClient queries() {
+        if (closed) {
+            throw new IllegalStateException("client is closed");
+        }
+        if (queries == null) {
+            queries = new io.quiver.client.query.QueryClient(host, flightPort, apiToken);
+        }
+        return queries;
+    }
+
+    /** Runs a query with optional {@code ?} parameters; close the returned stream. */
+    public io.quiver.client.query.QueryStream query(String sql, Object... params) {
+        return queries().query(sql, params);
+    }
+
+    /** Runs DDL or DML with optional {@code ?} parameters; returns the affected row count. */
+    public long execute(String sql, Object... params) {
+        return queries().execute(sql, params);
+    }
+
+    /** The Flight SQL JDBC driver URL for this server (plaintext, with the token when one is set). */
+    public String jdbcUrl() {
+        String url = "jdbc:arrow-flight-sql://" + host + ':' + flightPort + "/?useEncryption=false";
+        return apiToken == null || apiToken.isEmpty() ? url : url + "&token=" + apiToken;
     }
 
     public static Builder builder(String host, int port) {
@@ -167,6 +201,19 @@ public final class QuiverClient implements AutoCloseable {
                 }
             }
         }
+        synchronized (this) {
+            if (queries != null) {
+                try {
+                    queries.close();
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+        }
         channel.shutdown();
         try {
             if (!channel.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -191,6 +238,7 @@ public final class QuiverClient implements AutoCloseable {
         private int maxMessageBytes = 64 << 20;
         private Duration keepAlive = Duration.ofSeconds(30);
         private Duration callTimeout = Duration.ofSeconds(30);
+        private int flightPort = 9402;
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -200,6 +248,12 @@ public final class QuiverClient implements AutoCloseable {
         /** Sent as {@code authorization: Bearer <token>} on every call. */
         public Builder apiToken(String token) {
             this.apiToken = token;
+            return this;
+        }
+
+        /** Port of the Arrow Flight SQL endpoint, used by {@link QuiverClient#query} (default 9402). */
+        public Builder flightPort(int port) {
+            this.flightPort = port;
             return this;
         }
 

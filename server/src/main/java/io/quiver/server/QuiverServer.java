@@ -8,6 +8,11 @@ import io.quiver.server.config.ServerConfig;
 import io.quiver.server.http.HttpServer;
 import io.quiver.server.http.HttpResponses;
 import io.quiver.server.http.SimpleRoute;
+import io.quiver.flight.sql.FlightSqlSettings;
+import io.quiver.flight.sql.QuiverFlightServer;
+import io.quiver.query.QueryConfig;
+import io.quiver.query.QueryEngine;
+import io.quiver.query.catalog.StorageQueryCatalog;
 import io.quiver.server.ingest.IngestEndpoints;
 import io.quiver.storage.StorageEngine;
 import io.quiver.storage.StorageException;
@@ -29,15 +34,40 @@ public final class QuiverServer implements AutoCloseable {
     private final StorageEngine storage;
     private final HttpServer http;
     private final IngestEndpoints ingest;
+    private final QueryEngine engine;
+    private final QuiverFlightServer flight;
     private final long startedAtMillis = System.currentTimeMillis();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private QuiverServer(ServerConfig config, StorageEngine storage, HttpServer http, IngestEndpoints ingest) {
+    private QuiverServer(ServerConfig config, StorageEngine storage, HttpServer http, IngestEndpoints ingest, QueryEngine engine,
+                         QuiverFlightServer flight) {
         this.config = config;
         this.storage = storage;
         this.http = http;
         this.ingest = ingest;
+        this.engine = engine;
+        this.flight = flight;
+    }
+
+    static QueryConfig queryConfig(ServerConfig c) {
+        int threads = c.getInt(ConfigKey.QUERY_PARALLELISM);
+        return new QueryConfig(c.getLong(ConfigKey.QUERY_TIMEOUT_MS), c.getLong(ConfigKey.QUERY_MEMORY_MAX_BYTES),
+                c.getLong(ConfigKey.QUERY_RESULT_MAX_ROWS), threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    }
+
+    static FlightSqlSettings flightSettings(ServerConfig c) {
+        return new FlightSqlSettings(c.get(ConfigKey.FLIGHT_HOST), c.getInt(ConfigKey.FLIGHT_PORT), c.get(ConfigKey.AUTH_TOKEN),
+                c.getInt(ConfigKey.FLIGHT_MAX_INBOUND_MESSAGE_BYTES), c.getLong(ConfigKey.FLIGHT_MAX_MEMORY_BYTES),
+                c.getInt(ConfigKey.FLIGHT_MAX_SQL_BYTES), c.getLong(ConfigKey.FLIGHT_QUERY_TIMEOUT_MS), c.getLong(ConfigKey.FLIGHT_RESULT_MAX_ROWS),
+                c.getLong(ConfigKey.FLIGHT_RESULT_MAX_BYTES), c.getInt(ConfigKey.FLIGHT_MAX_CONCURRENT_STREAMS),
+                c.getInt(ConfigKey.FLIGHT_MAX_PREPARED_STATEMENTS), c.getLong(ConfigKey.FLIGHT_PREPARED_STATEMENT_IDLE_MS),
+                c.getInt(ConfigKey.GRPC_STREAM_MAX_IN_FLIGHT_BATCHES));
+    }
+
+    private static String version() {
+        String v = QuiverServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     /** Starts a server; the caller owns it and must close it. */
@@ -45,17 +75,32 @@ public final class QuiverServer implements AutoCloseable {
         StorageEngine storage = StorageEngine.open(config.dataDir(), config.storageConfig());
         HttpServer http = null;
         IngestEndpoints ingest = null;
+        QueryEngine engine = null;
+        QuiverFlightServer flight = null;
         try {
             HealthRoutes health = new HealthRoutes(storage, System.currentTimeMillis());
             ingest = IngestEndpoints.start(config, storage);
+            StorageQueryCatalog catalog = new StorageQueryCatalog(storage);
+            engine = new QueryEngine(catalog, queryConfig(config));
+            FlightSqlSettings fs = flightSettings(config);
+            if (fs.authToken().isEmpty() && !isLoopback(fs.host())) {
+                LOG.warn("Flight SQL listens on {} without authentication: set auth.token", fs.host());
+            }
+            flight = QuiverFlightServer.start(fs, engine, catalog, ingest.writer(), version());
             List<io.quiver.server.http.HttpRoute> routes = new java.util.ArrayList<>(health.routes());
             routes.addAll(ingest.httpRoutes());
             http = new HttpServer(config.get(ConfigKey.HTTP_HOST), config.getInt(ConfigKey.HTTP_PORT),
                     config.getInt(ConfigKey.HTTP_MAX_CONTENT_BYTES), routes);
-            return new QuiverServer(config, storage, http, ingest);
+            return new QuiverServer(config, storage, http, ingest, engine, flight);
         } catch (Exception e) {
             if (http != null) {
                 http.close();
+            }
+            if (flight != null) {
+                flight.close();
+            }
+            if (engine != null) {
+                engine.close();
             }
             if (ingest != null) {
                 ingest.close();
@@ -82,7 +127,15 @@ public final class QuiverServer implements AutoCloseable {
     }
 
     public int flightPort() {
-        return ingest.flightPort();
+        return flight.port();
+    }
+
+    public QueryEngine queryEngine() {
+        return engine;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
     public ServerConfig config() {
@@ -103,7 +156,13 @@ public final class QuiverServer implements AutoCloseable {
         LOG.info("stopping");
         try {
             http.close();
+            try {
+                flight.close(); // cancels running result streams, stops Flight DoPut
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             ingest.close(); // stops taking batches; those already appended complete as storage closes
+            engine.close();
         } finally {
             storage.close(); // flushes every memtable
             stopped.countDown();

@@ -1,5 +1,6 @@
 package io.quiver.storage;
 
+import io.quiver.storage.dedup.IdempotencyIndex;
 import io.quiver.storage.fs.DefaultFilesFacade;
 import io.quiver.storage.fs.FilesFacade;
 import io.quiver.storage.table.Table;
@@ -84,6 +85,9 @@ public final class StorageEngine implements AutoCloseable {
             throw e;
         }
         engine.background.start();
+        if (engine.tables.isEmpty()) {
+            engine.warmUpIdempotencyIndex();
+        }
         return engine;
     }
 
@@ -99,6 +103,34 @@ public final class StorageEngine implements AutoCloseable {
             tables.put(key(t.name()), t);
         }
         LOG.info("storage opened [dir={}, tables={}]", root.toAbsolutePath().normalize(), tables.size());
+    }
+
+    /**
+     * Chronicle Map generates and compiles classes the first time a JVM opens a persisted map,
+     * which takes seconds. With no table to recover, do it now in the background on a scratch map,
+     * so the first table created (often auto-created by an ingest) does not pay it in its first ack.
+     */
+    private void warmUpIdempotencyIndex() {
+        Thread.ofPlatform().name("quiver-dedup-warmup").daemon().start(() -> {
+            // A scratch directory outside the data directory: nothing of the warm-up is ever data.
+            Path scratchDir = null;
+            try {
+                scratchDir = java.nio.file.Files.createTempDirectory("quiver-warmup");
+                try (IdempotencyIndex ignored = IdempotencyIndex.open(scratchDir.resolve("dedup.cm"), 16, 1)) {
+                    LOG.debug("idempotency index code generated");
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("idempotency index warm-up failed; the first table pays it instead", e);
+            } finally {
+                if (scratchDir != null) {
+                    try {
+                        DefaultFilesFacade.INSTANCE.deleteRecursively(scratchDir);
+                    } catch (IOException ignored) {
+                        // a leftover scratch directory in the temp dir is harmless
+                    }
+                }
+            }
+        });
     }
 
     public Path root() {

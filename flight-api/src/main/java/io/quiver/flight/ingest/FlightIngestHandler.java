@@ -26,7 +26,7 @@ import java.util.concurrent.ExecutionException;
  * present, else {@code <prefix>-<batch index>} when the caller gives a prefix, else none.
  *
  * <p>This class holds no Flight server state, so the Flight SQL producer delegates its DoPut (and
- * the bulk-ingest command) here; {@link IngestFlightProducer} uses it for plain path descriptors.
+ * the bulk-ingest command, and plain path descriptors) here: {@link io.quiver.flight.sql.QuiverFlightSqlProducer}.
  */
 public final class FlightIngestHandler {
     private final TableWriter writer;

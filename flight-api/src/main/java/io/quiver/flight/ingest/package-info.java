@@ -7,7 +7,7 @@
  * is the gRPC IngestService and {@link io.quiver.flight.ingest.FlightIngestHandler} the Flight DoPut.
  *
  * <p>Memory: decoded batches are heap arrays owned by the RowBatch until the storage engine has
- * appended them. Arrow buffers come from the {@link io.quiver.flight.ingest.IngestFlightServer}'s
+ * appended them. Arrow buffers come from the {@link io.quiver.flight.sql.QuiverFlightServer}'s
  * allocator, which it owns and closes; ack buffers are freed by the PutResult that carries them.
  */
 package io.quiver.flight.ingest;

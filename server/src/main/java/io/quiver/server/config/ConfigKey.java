@@ -44,7 +44,20 @@ public enum ConfigKey {
     GRPC_PERMIT_KEEPALIVE_TIME_MS("grpc.permit.keepalive.time.ms", "10000", "most frequent client keep-alive pings tolerated"),
     GRPC_MAX_CONCURRENT_STREAMS("grpc.max.concurrent.streams", "256", "concurrent gRPC calls per connection"),
     GRPC_STREAM_MAX_IN_FLIGHT_BATCHES("grpc.stream.max.in.flight.batches", "64", "batches one IngestStream may have awaiting their ack"),
-    FLIGHT_MAX_MEMORY_BYTES("flight.max.memory.bytes", "1073741824", "Arrow memory the Flight endpoint may hold for incoming batches");
+    FLIGHT_MAX_MEMORY_BYTES("flight.max.memory.bytes", "1073741824", "Arrow memory the Flight endpoint may hold (result streams and incoming batches)"),
+    AUTH_TOKEN("auth.token", "", "token Flight SQL clients present (Authorization: Bearer, or as the password); empty = no authentication, for loopback only"),
+    FLIGHT_MAX_INBOUND_MESSAGE_BYTES("flight.max.inbound.message.bytes", "67108864", "largest Flight request or DoPut record batch accepted (Flight's own default is unlimited)"),
+    FLIGHT_MAX_SQL_BYTES("flight.max.sql.bytes", "1048576", "longest SQL text accepted over Flight SQL"),
+    FLIGHT_QUERY_TIMEOUT_MS("flight.query.timeout.ms", "0", "deadline of a Flight SQL statement; 0 = query.timeout.ms"),
+    FLIGHT_RESULT_MAX_ROWS("flight.result.max.rows", "0", "rows one Flight SQL result may return; 0 = query.result.max.rows"),
+    FLIGHT_RESULT_MAX_BYTES("flight.result.max.bytes", "0", "Arrow bytes one Flight SQL result stream may send; 0 = unlimited"),
+    FLIGHT_MAX_CONCURRENT_STREAMS("flight.max.concurrent.streams", "64", "Flight SQL result streams running at once; more fail with RESOURCE_EXHAUSTED"),
+    FLIGHT_MAX_PREPARED_STATEMENTS("flight.max.prepared.statements", "10000", "prepared statements held open at once"),
+    FLIGHT_PREPARED_STATEMENT_IDLE_MS("flight.prepared.statement.idle.ms", "1800000", "a prepared statement unused this long is dropped"),
+    QUERY_TIMEOUT_MS("query.timeout.ms", "300000", "wall-clock limit of one query"),
+    QUERY_MEMORY_MAX_BYTES("query.memory.max.bytes", "1073741824", "memory one query may hold in hash tables, sort buffers and join builds"),
+    QUERY_RESULT_MAX_ROWS("query.result.max.rows", "10000000", "rows one query may return; 0 = no limit"),
+    QUERY_PARALLELISM("query.parallelism", "0", "query worker threads shared by all queries; 0 = one per core");
 
     private final String key;
     private final String defaultValue;

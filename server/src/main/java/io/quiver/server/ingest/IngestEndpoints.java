@@ -1,7 +1,6 @@
 package io.quiver.server.ingest;
 
 import io.quiver.flight.ingest.GrpcIngestSettings;
-import io.quiver.flight.ingest.IngestFlightServer;
 import io.quiver.flight.ingest.IngestGrpcServer;
 import io.quiver.flight.ingest.IngestGrpcService;
 import io.quiver.flight.ingest.IngestLimits;
@@ -17,22 +16,21 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The ingest doors of the server, wired from config: the gRPC IngestService (grpc.port), Flight
- * DoPut (flight.port) and the NDJSON HTTP route (mounted on the admin HTTP server by its owner).
- * Owns the gRPC and Flight servers; {@link #close()} stops them (before the storage engine closes).
+ * The ingest doors of the server, wired from config: the gRPC IngestService (grpc.port) and the
+ * NDJSON HTTP route (mounted on the admin HTTP server by its owner). Flight DoPut ingest is served
+ * on flight.port by the Flight SQL endpoint, with this {@link #writer()}. Owns the gRPC server;
+ * {@link #close()} stops it (before the storage engine closes).
  */
 public final class IngestEndpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestEndpoints.class);
 
     private final TableWriter writer;
     private final IngestGrpcServer grpc;
-    private final IngestFlightServer flight;
     private final NdjsonIngestRoute ndjson;
 
-    private IngestEndpoints(TableWriter writer, IngestGrpcServer grpc, IngestFlightServer flight, NdjsonIngestRoute ndjson) {
+    private IngestEndpoints(TableWriter writer, IngestGrpcServer grpc, NdjsonIngestRoute ndjson) {
         this.writer = writer;
         this.grpc = grpc;
-        this.flight = flight;
         this.ndjson = ndjson;
     }
 
@@ -48,18 +46,10 @@ public final class IngestEndpoints implements AutoCloseable {
                 c.getLong(ConfigKey.GRPC_KEEPALIVE_TIMEOUT_MS), c.getLong(ConfigKey.GRPC_PERMIT_KEEPALIVE_TIME_MS),
                 c.getInt(ConfigKey.GRPC_MAX_CONCURRENT_STREAMS), c.getInt(ConfigKey.GRPC_STREAM_MAX_IN_FLIGHT_BATCHES));
         IngestGrpcServer grpc = IngestGrpcServer.start(settings, new IngestGrpcService(writer, settings.maxInFlightPerStream()));
-        IngestFlightServer flight;
-        try {
-            flight = IngestFlightServer.start(c.get(ConfigKey.FLIGHT_HOST), c.getInt(ConfigKey.FLIGHT_PORT), writer,
-                    settings.maxInFlightPerStream(), c.getLong(ConfigKey.FLIGHT_MAX_MEMORY_BYTES));
-        } catch (IOException | RuntimeException e) {
-            grpc.close();
-            throw e;
-        }
         NdjsonIngestRoute ndjson = new NdjsonIngestRoute(writer, c.getLong(ConfigKey.INGEST_HTTP_MAX_DECOMPRESSED_BYTES),
                 c.getLong(ConfigKey.INGEST_ACK_TIMEOUT_MS));
-        LOG.info("ingest listening [grpc={}:{}, flight={}:{}]", settings.host(), grpc.port(), c.get(ConfigKey.FLIGHT_HOST), flight.port());
-        return new IngestEndpoints(writer, grpc, flight, ndjson);
+        LOG.info("ingest listening [grpc={}:{}]", settings.host(), grpc.port());
+        return new IngestEndpoints(writer, grpc, ndjson);
     }
 
     public TableWriter writer() {
@@ -74,20 +64,8 @@ public final class IngestEndpoints implements AutoCloseable {
         return grpc.port();
     }
 
-    public int flightPort() {
-        return flight.port();
-    }
-
     @Override
     public void close() {
-        try {
-            grpc.close();
-        } finally {
-            try {
-                flight.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        grpc.close();
     }
 }

@@ -33,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * with SIGKILL at a random moment; the data directory is then reopened and checked. Every
  * acknowledged batch must be present exactly once with all its rows, and no batch may be present
  * partially. Trials accumulate in one directory, so later trials also recover from earlier crashes.
+ * Trials rotate through crash points: anywhere (a random moment), and parked exactly inside a WAL
+ * append, a WAL fsync, a flush's segment write, a manifest publish, a compaction's segment write
+ * and a compaction's file retirement; the test fails if some point was never reached.
  * {@code -Dquiver.crash.trials=N} runs more (default 20); the seed is printed on failure.
  */
 class CrashRecoveryTest {
@@ -45,10 +48,16 @@ class CrashRecoveryTest {
         long seed = Long.getLong("quiver.crash.seed", System.nanoTime());
         Random random = new Random(seed);
         Set<Long> acked = new HashSet<>();
+        Set<String> phasesHit = new java.util.TreeSet<>();
         long nextBatch = 0;
         for (int trial = 0; trial < trials; trial++) {
-            String context = "[seed=" + seed + ", trial=" + trial + "]";
-            ChildRun run = runChild(nextBatch, 50 + random.nextInt(700), context);
+            String phase = CrashWriterMain.PHASES[trial % CrashWriterMain.PHASES.length];
+            long nth = 1 + random.nextInt(phase.startsWith("wal") ? 300 : 3);
+            String context = "[seed=" + seed + ", trial=" + trial + ", phase=" + phase + ", nth=" + nth + "]";
+            ChildRun run = runChild(nextBatch, 50 + random.nextInt(700), phase, nth, context);
+            if (run.killedInPhase) {
+                phasesHit.add(phase);
+            }
             acked.addAll(run.acked);
             nextBatch = run.highestStarted + 1;
             Map<Long, Integer> present = verify(context);
@@ -58,11 +67,16 @@ class CrashRecoveryTest {
             nextBatch = Math.max(nextBatch, present.keySet().stream().mapToLong(Long::longValue).max().orElse(-1) + 1);
         }
         assertTrue(acked.size() > trials, "the child acknowledged too few batches to mean anything: " + acked.size());
+        if (trials >= CrashWriterMain.PHASES.length * 2) {
+            java.util.List<String> targeted = java.util.Arrays.asList(CrashWriterMain.PHASES).subList(1, CrashWriterMain.PHASES.length);
+            assertTrue(phasesHit.containsAll(targeted), "kills never landed in some phases: hit " + phasesHit + " [seed=" + seed + ']');
+        }
+        System.out.println("crash trials: " + trials + ", acknowledged batches: " + acked.size() + ", phases hit: " + phasesHit);
     }
 
-    private record ChildRun(List<Long> acked, long highestStarted) {}
+    private record ChildRun(List<Long> acked, long highestStarted, boolean killedInPhase) {}
 
-    private ChildRun runChild(long firstBatch, int killAfterMs, String context) throws Exception {
+    private ChildRun runChild(long firstBatch, int killAfterMs, String phase, long nth, String context) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
@@ -78,10 +92,13 @@ class CrashRecoveryTest {
         cmd.add(dir.toString());
         cmd.add(Long.toString(firstBatch));
         cmd.add("3");
+        cmd.add(phase);
+        cmd.add(Long.toString(nth));
         Path childLog = dir.resolveSibling(dir.getFileName() + "-child.log");
         Process p = new ProcessBuilder(cmd).redirectError(childLog.toFile()).start();
         List<Long> acked = new ArrayList<>();
         long[] highest = {firstBatch - 1};
+        java.util.concurrent.CountDownLatch atPhase = new java.util.concurrent.CountDownLatch(1);
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -92,6 +109,8 @@ class CrashRecoveryTest {
                             acked.add(n);
                             highest[0] = Math.max(highest[0], n);
                         }
+                    } else if (line.startsWith("AT ")) {
+                        atPhase.countDown();
                     } else if (line.startsWith("FAIL ")) {
                         System.err.println("child reported " + line + ' ' + context);
                     }
@@ -114,13 +133,21 @@ class CrashRecoveryTest {
             }
             Thread.sleep(5);
         }
-        Thread.sleep(killAfterMs);
+        boolean inPhase;
+        if (phase.equals("anywhere")) {
+            Thread.sleep(killAfterMs);
+            inPhase = true;
+        } else {
+            // The child parks the thread that reached the phase; the others keep working meanwhile.
+            inPhase = atPhase.await(20, TimeUnit.SECONDS);
+            Thread.sleep(killAfterMs % 20); // a short, varying pause so other writers are mid-flight too
+        }
         p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flush
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "child did not die " + context);
         reader.join(10_000);
         synchronized (acked) {
             // Batches are numbered by an atomic counter; a few beyond the highest ack may have been in flight.
-            return new ChildRun(new ArrayList<>(acked), highest[0] + 64);
+            return new ChildRun(new ArrayList<>(acked), highest[0] + 64, inPhase);
         }
     }
 

@@ -5,6 +5,7 @@ import io.quiver.storage.ColumnType;
 import io.quiver.storage.StorageConfig;
 import io.quiver.storage.StorageEngine;
 import io.quiver.storage.TableSchema;
+import io.quiver.storage.fs.FaultInjectingFilesFacade;
 import io.quiver.storage.table.Table;
 import io.quiver.storage.vector.RowBatch;
 
@@ -59,6 +60,55 @@ public final class CrashWriterMain {
                 .groupCommitIntervalUs(500);
     }
 
+    /** Where a trial kills the child: the parent waits for "AT <phase>" and then sends SIGKILL. */
+    static final String[] PHASES = {"anywhere", "wal-append", "wal-fsync", "flush-segment-write", "manifest-publish",
+            "compaction-write", "compaction-retire"};
+
+    /**
+     * Blocks the thread that reaches the chosen operation for the {@code nth} time, after telling the
+     * parent, so the kill lands exactly inside that phase.
+     */
+    private static void armCrashPoint(FaultInjectingFilesFacade fs, String phase, long nth, PrintStream out) {
+        java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+        java.util.function.BooleanSupplier inMerge = () -> {
+            for (StackTraceElement e : Thread.currentThread().getStackTrace()) {
+                if (e.getMethodName().equals("merge") && e.getClassName().endsWith("SegmentStore")) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        FaultInjectingFilesFacade.Hook park = () -> {
+            synchronized (out) {
+                out.println("AT " + phase);
+            }
+            Thread.sleep(Long.MAX_VALUE);
+        };
+        FaultInjectingFilesFacade.Hook counted = () -> {
+            if (seen.incrementAndGet() == nth) {
+                park.run();
+            }
+        };
+        switch (phase) {
+            case "anywhere" -> { }
+            case "wal-append" -> fs.rule(FaultInjectingFilesFacade.Op.WRITE).onFiles("wal-.*\\.log").always().run(counted);
+            case "wal-fsync" -> fs.rule(FaultInjectingFilesFacade.Op.FORCE).onFiles("wal-.*\\.log").always().run(counted);
+            case "flush-segment-write" -> fs.rule(FaultInjectingFilesFacade.Op.WRITE).onFiles("seg-.*").always().run(() -> {
+                if (!inMerge.getAsBoolean()) {
+                    counted.run();
+                }
+            });
+            case "manifest-publish" -> fs.rule(FaultInjectingFilesFacade.Op.ATOMIC_MOVE).onFiles("_manifest.*").always().run(counted);
+            case "compaction-write" -> fs.rule(FaultInjectingFilesFacade.Op.WRITE).onFiles("seg-.*").always().run(() -> {
+                if (inMerge.getAsBoolean()) {
+                    counted.run();
+                }
+            });
+            case "compaction-retire" -> fs.rule(FaultInjectingFilesFacade.Op.DELETE).onFiles("seg-.*\\.qseg").always().run(counted);
+            default -> throw new IllegalArgumentException("unknown crash phase " + phase);
+        }
+    }
+
     static RowBatch batch(long batchNo) {
         int rows = rowsOf(batchNo);
         RowBatch b = new RowBatch(COLUMNS, rows);
@@ -81,8 +131,12 @@ public final class CrashWriterMain {
         Path dir = Path.of(args[0]);
         long first = Long.parseLong(args[1]);
         int threads = Integer.parseInt(args[2]);
+        String phase = args.length > 3 ? args[3] : "anywhere";
+        long nth = args.length > 4 ? Long.parseLong(args[4]) : 1;
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
-        StorageEngine engine = StorageEngine.open(dir, config());
+        FaultInjectingFilesFacade fs = new FaultInjectingFilesFacade();
+        armCrashPoint(fs, phase, nth, out);
+        StorageEngine engine = StorageEngine.open(dir, config(), fs);
         Table table = engine.table(TABLE).orElseGet(() -> {
             try {
                 return engine.createTable(TableSchema.of(TABLE, "ts", COLUMNS));

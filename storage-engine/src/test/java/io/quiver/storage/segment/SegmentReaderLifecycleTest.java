@@ -1,5 +1,7 @@
 package io.quiver.storage.segment;
 
+import io.quiver.storage.fs.FaultInjectingFilesFacade;
+
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.ColumnType;
 import io.quiver.storage.StorageException;
@@ -103,10 +105,11 @@ class SegmentReaderLifecycleTest {
 
     @Test
     void failedMapClosesChannelAndReportsIo() {
-        FailingFilesFacade fs = new FailingFilesFacade(FailingFilesFacade.Op.MAP, 1);
+        FaultInjectingFilesFacade fs = new FaultInjectingFilesFacade();
+        fs.rule(FaultInjectingFilesFacade.Op.MAP).nth(1).fail();
         StorageException e = assertThrows(StorageException.class, () -> SegmentReader.open(fs, file));
         assertEquals(StorageException.Kind.IO, e.kind());
-        assertEquals(1, fs.calls(FailingFilesFacade.Op.CLOSE));
+        assertEquals(1, fs.calls(FaultInjectingFilesFacade.Op.CLOSE));
     }
 
     @Test

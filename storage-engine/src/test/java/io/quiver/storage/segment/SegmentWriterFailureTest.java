@@ -1,5 +1,7 @@
 package io.quiver.storage.segment;
 
+import io.quiver.storage.fs.FaultInjectingFilesFacade;
+
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.ColumnType;
 import io.quiver.storage.StorageException;
@@ -44,16 +46,16 @@ class SegmentWriterFailureTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FailingFilesFacade.Op.class, names = {"WRITE", "FORCE", "CLOSE", "MOVE", "FSYNC_DIR"})
-    void failureDuringFinishLeavesNoFile(FailingFilesFacade.Op op) {
-        FailingFilesFacade fs = new FailingFilesFacade(op, 1);
+    @EnumSource(value = FaultInjectingFilesFacade.Op.class, names = {"WRITE", "FORCE", "CLOSE", "ATOMIC_MOVE", "FSYNC_DIRECTORY"})
+    void failureDuringFinishLeavesNoFile(FaultInjectingFilesFacade.Op op) {
+        FaultInjectingFilesFacade fs = failing(op);
         Path target = dir.resolve("f.seg");
         SegmentWriter w = SegmentWriter.create(fs, target, cols, 100, meta());
         List<List<Object>> v = rows(1000);
         w.append(batch(cols, v, 0, 1000));
         StorageException e = assertThrows(StorageException.class, w::finish);
         assertEquals(StorageException.Kind.IO, e.kind());
-        assertTrue(e.getMessage().contains("injected failure [op=" + op), e.getMessage());
+        assertTrue(e.getMessage().contains("injected fault [op=" + op), e.getMessage());
         assertNothingLeft(target);
         assertTrue(fs.calls(op) >= 1, "the injected call happened");
         // the writer is dead: later calls fail clearly, close is harmless
@@ -64,7 +66,7 @@ class SegmentWriterFailureTest {
 
     @Test
     void failedWriteDuringAppendAbortsTheWriter() {
-        FailingFilesFacade fs = new FailingFilesFacade(FailingFilesFacade.Op.WRITE, 1);
+        FaultInjectingFilesFacade fs = failing(FaultInjectingFilesFacade.Op.WRITE);
         Path target = dir.resolve("a.seg");
         SegmentWriter w = SegmentWriter.create(fs, target, cols, 1000, meta());
         List<List<Object>> v = rows(100_000); // > 1 MiB of random longs: the write buffer spills during append
@@ -77,7 +79,7 @@ class SegmentWriterFailureTest {
 
     @Test
     void failedCreateLeavesNothing() {
-        FailingFilesFacade fs = new FailingFilesFacade(FailingFilesFacade.Op.OPEN, 1);
+        FaultInjectingFilesFacade fs = failing(FaultInjectingFilesFacade.Op.OPEN);
         Path target = dir.resolve("o.seg");
         StorageException e = assertThrows(StorageException.class, () -> SegmentWriter.create(fs, target, cols, 100, meta()));
         assertEquals(StorageException.Kind.IO, e.kind());
@@ -130,5 +132,12 @@ class SegmentWriterFailureTest {
         SegmentReader r = SegmentReader.open(SegmentFixtures.FS, target);
         assertEquals(3, r.rowCount());
         r.release();
+    }
+
+    /** A facade whose first call of {@code op} (on any file) fails. */
+    private static FaultInjectingFilesFacade failing(FaultInjectingFilesFacade.Op op) {
+        FaultInjectingFilesFacade fs = new FaultInjectingFilesFacade();
+        fs.rule(op).nth(1).fail();
+        return fs;
     }
 }

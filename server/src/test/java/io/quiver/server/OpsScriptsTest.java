@@ -1,0 +1,65 @@
+package io.quiver.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ops scripts find a JDK 25+ themselves, and say clearly when there is none. */
+class OpsScriptsTest {
+    private static final Path OPS = Path.of("..", "ops").toAbsolutePath().normalize();
+
+    private record Run(int exit, String output) {}
+
+    private static Run bash(String script, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", script)).directory(OPS.getParent().toFile()).redirectErrorStream(true);
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out);
+    }
+
+    @Test
+    void noSuitableJdkFailsWithAClearMessage(@TempDir Path emptyJvmDir) throws Exception {
+        Run r = bash("ops/quiver-test -v", Map.of("QUIVER_JDK_SEARCH_DIR", emptyJvmDir.toString()));
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("no JDK 25 or newer found"), r.output());
+        assertTrue(r.output().contains(emptyJvmDir.toString()), r.output());
+    }
+
+    @Test
+    void aJdkUnderTheSearchDirectoryIsFoundWhenJavaHomeIsUnset(@TempDir Path jvmDir) throws Exception {
+        Path thisJdk = Path.of(System.getProperty("java.home"));
+        Files.createSymbolicLink(jvmDir.resolve("some-jdk-25"), thisJdk);
+        Run r = bash(". ops/lib/jdk.sh && echo \"found=$JAVA_HOME\"", Map.of("QUIVER_JDK_SEARCH_DIR", jvmDir.toString()));
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("found=" + jvmDir.resolve("some-jdk-25")), r.output());
+    }
+
+    @Test
+    void anOldJavaHomeIsPassedOverForANewerJdk(@TempDir Path jvmDir) throws Exception {
+        Path thisJdk = Path.of(System.getProperty("java.home"));
+        Files.createSymbolicLink(jvmDir.resolve("jdk-25"), thisJdk);
+        Path old = jvmDir.resolve("old-jdk");
+        Files.createDirectories(old.resolve("bin"));
+        Path fakeJava = old.resolve("bin/java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho '    java.specification.version = 17' >&2\n");
+        Files.copy(fakeJava, old.resolve("bin/javac"));
+        fakeJava.toFile().setExecutable(true);
+        old.resolve("bin/javac").toFile().setExecutable(true);
+        Run r = bash(". ops/lib/jdk.sh && echo \"found=$JAVA_HOME\"",
+                Map.of("QUIVER_JDK_SEARCH_DIR", jvmDir.toString(), "JAVA_HOME", old.toString()));
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("found=" + jvmDir.resolve("jdk-25")), r.output());
+    }
+}
