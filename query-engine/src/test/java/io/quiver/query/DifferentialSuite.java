@@ -288,8 +288,9 @@ abstract class DifferentialSuite {
                 case 4: { // projection, filter, order, limit
                     String[] e = intExpr("");
                     String cols = "s, i, d, ";
-                    String order = " ORDER BY " + "1 " + pick("ASC", "DESC") + " NULLS " + pick("FIRST", "LAST")
-                            + ", 2 NULLS FIRST, 3 NULLS LAST, 4 NULLS FIRST, 5 NULLS LAST";
+                    // A first key on a number or timestamp lets the top-N prune the scan dynamically.
+                    String order = " ORDER BY " + pick("1 ", "ts ", "i ", "dt ", "b ") + pick("ASC", "DESC") + " NULLS " + pick("FIRST", "LAST")
+                            + ", ts, 1 NULLS FIRST, 2 NULLS FIRST, 3 NULLS LAST, 4 NULLS FIRST, 5 NULLS LAST";
                     String lim = r.nextBoolean() ? " LIMIT " + r.nextInt(50) + (r.nextBoolean() ? " OFFSET " + r.nextInt(20) : "") : "";
                     String extra = "upper(s) || '-' || coalesce(CAST(i AS VARCHAR), 'null')";
                     return new Query("SELECT " + cols + e[0] + ", " + extra + " FROM " + t + w0 + order + lim,

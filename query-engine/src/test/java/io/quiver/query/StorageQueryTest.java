@@ -117,6 +117,32 @@ class StorageQueryTest {
     }
 
     @Test
+    void topNPrunesSplitsAndBlocksByItsFirstKey() throws Exception {
+        open(StorageDifferentialTest.testConfig());
+        Table t = createEvents(PartitionBy.DAY);
+        for (int part = 0; part < 5; part++) {
+            t.append(null, rows(part * 2000L, 2000, DAY_US / 1000)).join(); // 10 days, one segment per day
+            t.flush();
+        }
+        String sql = "SELECT ts, v FROM e WHERE k <> 'k3' ORDER BY ts DESC, v LIMIT 5";
+        List<List<Object>> expected = new ArrayList<>();
+        for (long r = 9999; expected.size() < 5; r--) {
+            if (r % 7 != 3) {
+                expected.add(java.util.Arrays.asList(T0 + r * (DAY_US / 1000), r % 50 == 0 ? null : r));
+            }
+        }
+        assertEquals(expected, Rows.query(engine, sql));
+        String plan = plan(Rows.query(engine, "EXPLAIN ANALYZE " + sql));
+        assertTrue(figure(plan, "splitsSkippedByTopN") + figure(plan, "blocksSkipped") > 0, plan);
+        assertTrue(figure(plan, "blocksRead") < 40, "10 days of 4 blocks each, most pruned:\n" + plan);
+        // NULLS FIRST on a column with NULLs must not prune away the NULL rows.
+        List<List<Object>> nullsFirst = Rows.query(engine, "SELECT v FROM e ORDER BY v NULLS FIRST LIMIT 3");
+        assertEquals(java.util.Arrays.asList(java.util.Arrays.asList((Object) null), java.util.Arrays.asList((Object) null),
+                java.util.Arrays.asList((Object) null)), nullsFirst);
+        assertEquals(List.of(List.of(9999L), List.of(9998L)), Rows.query(engine, "SELECT v FROM e ORDER BY v DESC NULLS LAST LIMIT 2"));
+    }
+
+    @Test
     void countMinMaxComeFromSegmentMetadata() throws Exception {
         open(StorageDifferentialTest.testConfig());
         Table t = createEvents(PartitionBy.DAY);

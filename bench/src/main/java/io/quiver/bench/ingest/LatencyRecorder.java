@@ -12,11 +12,24 @@ final class LatencyRecorder {
     private final Recorder recorder = new Recorder(3_600_000_000_000L, 3);
     private final Histogram total = new Histogram(3_600_000_000_000L, 3);
     private final Histogram interval = new Histogram(3_600_000_000_000L, 3);
+    /** Events intended before this (the warm-up) are not recorded. */
+    private volatile long measureFromNanos = Long.MIN_VALUE;
+
+    void measureFrom(long nanos) {
+        measureFromNanos = nanos;
+    }
+
+    long measureFromNanos() {
+        return measureFromNanos;
+    }
 
     /** Records the latency of every event of one acked batch. */
     void recordBatch(long ackNanos, long[] intendedNanos, int count) {
+        long from = measureFromNanos;
         for (int i = 0; i < count; i++) {
-            recorder.recordValue(Math.max(0, ackNanos - intendedNanos[i]));
+            if (intendedNanos[i] - from >= 0) {
+                recorder.recordValue(Math.max(0, ackNanos - intendedNanos[i]));
+            }
         }
     }
 

@@ -6,13 +6,15 @@ import java.util.Map;
 /** Command-line options of {@link IngestLoadGenerator}, as {@code --key=value}. */
 record LoadOptions(String door, int threads, long durationSeconds, long rows, long rate, int batchRows, int inFlight,
                    String host, int grpcPort, int httpPort, int flightPort, String durability, String dataDir,
-                   boolean duckdb, long progressMs, long seed, String table) {
+                   boolean duckdb, long progressMs, long seed, String table, long warmupSeconds) {
 
     static final String USAGE = """
             Usage: ingest-load [--key=value ...]
               --door=grpc|http|flight     ingest door to drive (default grpc)
               --threads=N                 client threads, one ingestor/stream each (default 2)
               --duration=S                seconds to run (default 20; ignored when --rows is set)
+              --warmup=S                  seconds at the start whose events are sent but not counted in the
+                                          final events/s and latency (JIT warm-up; default 0)
               --rows=N                    stop after N events in total
               --rate=R                    events/s over all threads; 0 = flat out (default 0)
               --batch-rows=N              rows per batch (default 10000)
@@ -46,9 +48,9 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
                 Integer.parseInt(m.getOrDefault("flight-port", "9402")), m.getOrDefault("durability", "fsync"),
                 m.getOrDefault("data-dir", ""), Boolean.parseBoolean(m.getOrDefault("duckdb", "true")),
                 Long.parseLong(m.getOrDefault("progress-ms", "1000")), Long.parseLong(m.getOrDefault("seed", "42")),
-                m.getOrDefault("table", "events"));
+                m.getOrDefault("table", "events"), Long.parseLong(m.getOrDefault("warmup", "0")));
         m.keySet().removeAll(java.util.Set.of("door", "threads", "duration", "rows", "rate", "batch-rows", "in-flight", "host",
-                "grpc-port", "http-port", "flight-port", "durability", "data-dir", "duckdb", "progress-ms", "seed", "table"));
+                "grpc-port", "http-port", "flight-port", "durability", "data-dir", "duckdb", "progress-ms", "seed", "table", "warmup"));
         if (!m.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + m.keySet() + "\n" + USAGE);
         }

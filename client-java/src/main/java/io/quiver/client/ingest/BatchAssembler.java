@@ -18,6 +18,11 @@ final class BatchAssembler {
     private final String timestampColumn;
     private final Map<String, ColumnBuffer> byName = new HashMap<>();
     private final List<ColumnBuffer> columns = new ArrayList<>();
+    /**
+     * The column the previous row set at each position: rows of one stream nearly always set their
+     * columns in the same order, so this finds a value's column without hashing its name.
+     */
+    private ColumnBuffer[] byPosition = new ColumnBuffer[16];
     private final int initialCapacity;
     private int rows;
     private long firstRowNanos;
@@ -59,7 +64,7 @@ final class BatchAssembler {
      */
     String checkTypes(RowBuilder.Staged staged) {
         for (int i = 0; i < staged.count; i++) {
-            ColumnBuffer c = byName.get(staged.names[i]);
+            ColumnBuffer c = lookup(i, staged.names[i]);
             ColumnType t = staged.types[i];
             if (c != null && t != null && c.type() != t) {
                 return "column type changes within a batch [table=" + table + ", column=" + staged.names[i]
@@ -79,7 +84,7 @@ final class BatchAssembler {
         for (int i = 0; i < staged.count; i++) {
             String name = staged.names[i];
             ColumnType t = staged.types[i];
-            ColumnBuffer c = byName.get(name);
+            ColumnBuffer c = lookup(i, name);
             if (c == null) {
                 if (t == null) {
                     continue; // a NULL for a column this batch has not typed yet: absent columns are NULL anyway
@@ -87,6 +92,7 @@ final class BatchAssembler {
                 c = new ColumnBuffer(name, t, Math.max(initialCapacity, row + 1));
                 byName.put(name, c);
                 columns.add(c);
+                byPosition[i] = c;
             }
             if (t == null) {
                 c.setNull(row);
@@ -99,6 +105,23 @@ final class BatchAssembler {
             }
         }
         rows = row + 1;
+    }
+
+    /** The column named {@code name}, trying where the previous row had its {@code position}-th value first. */
+    private ColumnBuffer lookup(int position, String name) {
+        if (position < byPosition.length) {
+            ColumnBuffer guess = byPosition[position];
+            if (guess != null && (guess.name() == name || guess.name().equals(name))) {
+                return guess;
+            }
+        } else {
+            byPosition = java.util.Arrays.copyOf(byPosition, Math.max(position + 1, byPosition.length * 2));
+        }
+        ColumnBuffer c = byName.get(name);
+        if (c != null) {
+            byPosition[position] = c;
+        }
+        return c;
     }
 
     /** Builds the request from the rows assembled so far and empties the assembler. */

@@ -115,4 +115,32 @@ class BatchAssemblerTest {
             assertEquals(expected[i][2], WireRows.value(req, "s", i), "seed=" + seed + " row=" + i);
         }
     }
+
+    @Test
+    void columnsSetInChangingOrdersWithEqualButDistinctNamesLandInTheRightColumn() {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        String[] names = {"a", "b", "c"};
+        int rows = 300;
+        long[][] expected = new long[rows][3];
+        for (int i = 0; i < rows; i++) {
+            RowBuilder r = row().set("ts", (long) i, ColumnType.TIMESTAMP);
+            int first = rnd.nextInt(3);
+            for (int k = 0; k < 3; k++) {
+                int c = (first + (i % 2 == 0 ? k : 3 - k)) % 3; // rotations, forwards and backwards
+                long v = rnd.nextLong();
+                r.set(new String(names[c]), v); // equal to the column's name, never the same instance
+                expected[i][c] = v;
+            }
+            add(r);
+        }
+        assertTrue(assembler.checkTypes(row().set(new String("b"), 1.5).staged).contains("column=b"),
+                "a type change is still caught when the name is found by position");
+        IngestRequest req = assembler.seal("b");
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < 3; c++) {
+                assertEquals(expected[i][c], WireRows.value(req, names[c], i), "seed=" + seed + " row=" + i + " column=" + names[c]);
+            }
+        }
+    }
 }

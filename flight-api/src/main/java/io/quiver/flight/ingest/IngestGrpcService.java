@@ -56,11 +56,14 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
             List<ColumnDef> incoming = ProtoBatchDecoder.incomingColumns(request, limits);
             TableWriter.Plan plan = writer.plan(request.getTable(), incoming, request.getTimestampColumn());
             RowBatch batch = ProtoBatchDecoder.decode(request, plan, limits);
-            return writer.write(plan, request.getBatchId(), batch).handle((r, t) -> {
+            // Capture the id, not the request: the decoded batch holds the values now, and a request
+            // kept alive until its ack doubles the heap every in-flight batch occupies.
+            String batchId = request.getBatchId();
+            return writer.write(plan, batchId, batch).handle((r, t) -> {
                 if (t != null) {
                     throw IngestFailure.from(t);
                 }
-                return ack(request.getBatchId(), r);
+                return ack(batchId, r);
             });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(IngestFailure.from(e));
@@ -77,10 +80,12 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
 
     @Override
     public void ingest(IngestRequest request, StreamObserver<IngestAck> out) {
+        String table = request.getTable();
+        String batchId = request.getBatchId();
         write(request).whenComplete((ack, t) -> {
             if (t != null) {
                 IngestFailure f = unwrap(t);
-                logFailure(request, f);
+                logFailure(table, batchId, f);
                 out.onError(f.toStatusException());
             } else {
                 out.onNext(ack);
@@ -116,12 +121,14 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
         @Override
         public void onNext(IngestRequest request) {
             pending.incrementAndGet();
+            String table = request.getTable(); // not the request: see write()
+            String batchId = request.getBatchId();
             write(request).whenComplete((ack, t) -> {
                 IngestAck answer;
                 if (t != null) {
                     IngestFailure f = unwrap(t);
-                    logFailure(request, f);
-                    answer = IngestAck.newBuilder().setBatchId(request.getBatchId()).setError(f.toProto()).build();
+                    logFailure(table, batchId, f);
+                    answer = IngestAck.newBuilder().setBatchId(batchId).setError(f.toProto()).build();
                 } else {
                     answer = ack;
                 }
@@ -162,11 +169,11 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
         }
     }
 
-    private static void logFailure(IngestRequest request, IngestFailure f) {
+    private static void logFailure(String table, String batchId, IngestFailure f) {
         if (f.code() == io.quiver.proto.v1.IngestError.Code.INTERNAL) {
-            LOG.error("ingest failed [table={}, batchId={}]", request.getTable(), request.getBatchId(), f);
+            LOG.error("ingest failed [table={}, batchId={}]", table, batchId, f);
         } else {
-            LOG.debug("ingest rejected [table={}, batchId={}, error={}]", request.getTable(), request.getBatchId(), f.getMessage());
+            LOG.debug("ingest rejected [table={}, batchId={}, error={}]", table, batchId, f.getMessage());
         }
     }
 

@@ -7,9 +7,7 @@ import io.quiver.query.plan.Expr;
 import io.quiver.storage.ColumnType;
 import io.quiver.storage.vector.ColumnVector;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashSet;
 
 /**
  * The state of one aggregate for every group of a {@link GroupTable}, in primitive arrays indexed
@@ -774,15 +772,14 @@ abstract class Accumulator {
 
     /**
      * COUNT / SUM / AVG / statistics over DISTINCT values: a value set per group (a primitive
-     * {@link LongHashSet} for long-physical and double values, so no object per value; byte strings
-     * in a hash set of buffers); the inner aggregate runs over each set at output.
+     * {@link LongHashSet} for long-physical and double values, a {@link ByteDictionary} for strings:
+     * no object per value); the inner aggregate runs over each set at output.
      */
     static final class Distinct extends Accumulator {
         private final Expr.Agg agg;
         private final boolean primitive;
         private LongHashSet[] longSets = new LongHashSet[0];
-        @SuppressWarnings("unchecked")
-        private HashSet<ByteBuffer>[] byteSets = new HashSet[0];
+        private ByteDictionary[] byteSets = new ByteDictionary[0];
         private long bytes;
 
         Distinct(Expr.Agg agg, ColumnType in) {
@@ -810,9 +807,10 @@ abstract class Accumulator {
             return s;
         }
 
-        private HashSet<ByteBuffer> byteSet(int g) {
+        private ByteDictionary byteSet(int g) {
             if (byteSets[g] == null) {
-                byteSets[g] = new HashSet<>();
+                byteSets[g] = new ByteDictionary(4);
+                bytes += byteSets[g].bytes();
             }
             return byteSets[g];
         }
@@ -830,8 +828,11 @@ abstract class Accumulator {
                     long before = s.bytes();
                     s.add(doubles ? Values.normalizedBits(arg.doubles[i]) : arg.longs[i]);
                     bytes += s.bytes() - before;
-                } else if (byteSet(gids[k]).add(ByteBuffer.wrap(Arrays.copyOfRange(arg.bytes, arg.offsets[i], arg.offsets[i + 1])))) {
-                    bytes += 48 + arg.offsets[i + 1] - arg.offsets[i];
+                } else {
+                    ByteDictionary d = byteSet(gids[k]);
+                    long before = d.bytes();
+                    d.intern(arg.bytes, arg.offsets[i], arg.offsets[i + 1]);
+                    bytes += d.bytes() - before;
                 }
             }
         }
@@ -846,8 +847,13 @@ abstract class Accumulator {
                     s.addAll(o.longSets[g]);
                     bytes += s.bytes() - before;
                 } else if (!primitive && o.byteSets[g] != null) {
-                    byteSet(map[g]).addAll(o.byteSets[g]);
-                    bytes += o.byteSets[g].size() * 48L;
+                    ByteDictionary d = byteSet(map[g]);
+                    ByteDictionary from = o.byteSets[g];
+                    long before = d.bytes();
+                    for (int id = 0; id < from.size(); id++) {
+                        d.intern(from.data(), from.start(id), from.end(id));
+                    }
+                    bytes += d.bytes() - before;
                 }
             }
         }
@@ -877,8 +883,9 @@ abstract class Accumulator {
                         }
                     });
                 } else if (!primitive && byteSets[g] != null) {
-                    for (ByteBuffer bb : byteSets[g]) {
-                        values.appendBytes(bb.array(), 0, bb.array().length);
+                    ByteDictionary d = byteSets[g];
+                    for (int id = 0; id < d.size(); id++) {
+                        values.appendBytes(d.data(), d.start(id), d.end(id) - d.start(id));
                     }
                 }
                 int cnt = values.size();

@@ -4,15 +4,26 @@ import java.util.Arrays;
 
 /** Distinct byte strings to dense ids, open addressing, no allocation per lookup. */
 final class ByteDictionary {
-    private byte[] data = new byte[1024];
+    private byte[] data;
     private int dataLength;
-    private int[] offsets = new int[65];
-    private long[] hashes = new long[64];
+    private int[] offsets;
+    private long[] hashes;
     private int size;
-    private int[] slots = new int[128];
-    private int mask = 127;
+    private int[] slots;
+    private int mask;
 
     ByteDictionary() {
+        this(64);
+    }
+
+    /** A dictionary sized for about {@code entries} strings before it grows (small for per-group sets). */
+    ByteDictionary(int entries) {
+        int n = Integer.highestOneBit(Math.max(2, entries - 1) * 2);
+        data = new byte[n * 16];
+        offsets = new int[n + 1];
+        hashes = new long[n];
+        slots = new int[n * 2];
+        mask = slots.length - 1;
         Arrays.fill(slots, -1);
     }
 

@@ -68,6 +68,8 @@ final class HashJoinOp extends PhysicalOp {
         int size;
         /** Build rows that matched some probe row (only when the build side is the preserved side). */
         boolean[] matched;
+        /** No two build rows share a key: each probe row matches at most one. */
+        boolean uniqueKeys = true;
     }
 
     @Override
@@ -184,11 +186,25 @@ final class HashJoinOp extends PhysicalOp {
                 continue;
             }
             int h = (int) hash(t.keys, r) & t.mask;
+            for (int o = t.heads[h]; o >= 0 && t.uniqueKeys; o = t.next[o]) {
+                if (sameBuildKey(t.keys, o, r)) {
+                    t.uniqueKeys = false;
+                }
+            }
             t.next[r] = t.heads[h];
             t.heads[h] = r;
         }
         ctx.checkAlive();
         return t;
+    }
+
+    private static boolean sameBuildKey(ColumnVector[] keys, int a, int b) {
+        for (ColumnVector k : keys) {
+            if (!Values.equal(k, a, k, b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean nullKey(ColumnVector[] keys, int r) {
@@ -258,6 +274,10 @@ final class HashJoinOp extends PhysicalOp {
             for (int c = 0; c < keys.length; c++) {
                 keys[c] = keyExprs.get(c).eval(b, idx, n);
             }
+            if (type == JoinType.INNER && !buildLeft && t.uniqueKeys && residualExpr == null && keys.length > 0) {
+                passThrough(b, idx, n);
+                return;
+            }
             boolean semiLike = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.ANTI_NULL_AWARE;
             for (int k = 0; k < n; k++) {
                 int i = idx[k];
@@ -287,6 +307,70 @@ final class HashJoinOp extends PhysicalOp {
             if (!buildPreserved) {
                 finishProbeBatch(b, idx, n);
             }
+        }
+
+        private int[] passSel = new int[Batch.MAX_ROWS];
+        private int[] passMatch = new int[Batch.MAX_ROWS];
+        private final Batch passBatch = new Batch(new ColumnVector[0], 0);
+
+        /**
+         * INNER join on a build side with unique keys (a fact table probing a dimension): each probe
+         * row matches at most once, so the probe columns pass through as they are, under a selection
+         * of the matched rows, and only the build columns someone reads are gathered, aligned with them.
+         */
+        private void passThrough(Batch b, int[] idx, int n) {
+            if (passMatch.length < b.size) {
+                passMatch = new int[b.size];
+            }
+            if (passSel.length < n) {
+                passSel = new int[n];
+            }
+            int m = 0;
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (nullKey(keys, i)) {
+                    continue;
+                }
+                int h = (int) hash(keys, i) & t.mask;
+                for (int r = t.heads[h]; r >= 0; r = t.next[r]) {
+                    if (sameKey(i, r)) {
+                        passSel[m++] = i;
+                        passMatch[i] = r;
+                        break;
+                    }
+                }
+            }
+            if (m == 0) {
+                return;
+            }
+            int lw = leftFields.size();
+            int width = outFields.size();
+            ColumnVector[] view = passBatch.cols.length == width ? passBatch.cols : new ColumnVector[width];
+            for (int c = 0; c < width; c++) {
+                if (!gathered.get(c)) {
+                    view[c] = null;
+                } else if (c < lw) {
+                    view[c] = b.cols[c];
+                } else {
+                    ColumnVector src = t.rows.cols[c - lw];
+                    ColumnVector dst = pairCols[c];
+                    dst.reset(b.size);
+                    int next = 0;
+                    for (int j = 0; j < b.size; j++) {
+                        if (next < m && passSel[next] == j) {
+                            dst.appendFrom(src, passMatch[j]);
+                            next++;
+                        } else {
+                            dst.appendNull(); // not a live row
+                        }
+                    }
+                    view[c] = dst;
+                }
+            }
+            passBatch.set(view, b.size);
+            passBatch.sel = passSel;
+            passBatch.count = m;
+            next.accept(passBatch);
         }
 
         private boolean sameKey(int probeRow, int buildRow) {

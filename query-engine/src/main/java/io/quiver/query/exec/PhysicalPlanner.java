@@ -224,7 +224,12 @@ public final class PhysicalPlanner {
                 yield agg;
             }
             case Plan.Sort s -> new SortOp(physical(s.input()), s.keys(), s.fields(), -1, 0);
-            case Plan.TopN t -> new SortOp(physical(t.input()), t.keys(), t.fields(), t.limit(), t.offset());
+            case Plan.TopN t -> {
+                PhysicalOp input = physical(t.input());
+                SortOp sort = new SortOp(input, t.keys(), t.fields(), t.limit(), t.offset());
+                linkTopNPruning(t, input, sort);
+                yield sort;
+            }
             case Plan.Limit l -> new StreamOps.LimitOp(physical(l.input()), l.limit(), l.offset());
             case Plan.Join j -> {
                 // The smaller input is built. LEFT/SEMI/ANTI may build their preserved left side too
@@ -241,6 +246,31 @@ public final class PhysicalPlanner {
             case Plan.Window w -> new WindowOp(physical(w.input()), w.fns(), w.input().fields(), w.fields());
             case Plan.Values v -> new StreamOps.ValuesOp(v.rows(), v.fields());
         };
+    }
+
+    /**
+     * When a top-N's first key is a long-physical column read straight from a scan (through
+     * projections that pass it as a column), the top-N feeds the scan a dynamic bound (TopNBound).
+     */
+    private static void linkTopNPruning(Plan.TopN t, PhysicalOp input, SortOp sort) {
+        SortKey first = t.keys().get(0);
+        int field = first.column();
+        Plan p = t.input();
+        PhysicalOp op = input;
+        while (p instanceof Plan.Project pr && op instanceof StreamOps.ProjectOp) {
+            if (!(pr.exprs().get(field) instanceof Expr.Col c)) {
+                return;
+            }
+            field = c.index();
+            p = pr.input();
+            op = op.children.get(0);
+        }
+        if (!(p instanceof Plan.Scan) || !(op instanceof ScanOp scanOp) || !scanOp.fieldDef(field).type().isLongPhysical()) {
+            return;
+        }
+        TopNBound bound = new TopNBound(scanOp.tableColumn(field), first.descending(), first.nullsFirst());
+        scanOp.pruneForTopN(bound);
+        sort.publishCutoffTo(bound);
     }
 
     /** Rough output cardinality, to pick the smaller join input as the build side. */

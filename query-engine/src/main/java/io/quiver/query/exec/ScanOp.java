@@ -29,6 +29,8 @@ final class ScanOp extends PhysicalOp {
     private final AtomicLong blocksRead = new AtomicLong();
     private final AtomicLong blocksSkipped = new AtomicLong();
     private final AtomicLong splitsRead = new AtomicLong();
+    /** Set when a top-N above this scan prunes by its first key (see {@link TopNBound}). */
+    private volatile TopNBound topN;
     /** When set, only these splits of the snapshot are read (the rest were answered elsewhere). */
     private volatile BitSet onlySplits;
 
@@ -51,7 +53,8 @@ final class ScanOp extends PhysicalOp {
             only.stream().forEach(i -> kept.add(all.get(i)));
             work = kept;
         }
-        List<ScanSplit> splits = work;
+        TopNBound bound = topN;
+        List<ScanSplit> splits = bound == null ? work : bound.bestFirst(work);
         int[] fieldPos = read.stream().toArray();
         int[] tableCols = new int[fieldPos.length];
         List<ColumnDef> defs = new ArrayList<>();
@@ -65,7 +68,10 @@ final class ScanOp extends PhysicalOp {
             try (VectorBudget budget = new VectorBudget(ctx.query())) {
                 Worker w = new Worker(width, filter == null ? null : ExprCompiler.compile(filter), budget);
                 for (int t = tasks.next(); t >= 0 && !ctx.stopped(); t = tasks.next()) {
-                    w.read(ctx, splits.get(t), tableCols, fieldPos, defs, sink);
+                    ScanPredicate p = bound == null ? predicate : bound.narrow(splits.get(t), predicate);
+                    if (p != null) {
+                        w.read(ctx, splits.get(t), tableCols, fieldPos, defs, sink, p);
+                    }
                 }
             }
             sink.finish();
@@ -88,8 +94,8 @@ final class ScanOp extends PhysicalOp {
             this.budget = budget;
         }
 
-        void read(ExecContext ctx, ScanSplit split, int[] tableCols, int[] fieldPos, List<ColumnDef> defs, Sink sink) {
-            try (ScanCursor cursor = split.open(tableCols, predicate)) {
+        void read(ExecContext ctx, ScanSplit split, int[] tableCols, int[] fieldPos, List<ColumnDef> defs, Sink sink, ScanPredicate p) {
+            try (ScanCursor cursor = split.open(tableCols, p)) {
                 if (rb == null) {
                     rb = new RowBatch(defs, Math.max(1, cursor.maxBatchRows()));
                     for (int j = 0; j < fieldPos.length; j++) {
@@ -121,6 +127,20 @@ final class ScanOp extends PhysicalOp {
         }
     }
 
+    /** Lets a top-N above prune this scan's splits and blocks by its first sort key. */
+    void pruneForTopN(TopNBound bound) {
+        this.topN = bound;
+    }
+
+    /** The table column behind output field {@code field}. */
+    int tableColumn(int field) {
+        return scan.columns()[field];
+    }
+
+    ColumnDef fieldDef(int field) {
+        return scan.schema().column(scan.columns()[field]);
+    }
+
     /** Reads only the snapshot's splits in {@code splits} (indexes into {@code TableScan.splits()}). */
     void restrictToSplits(BitSet splits) {
         this.onlySplits = (BitSet) splits.clone();
@@ -137,6 +157,7 @@ final class ScanOp extends PhysicalOp {
 
     @Override
     protected String analyzeExtra() {
-        return ", splits=" + splitsRead.get() + ", blocksRead=" + blocksRead.get() + ", blocksSkipped=" + blocksSkipped.get();
+        return ", splits=" + splitsRead.get() + ", blocksRead=" + blocksRead.get() + ", blocksSkipped=" + blocksSkipped.get()
+                + (topN == null ? "" : ", splitsSkippedByTopN=" + topN.splitsSkipped());
     }
 }

@@ -20,6 +20,13 @@ final class SortOp extends PhysicalOp {
     private final long limit;
     private final long offset;
 
+    /** Where this top-N publishes its cutoff on the first key, or null. */
+    private TopNBound bound;
+
+    void publishCutoffTo(TopNBound bound) {
+        this.bound = bound;
+    }
+
     /** The keys as arrays: comparators run per row pair, without iterator allocation. */
     private final int[] keyColumns;
     private final boolean[] keyDescending;
@@ -95,6 +102,10 @@ final class SortOp extends PhysicalOp {
             if (keep != Long.MAX_VALUE && store.size() > Math.max(2 * keep, Batch.MAX_ROWS)) {
                 store = truncate(store, keep, ctx);
                 cutoff = store.size() >= keep ? store.size() - 1 : -1;
+                TopNBound tb = bound;
+                if (tb != null && cutoff >= 0 && !store.cols[keyColumns[0]].nulls[cutoff]) {
+                    tb.offer(store.cols[keyColumns[0]].longs[cutoff]);
+                }
             }
         }
 

@@ -4,7 +4,8 @@
  * (column vectors plus a selection vector) into per-thread sinks. All memory is on the Java heap:
  * every operator instance or per-thread sink owns the vectors it writes and reuses them batch after
  * batch; pipeline breakers (hash tables, row stores) charge their growth to the query's memory
- * budget through {@link io.quiver.query.QueryContext#reserve}. Table snapshots are opened once per
+ * budget through {@link io.quiver.query.QueryContext#reserve}, and each worker's scan, filter and
+ * projection vectors are charged by a {@link io.quiver.query.exec.VectorBudget}. Table snapshots are opened once per
  * table per query by {@link io.quiver.query.exec.ExecContext} and closed by it when the query ends.
  */
 package io.quiver.query.exec;

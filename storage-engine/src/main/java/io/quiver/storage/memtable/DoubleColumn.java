@@ -1,7 +1,6 @@
 package io.quiver.storage.memtable;
 
 import io.quiver.storage.ColumnDef;
-import io.quiver.storage.memory.NativeArena;
 import io.quiver.storage.vector.ColumnVector;
 
 import java.lang.foreign.MemorySegment;
@@ -16,8 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
  * knows how NaN compares in that predicate. Values are stored bit for bit (NaN payloads survive).
  */
 final class DoubleColumn extends FixedWidthColumn {
-    DoubleColumn(ColumnDef def, ChunkLayout layout, NativeArena arena, long firstRow) {
-        super(def, layout, arena, firstRow);
+    DoubleColumn(ColumnDef def, ChunkLayout layout, MemtableMemory memory, long firstRow) {
+        super(def, layout, memory, firstRow);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.quiver.storage.memtable;
 
 import io.quiver.storage.ColumnDef;
-import io.quiver.storage.memory.NativeArena;
 import io.quiver.storage.vector.ColumnVector;
 
 import java.lang.foreign.MemorySegment;
@@ -9,8 +8,8 @@ import java.lang.foreign.ValueLayout;
 
 /** A column of 8-byte values (long-physical types or DOUBLE): one slot per row in the chunk. */
 abstract sealed class FixedWidthColumn extends MemtableColumn permits LongColumn, DoubleColumn {
-    FixedWidthColumn(ColumnDef def, ChunkLayout layout, NativeArena arena, long firstRow) {
-        super(def, layout, arena, firstRow);
+    FixedWidthColumn(ColumnDef def, ChunkLayout layout, MemtableMemory memory, long firstRow) {
+        super(def, layout, memory, firstRow);
     }
 
     /** The element layout of the slots, matching the vector's array type. */

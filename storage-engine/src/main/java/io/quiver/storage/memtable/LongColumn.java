@@ -1,7 +1,6 @@
 package io.quiver.storage.memtable;
 
 import io.quiver.storage.ColumnDef;
-import io.quiver.storage.memory.NativeArena;
 import io.quiver.storage.vector.ColumnVector;
 
 import java.lang.foreign.MemorySegment;
@@ -12,8 +11,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /** A long-physical column (integers, BOOLEAN, DATE, TIMESTAMP) with min/max zone maps. */
 final class LongColumn extends FixedWidthColumn {
-    LongColumn(ColumnDef def, ChunkLayout layout, NativeArena arena, long firstRow) {
-        super(def, layout, arena, firstRow);
+    LongColumn(ColumnDef def, ChunkLayout layout, MemtableMemory memory, long firstRow) {
+        super(def, layout, memory, firstRow);
     }
 
     @Override

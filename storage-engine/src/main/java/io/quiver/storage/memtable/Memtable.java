@@ -3,9 +3,6 @@ package io.quiver.storage.memtable;
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.ColumnType;
 import io.quiver.storage.StorageException;
-import io.quiver.storage.memory.NativeArena;
-import io.quiver.storage.memory.NativeMemory;
-import io.quiver.storage.memory.NativeMemoryTag;
 import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.vector.RowBatch;
 
@@ -30,11 +27,13 @@ import java.util.List;
  *
  * <p><b>Lifetime.</b> Reference counted: the creator holds one reference; readers that may outlive
  * the creator's interest (a query still scanning after the table switched to a new memtable)
- * {@link #tryRetain} one and {@link #release} it. The last release frees all native memory; after
- * that every method that would touch it throws {@link StorageException.Kind#CLOSED}. A caller
- * must hold a reference while it reads; a read racing the final free by a caller that holds none
- * fails with CLOSED (segments of a closed shared arena refuse access) rather than reading freed
- * memory.
+ * {@link #tryRetain} one and {@link #release} it. The last release frees all native memory (or,
+ * for a memtable built with a {@link MemtableMemoryPool}, hands it to the pool for the table's next
+ * memtable); after that every method that would touch it throws {@link StorageException.Kind#CLOSED}.
+ * A caller must hold a reference while it reads; a read racing the final free by a caller that
+ * holds none fails with CLOSED (segments of a closed shared arena refuse access) rather than
+ * reading freed memory; with a pool, such a broken reader could instead read rows of a later
+ * memtable, which is why the reference rule is not optional.
  */
 public final class Memtable {
     /** Rows per chunk unless the constructor says otherwise: large enough that per-chunk work is noise, a power of two. */
@@ -65,7 +64,9 @@ public final class Memtable {
     private final ChunkLayout layout;
     private final int varcharPageBytes;
     private final long byteLimit;
-    private final NativeArena arena;
+    private final MemtableMemory memory;
+    /** Where the memory goes after the last release: a pool that reuses it, or nowhere (freed). */
+    private final MemtableMemoryPool pool;
     private volatile ColumnSet columnSet;
     /** Rows visible to readers. Written only by the writer with setRelease, read with getAcquire. */
     @SuppressWarnings("unused") // accessed through ROW_COUNT
@@ -90,6 +91,19 @@ public final class Memtable {
      * @param byteLimit        native bytes this memtable may hold; appends beyond it fail RESOURCE_EXHAUSTED
      */
     public Memtable(String table, List<ColumnDef> columns, int rowsPerChunk, int varcharPageBytes, long byteLimit) {
+        this(table, columns, rowsPerChunk, varcharPageBytes, byteLimit, null);
+    }
+
+    /**
+     * Like {@link #Memtable(String, List, int, long)}, with native memory taken from {@code pool}
+     * (reused from an earlier memtable of the table when it has a spare) and given back to it when
+     * the last reference is released, instead of being freed.
+     */
+    public Memtable(String table, List<ColumnDef> columns, int rowsPerChunk, long byteLimit, MemtableMemoryPool pool) {
+        this(table, columns, rowsPerChunk, defaultVarcharPageBytes(rowsPerChunk), byteLimit, pool);
+    }
+
+    private Memtable(String table, List<ColumnDef> columns, int rowsPerChunk, int varcharPageBytes, long byteLimit, MemtableMemoryPool pool) {
         if (columns.isEmpty()) {
             throw new IllegalArgumentException("memtable needs at least one column [table=" + table + ']');
         }
@@ -107,10 +121,11 @@ public final class Memtable {
         for (int i = 0; i < defs.size(); i++) {
             requireNewName(defs.subList(0, i), defs.get(i).name());
         }
-        this.arena = NativeMemory.openArena(NativeMemoryTag.MEMTABLE);
+        this.pool = pool;
+        this.memory = pool != null ? pool.take() : new MemtableMemory();
         MemtableColumn[] cols = new MemtableColumn[defs.size()];
         for (int i = 0; i < cols.length; i++) {
-            cols[i] = MemtableColumn.create(defs.get(i), layout, arena, 0, varcharPageBytes);
+            cols[i] = MemtableColumn.create(defs.get(i), layout, memory, 0, varcharPageBytes);
         }
         this.columnSet = new ColumnSet(defs, cols);
     }
@@ -143,7 +158,7 @@ public final class Memtable {
         for (MemtableColumn column : columns) {
             needed += column.bytesNeeded(start, rows);
         }
-        long held = arena.heldBytes();
+        long held = memory.usedBytes();
         if (needed > byteLimit - held) {
             throw StorageException.exhausted("memtable full [table=" + table + ", bytes=" + held + ", needed=" + needed
                     + ", limit=" + byteLimit + ", rows=" + rows + ']');
@@ -198,7 +213,7 @@ public final class Memtable {
         List<ColumnDef> defs = new ArrayList<>(current.defs());
         defs.add(def);
         MemtableColumn[] cols = java.util.Arrays.copyOf(current.columns(), current.columns().length + 1);
-        cols[cols.length - 1] = MemtableColumn.create(def, layout, arena, rowCount, varcharPageBytes);
+        cols[cols.length - 1] = MemtableColumn.create(def, layout, memory, rowCount, varcharPageBytes);
         // Volatile store of a fully built set: a reader sees the old set or the whole new one.
         columnSet = new ColumnSet(List.copyOf(defs), cols);
     }
@@ -229,7 +244,7 @@ public final class Memtable {
 
     /** Native bytes held (allocated chunks and pages, used or not); 0 once freed. */
     public long offHeapBytes() {
-        return arena.heldBytes();
+        return memory.usedBytes();
     }
 
     public long byteLimit() {
@@ -317,7 +332,7 @@ public final class Memtable {
      * raced the final free) to CLOSED; any other IllegalStateException is a bug and passes through.
      */
     RuntimeException closedDuringAccess(IllegalStateException e) {
-        if (arena.isOpen()) {
+        if (memory.isOpen()) {
             return e;
         }
         return new StorageException(StorageException.Kind.CLOSED, "memtable freed during read [table=" + table + ']', e);
@@ -347,7 +362,11 @@ public final class Memtable {
             }
             if (REF_COUNT.compareAndSet(this, refs, refs - 1)) {
                 if (refs == 1) {
-                    arena.close();
+                    if (pool != null) {
+                        pool.recycle(memory); // this memtable is unreachable for readers holding a reference
+                    } else {
+                        memory.close();
+                    }
                 }
                 return;
             }

@@ -2,7 +2,6 @@ package io.quiver.storage.memtable;
 
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.StorageException;
-import io.quiver.storage.memory.NativeArena;
 import io.quiver.storage.vector.ColumnVector;
 
 import java.lang.foreign.MemorySegment;
@@ -23,24 +22,26 @@ abstract sealed class MemtableColumn permits FixedWidthColumn, VarcharColumn {
 
     final ColumnDef def;
     final ChunkLayout layout;
-    final NativeArena arena;
+    final MemtableMemory memory;
+    /** Out-parameter of {@link MemtableMemory#allocate}; writer thread only. */
+    private final boolean[] fresh = new boolean[1];
     /** First row holding a value; rows before it are NULL (the column was added after them). */
     final long firstRow;
     /** Replaced (never mutated in size) when full; volatile so a reader gets a fully built copy. */
     private volatile ChunkDirectory directory = new ChunkDirectory(INITIAL_DIRECTORY_CAPACITY);
 
-    MemtableColumn(ColumnDef def, ChunkLayout layout, NativeArena arena, long firstRow) {
+    MemtableColumn(ColumnDef def, ChunkLayout layout, MemtableMemory memory, long firstRow) {
         this.def = def;
         this.layout = layout;
-        this.arena = arena;
+        this.memory = memory;
         this.firstRow = firstRow;
     }
 
-    static MemtableColumn create(ColumnDef def, ChunkLayout layout, NativeArena arena, long firstRow, int varcharPageBytes) {
+    static MemtableColumn create(ColumnDef def, ChunkLayout layout, MemtableMemory memory, long firstRow, int varcharPageBytes) {
         return switch (def.type().physical()) {
-            case LONG -> new LongColumn(def, layout, arena, firstRow);
-            case DOUBLE -> new DoubleColumn(def, layout, arena, firstRow);
-            case BYTES -> new VarcharColumn(def, layout, arena, firstRow, varcharPageBytes);
+            case LONG -> new LongColumn(def, layout, memory, firstRow);
+            case DOUBLE -> new DoubleColumn(def, layout, memory, firstRow);
+            case BYTES -> new VarcharColumn(def, layout, memory, firstRow, varcharPageBytes);
         };
     }
 
@@ -82,7 +83,12 @@ abstract sealed class MemtableColumn permits FixedWidthColumn, VarcharColumn {
     }
 
     private void allocateChunk(ChunkDirectory dir, int chunk) {
-        MemorySegment segment = arena.allocate(layout.chunkBytes); // zeroed: no nulls, values 0
+        MemorySegment segment = allocate(layout.chunkBytes);
+        if (!fresh[0]) {
+            // Reused memory: every slot and null bit is written before it becomes visible, but a
+            // clear bitmap keeps "a new chunk has no NULLs" true regardless (1/65 of the chunk).
+            segment.asSlice(layout.bitmapOffset).fill((byte) 0);
+        }
         initStats(dir, chunk);
         long chunkStart = layout.firstRowOf(chunk);
         // A column added mid-chunk: the chunk's rows before it are NULL.
@@ -92,6 +98,11 @@ abstract sealed class MemtableColumn permits FixedWidthColumn, VarcharColumn {
         }
         dir.setNullCount(chunk, nullsBefore);
         dir.chunks[chunk] = segment;
+    }
+
+    /** A segment from the memtable's memory; {@link #fresh}[0] says whether it is zeroed. */
+    final MemorySegment allocate(long bytes) {
+        return memory.allocate(bytes, fresh);
     }
 
     /** Sets the zone map of a fresh chunk to "no values yet". */

@@ -2,7 +2,6 @@ package io.quiver.storage.memtable;
 
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.StorageException;
-import io.quiver.storage.memory.NativeArena;
 import io.quiver.storage.vector.ColumnVector;
 
 import java.lang.foreign.MemorySegment;
@@ -34,8 +33,8 @@ final class VarcharColumn extends MemtableColumn {
     /** Stream position reached while writing a batch's ends run by run. */
     private long writeEnd;
 
-    VarcharColumn(ColumnDef def, ChunkLayout layout, NativeArena arena, long firstRow, int pageBytes) {
-        super(def, layout, arena, firstRow);
+    VarcharColumn(ColumnDef def, ChunkLayout layout, MemtableMemory memory, long firstRow, int pageBytes) {
+        super(def, layout, memory, firstRow);
         this.pageBytes = pageBytes;
     }
 
@@ -86,7 +85,7 @@ final class VarcharColumn extends MemtableColumn {
             pages = current; // volatile: see the class comment of ChunkDirectory
         }
         while (pageCount < pagesNeeded) {
-            current[pageCount] = arena.allocate(pageBytes);
+            current[pageCount] = allocate(pageBytes); // contents undefined: bytes are read only below a published end
             pageCount++;
         }
     }

@@ -8,6 +8,7 @@ import io.quiver.storage.TableSchema;
 import io.quiver.storage.dedup.IdempotencyIndex;
 import io.quiver.storage.fs.FilesFacade;
 import io.quiver.storage.memtable.Memtable;
+import io.quiver.storage.memtable.MemtableMemoryPool;
 import io.quiver.storage.scan.ScanCursor;
 import io.quiver.storage.scan.ScanPredicate;
 import io.quiver.storage.scan.TableScan;
@@ -61,6 +62,8 @@ public final class Table implements AutoCloseable {
     private final WalWriter wal;
     private final IdempotencyIndex dedup;
     private final SegmentStore segments;
+    /** Reuses a flushed memtable's native memory for the next memtable (see {@link MemtableMemoryPool}). */
+    private final MemtableMemoryPool memtableMemory;
 
     /** Serialises appends, so WAL order is sequence order, and schema changes against them. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -81,6 +84,7 @@ public final class Table implements AutoCloseable {
 
     private Table(Path dir, FilesFacade fs, StorageConfig config, Durability durability, TableState state,
                   WalWriter wal, IdempotencyIndex dedup, SegmentStore segments, long appliedSeq) {
+        this.memtableMemory = new MemtableMemoryPool(config.memtableFlushBytes() / 2);
         this.dir = dir;
         this.fs = fs;
         this.config = config;
@@ -133,6 +137,11 @@ public final class Table implements AutoCloseable {
 
     static Memtable newMemtable(TableSchema schema, StorageConfig config) {
         return new Memtable(schema.name(), schema.columns(), config.segmentBlockRows(), config.memtableMaxBytes());
+    }
+
+    /** A memtable on memory recycled from this table's last flushed one, when there is a spare. */
+    private Memtable newMemtable(TableSchema schema) {
+        return new Memtable(schema.name(), schema.columns(), config.segmentBlockRows(), config.memtableMaxBytes(), memtableMemory);
     }
 
     public String name() {
@@ -382,7 +391,7 @@ public final class Table implements AutoCloseable {
                 }
                 coveredSeq = wal.rollover();
                 sealed = st.active();
-                state = st.withNewActive(newMemtable(st.schema(), config));
+                state = st.withNewActive(newMemtable(st.schema()));
             } finally {
                 writeLock.unlock();
             }
@@ -517,6 +526,8 @@ public final class Table implements AutoCloseable {
         try {
             if (needsFlush(nowNanos)) {
                 flush();
+            } else if (state.active().rowCount() == 0) {
+                memtableMemory.releaseSpare(); // nothing arrived since the last flush: do not hold memory for a quiet table
             }
             compact();
             lastBackgroundError = null;
@@ -560,6 +571,7 @@ public final class Table implements AutoCloseable {
         for (Memtable m : st.memtables()) {
             m.release();
         }
+        memtableMemory.close();
         dedup.close();
         segments.close();
     }
