@@ -38,8 +38,12 @@ class StorageQueryTest {
     private QueryEngine engine;
 
     private void open(StorageConfig config) throws Exception {
+        open(config, 2);
+    }
+
+    private void open(StorageConfig config, int parallelism) throws Exception {
         storage = StorageEngine.open(dir, config);
-        engine = new QueryEngine(new StorageQueryCatalog(storage), QueryConfig.defaults().withParallelism(2));
+        engine = new QueryEngine(new StorageQueryCatalog(storage), QueryConfig.defaults().withParallelism(parallelism));
     }
 
     @AfterEach
@@ -118,7 +122,9 @@ class StorageQueryTest {
 
     @Test
     void topNPrunesSplitsAndBlocksByItsFirstKey() throws Exception {
-        open(StorageDifferentialTest.testConfig());
+        // One worker: with two, both may open splits before either has a cutoff, so how much is
+        // pruned depends on timing; with one, the best split is read first and sets the cutoff.
+        open(StorageDifferentialTest.testConfig(), 1);
         Table t = createEvents(PartitionBy.DAY);
         for (int part = 0; part < 5; part++) {
             t.append(null, rows(part * 2000L, 2000, DAY_US / 1000)).join(); // 10 days, one segment per day
