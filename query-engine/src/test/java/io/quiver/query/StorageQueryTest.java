@@ -199,7 +199,7 @@ class StorageQueryTest {
             while (System.nanoTime() < deadline && writer.isAlive()) {
                 long before = acked.get();
                 // Two references to e share one snapshot, so the two counts must agree exactly.
-                List<Object> row = Rows.query(engine, "SELECT a.c, a.nn, b.c FROM (SELECT count(*) AS c, sum(CASE WHEN v IS NULL THEN 0 ELSE 1 END) AS nn FROM e) a,"
+                List<Object> row = Rows.query(engine, "SELECT a.c, a.nn, b.c FROM (SELECT count(*) AS c, coalesce(sum(CASE WHEN v IS NULL THEN 0 ELSE 1 END), 0) AS nn FROM e) a,"
                         + " (SELECT count(*) AS c FROM e WHERE v IS NULL OR v IS NOT NULL) b").get(0);
                 long count = (Long) row.get(0);
                 queries++;
