@@ -99,9 +99,10 @@ final class SortOp extends PhysicalOp {
                 store.append(b, null);
             }
             long keep = keep();
-            // The first cut comes as soon as there are 2N rows, so a cutoff (and a scan bound) exists
-            // early; later cuts wait for a batch's worth of rows so sorting stays amortised.
-            if (keep != Long.MAX_VALUE && store.size() > 2 * keep && (cutoff < 0 || store.size() > Math.max(2 * keep, Batch.MAX_ROWS))) {
+            // Cut back to N rows whenever there are 2N: sorting stays amortised (each cut at least halves
+            // the store, at most one cut per batch), and the cutoff, and the scan bound it publishes,
+            // tighten as better rows arrive.
+            if (keep != Long.MAX_VALUE && store.size() > 2 * keep) {
                 store = truncate(store, keep, ctx);
                 cutoff = store.size() >= keep ? store.size() - 1 : -1;
                 TopNBound tb = bound;
