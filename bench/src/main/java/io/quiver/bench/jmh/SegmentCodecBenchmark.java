@@ -203,7 +203,9 @@ public class SegmentCodecBenchmark {
 
         @Override
         public MemorySegment mapReadOnly(FileChannel channel, long offset, long size, Arena arena) {
-            throw new UnsupportedOperationException();
+            // This facade discards what is written (encode benchmarks measure the codec, not the disk),
+            // so there is never a file to map: reading goes through a real facade.
+            throw new UnsupportedOperationException("write-discarding benchmark facade: nothing it wrote can be mapped");
         }
 
         @Override
