@@ -47,4 +47,34 @@ abstract sealed class FixedWidthColumn extends MemtableColumn permits LongColumn
         out.hasNulls = nulls > 0;
         out.setSize(count);
     }
+
+    @Override
+    final void gather(int[] rows, int from, int count, ColumnVector out) {
+        out.reset(count);
+        ChunkDirectory dir = directory();
+        boolean doubles = slotLayout() == ValueLayout.JAVA_DOUBLE;
+        long[] longs = out.longs;
+        double[] doubleValues = out.doubles;
+        boolean[] nulls = out.nulls;
+        int nullCount = 0;
+        for (int i = 0; i < count; i++) {
+            int row = rows[from + i];
+            int chunk = layout.chunkOf(row);
+            int inChunk = layout.rowInChunk(row);
+            MemorySegment segment = dir.chunk(chunk);
+            boolean isNull = isNullAt(dir, chunk, segment, inChunk);
+            nulls[i] = isNull;
+            if (isNull) {
+                nullCount++;
+            }
+            long bits = segment == null ? 0L : segment.get(ValueLayout.JAVA_LONG, ChunkLayout.slotOffset(inChunk));
+            if (doubles) {
+                doubleValues[i] = Double.longBitsToDouble(bits);
+            } else {
+                longs[i] = bits;
+            }
+        }
+        out.hasNulls = nullCount > 0;
+        out.setSize(count);
+    }
 }

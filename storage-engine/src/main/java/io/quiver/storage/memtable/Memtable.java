@@ -277,6 +277,33 @@ public final class Memtable {
     }
 
     /**
+     * Copies the rows {@code rows[from..from+count)}, in that order, of the given columns into
+     * {@code out} (each vector reset to {@code count} rows). Every row must lie below a row count
+     * this reader observed. A flush uses it to write a sealed memtable in sort order one block at a
+     * time, instead of copying it whole onto the heap.
+     */
+    public void gather(int[] rows, int from, int count, int[] columns, ColumnVector[] out) {
+        checkOpen();
+        long visible = rowCount();
+        ColumnSet set = columnSet;
+        for (int i = from; i < from + count; i++) {
+            if (rows[i] < 0 || rows[i] >= visible) {
+                throw new IndexOutOfBoundsException("row outside the visible rows [table=" + table + ", row=" + rows[i]
+                        + ", visibleRows=" + visible + ']');
+            }
+        }
+        MemtableColumn[] cols = set.columns();
+        checkOutputs(cols, columns, out);
+        try {
+            for (int i = 0; i < columns.length; i++) {
+                cols[columns[i]].gather(rows, from, count, out[i]);
+            }
+        } catch (IllegalStateException e) {
+            throw closedDuringAccess(e);
+        }
+    }
+
+    /**
      * A consistent prefix of this memtable: the rows and columns visible at this instant. Does not
      * hold a reference: use it while holding one (or use {@link #tryAcquireView}).
      */
@@ -303,11 +330,22 @@ public final class Memtable {
             throw new IndexOutOfBoundsException("rows outside the visible rows [table=" + table + ", fromRow=" + fromRow
                     + ", count=" + count + ", visibleRows=" + visibleRows + ']');
         }
+        MemtableColumn[] cols = set.columns();
+        checkOutputs(cols, columns, out);
+        try {
+            for (int i = 0; i < columns.length; i++) {
+                cols[columns[i]].read(fromRow, count, out[i]);
+            }
+        } catch (IllegalStateException e) {
+            throw closedDuringAccess(e);
+        }
+    }
+
+    private void checkOutputs(MemtableColumn[] cols, int[] columns, ColumnVector[] out) {
         if (columns.length > out.length) {
             throw new IllegalArgumentException("fewer output vectors than columns [table=" + table + ", columns="
                     + columns.length + ", vectors=" + out.length + ']');
         }
-        MemtableColumn[] cols = set.columns();
         for (int i = 0; i < columns.length; i++) {
             int index = columns[i];
             if (index < 0 || index >= cols.length) {
@@ -317,13 +355,6 @@ public final class Memtable {
                 throw new IllegalArgumentException("output vector type does not match the column [table=" + table
                         + ", column=" + cols[index].def.name() + ", expected=" + cols[index].def.type() + ", actual=" + out[i].type() + ']');
             }
-        }
-        try {
-            for (int i = 0; i < columns.length; i++) {
-                cols[columns[i]].read(fromRow, count, out[i]);
-            }
-        } catch (IllegalStateException e) {
-            throw closedDuringAccess(e);
         }
     }
 

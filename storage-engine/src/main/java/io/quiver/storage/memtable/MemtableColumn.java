@@ -144,6 +144,21 @@ abstract sealed class MemtableColumn permits FixedWidthColumn, VarcharColumn {
     /** Copies rows {@code [fromRow, fromRow+count)}, all below a row count the caller acquired, into {@code out}. */
     abstract void read(long fromRow, int count, ColumnVector out);
 
+    /**
+     * Copies the rows {@code rows[from..from+count)} (any order, each below a row count the caller
+     * acquired) into {@code out} rows {@code [0, count)}: the gather a flush uses to write rows in
+     * sort order without copying the whole memtable onto the heap first.
+     */
+    abstract void gather(int[] rows, int from, int count, ColumnVector out);
+
+    /** Whether {@code row} is NULL, given its chunk (null when wholly before the column existed). */
+    final boolean isNullAt(ChunkDirectory dir, int chunk, MemorySegment segment, int inChunk) {
+        if (segment == null) {
+            return true;
+        }
+        return dir.nullCount(chunk) != 0 && NullBitmap.isSet(segment, layout.bitmapOffset, inChunk);
+    }
+
     /** Fills {@code dst[dstPos..dstPos+len)} with the null flags of a run; returns how many are NULL. */
     final int readNulls(ChunkDirectory dir, int chunk, MemorySegment segment, int inChunk, boolean[] dst, int dstPos, int len) {
         if (segment == null) { // wholly before this column existed

@@ -149,9 +149,13 @@ final class VarcharColumn extends MemtableColumn {
     }
 
     private void copyOut(long streamPosition, byte[] dst, long length) {
+        copyOut(streamPosition, dst, 0, length);
+    }
+
+    private void copyOut(long streamPosition, byte[] dst, int dstOffset, long length) {
         MemorySegment[] pageArray = pages;
         long position = streamPosition;
-        int to = 0;
+        int to = dstOffset;
         long remaining = length;
         while (remaining > 0) {
             int page = (int) (position / pageBytes);
@@ -164,6 +168,11 @@ final class VarcharColumn extends MemtableColumn {
         }
     }
 
+    /** Stream position where {@code row}'s value starts: 0 up to the column's first row. */
+    private long startOf(ChunkDirectory dir, long row) {
+        return row <= firstRow ? 0 : endOf(dir, row - 1);
+    }
+
     /** Stream position where {@code row}'s value ends; 0 before the column's first row. */
     private long endOf(ChunkDirectory dir, long row) {
         MemorySegment segment = dir.chunk(layout.chunkOf(row));
@@ -174,8 +183,8 @@ final class VarcharColumn extends MemtableColumn {
     void read(long fromRow, int count, ColumnVector out) {
         out.reset(count);
         ChunkDirectory dir = directory();
-        long base = fromRow == 0 ? 0 : endOf(dir, fromRow - 1);
-        long total = count == 0 ? 0 : endOf(dir, fromRow + count - 1) - base;
+        long base = startOf(dir, fromRow);
+        long total = fromRow + count <= firstRow ? 0 : endOf(dir, fromRow + count - 1) - base;
         if (total > MAX_READ_BYTES) {
             throw new IllegalArgumentException("VARCHAR rows hold more bytes than one vector can [column=" + def.name()
                     + ", fromRow=" + fromRow + ", count=" + count + ", bytes=" + total + "]: read fewer rows");
@@ -194,8 +203,12 @@ final class VarcharColumn extends MemtableColumn {
             if (segment == null) {
                 Arrays.fill(offsets, done + 1, done + len + 1, 0); // before the column existed: base is 0 too
             } else {
-                long slot = ChunkLayout.slotOffset(inChunk);
-                for (int i = done + 1, last = done + len; i <= last; i++, slot += ChunkLayout.SLOT_BYTES) {
+                // Rows of the chunk before the column was added have no slot written (the chunk's memory
+                // may be reused): they are NULL and empty.
+                int before = (int) Math.max(0, Math.min(len, firstRow - row));
+                Arrays.fill(offsets, done + 1, done + before + 1, 0);
+                long slot = ChunkLayout.slotOffset(inChunk + before);
+                for (int i = done + before + 1, last = done + len; i <= last; i++, slot += ChunkLayout.SLOT_BYTES) {
                     offsets[i] = (int) (segment.get(JAVA_LONG, slot) - base);
                 }
             }
@@ -204,6 +217,42 @@ final class VarcharColumn extends MemtableColumn {
             row += len;
         }
         out.hasNulls = nulls > 0;
+        out.setSize(count);
+    }
+
+    @Override
+    void gather(int[] rows, int from, int count, ColumnVector out) {
+        out.reset(count);
+        ChunkDirectory dir = directory();
+        int[] offsets = out.offsets;
+        boolean[] nulls = out.nulls;
+        int nullCount = 0;
+        long total = 0;
+        offsets[0] = 0;
+        for (int i = 0; i < count; i++) {
+            int row = rows[from + i];
+            int chunk = layout.chunkOf(row);
+            int inChunk = layout.rowInChunk(row);
+            MemorySegment segment = dir.chunk(chunk);
+            boolean isNull = isNullAt(dir, chunk, segment, inChunk);
+            nulls[i] = isNull;
+            long length = 0;
+            if (isNull) {
+                nullCount++;
+            } else {
+                long start = startOf(dir, row);
+                length = segment.get(JAVA_LONG, ChunkLayout.slotOffset(inChunk)) - start;
+                if (total + length > MAX_READ_BYTES) {
+                    throw new IllegalArgumentException("VARCHAR rows hold more bytes than one vector can [column=" + def.name()
+                            + ", rows=" + count + "]: gather fewer rows");
+                }
+                out.ensureByteCapacity((int) (total + length));
+                copyOut(start, out.bytes, (int) total, length);
+            }
+            total += length;
+            offsets[i + 1] = (int) total;
+        }
+        out.hasNulls = nullCount > 0;
         out.setSize(count);
     }
 }

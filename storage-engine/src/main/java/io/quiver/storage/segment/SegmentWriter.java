@@ -47,7 +47,7 @@ public final class SegmentWriter implements AutoCloseable {
     private final Path temp;
     private final List<ColumnDef> columns;
     private final int blockRows;
-    private final SegmentMeta meta;
+    private SegmentMeta meta;
     private final FileChannel channel;
     private final ColumnVector[] buffers;
     private final BlockEncoder encoder;
@@ -136,10 +136,19 @@ public final class SegmentWriter implements AutoCloseable {
      * types). Rows must already be in the table's sort order.
      */
     public void append(RowBatch rows) {
+        append(rows, 0, rows.rowCount());
+    }
+
+    /** {@link #append(RowBatch)} of the rows {@code [from, to)} of {@code rows} only. */
+    public void append(RowBatch rows, int fromRow, int toRow) {
         checkOpen();
         checkColumns(rows);
-        int total = rows.rowCount();
-        int from = 0;
+        if (fromRow < 0 || toRow < fromRow || toRow > rows.rowCount()) {
+            throw new IndexOutOfBoundsException("rows outside the batch [from=" + fromRow + ", to=" + toRow
+                    + ", rows=" + rows.rowCount() + ']');
+        }
+        int total = toRow;
+        int from = fromRow;
         try {
             while (from < total) {
                 int take = Math.min(total - from, blockRows - buffered);
@@ -167,7 +176,16 @@ public final class SegmentWriter implements AutoCloseable {
      * target path. On failure nothing appears at the target and the temp file is removed.
      */
     public void finish() {
+        finish(meta);
+    }
+
+    /**
+     * {@link #finish()} with {@code finalMeta} in the footer instead of the meta given at create: for
+     * a writer that streams rows and learns the timestamp range only as it writes them.
+     */
+    public void finish(SegmentMeta finalMeta) {
         checkOpen();
+        meta = Objects.requireNonNull(finalMeta, "finalMeta");
         try {
             if (buffered > 0) {
                 flushBlock();

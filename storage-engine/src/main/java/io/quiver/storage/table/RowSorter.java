@@ -46,6 +46,16 @@ final class RowSorter {
         return idx;
     }
 
+    /** Whether the rows are already in order, as they stand. */
+    boolean inOrder() {
+        for (int i = 1, n = rows.rowCount(); i < n; i++) {
+            if (compare(i - 1, i) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean isSorted(int[] idx) {
         for (int i = 1; i < idx.length; i++) {
             if (compare(idx[i - 1], idx[i]) > 0) {
@@ -105,16 +115,20 @@ final class RowSorter {
     }
 
     private static int compareValues(ColumnVector v, int r1, int r2) {
-        boolean n1 = v.nulls[r1];
-        boolean n2 = v.nulls[r2];
-        if (n1 || n2) {
-            return n1 == n2 ? 0 : (n1 ? -1 : 1);
+        return compareValues(v, r1, v, r2);
+    }
+
+    /** Row {@code ra} of {@code a} against row {@code rb} of {@code b} (same type): NULLs first, strings by unsigned bytes. */
+    static int compareValues(ColumnVector a, int ra, ColumnVector b, int rb) {
+        boolean na = a.nulls[ra];
+        boolean nb = b.nulls[rb];
+        if (na || nb) {
+            return na == nb ? 0 : (na ? -1 : 1);
         }
-        return switch (v.type().physical()) {
-            case LONG -> Long.compare(v.longs[r1], v.longs[r2]);
-            case DOUBLE -> Double.compare(v.doubles[r1], v.doubles[r2]);
-            case BYTES -> java.util.Arrays.compareUnsigned(v.bytes, v.offsets[r1], v.offsets[r1 + 1],
-                    v.bytes, v.offsets[r2], v.offsets[r2 + 1]);
+        return switch (a.type().physical()) {
+            case LONG -> Long.compare(a.longs[ra], b.longs[rb]);
+            case DOUBLE -> Double.compare(a.doubles[ra], b.doubles[rb]);
+            case BYTES -> java.util.Arrays.compareUnsigned(a.bytes, a.offsets[ra], a.offsets[ra + 1], b.bytes, b.offsets[rb], b.offsets[rb + 1]);
         };
     }
 }

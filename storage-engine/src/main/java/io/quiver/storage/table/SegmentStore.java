@@ -4,14 +4,11 @@ import io.quiver.storage.StorageConfig;
 import io.quiver.storage.StorageException;
 import io.quiver.storage.TableSchema;
 import io.quiver.storage.fs.FilesFacade;
+import io.quiver.storage.memtable.Memtable;
 import io.quiver.storage.scan.ScanCursor;
 import io.quiver.storage.scan.ScanPredicate;
-import io.quiver.storage.segment.SegmentMeta;
 import io.quiver.storage.segment.SegmentReader;
 import io.quiver.storage.segment.SegmentVersionException;
-import io.quiver.storage.segment.SegmentWriter;
-import io.quiver.storage.vector.ColumnVector;
-import io.quiver.storage.vector.RowBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,11 +196,16 @@ final class SegmentStore implements AutoCloseable {
     }
 
     /**
-     * Sorts {@code rows}, writes them as segments (one or more per partition), and publishes a
-     * manifest naming them with the WAL checkpoint moved to {@code coveredSeq}. Returns the new readers.
+     * Writes the sealed memtable {@code m} as sorted segments (one or more per partition), and
+     * publishes a manifest naming them with the WAL checkpoint moved to {@code coveredSeq}. Returns
+     * the new readers.
      */
-    List<SegmentReader> writeSorted(RowBatch rows, long coveredSeq) throws IOException {
-        List<SegmentReader> written = writeSegments(rows);
+    List<SegmentReader> writeSorted(Memtable m, long coveredSeq) throws IOException {
+        List<SegmentReader> written;
+        try (SortedRunWriter out = newRunWriter()) {
+            new MemtableFlush(m, schema, config.segmentBlockRows()).writeTo(out);
+            written = out.finish();
+        }
         List<Manifest.SegmentEntry> all = new ArrayList<>(manifest.segments());
         for (SegmentReader r : written) {
             all.add(entries.get(r));
@@ -221,70 +223,32 @@ final class SegmentStore implements AutoCloseable {
         return written;
     }
 
-    private List<SegmentReader> writeSegments(RowBatch rows) throws IOException {
-        TableSchema s = schema;
-        RowSorter sorter = new RowSorter(rows, s.timestampIndex(), s.partitionBy(), s.sortKey());
-        int[] order = sorter.sort();
-        List<SegmentReader> written = new ArrayList<>();
-        try {
-            int from = 0;
-            while (from < order.length) {
-                long partition = sorter.partitionOf(order[from]);
-                int to = from;
-                while (to < order.length && sorter.partitionOf(order[to]) == partition && to - from < config.segmentMaxRows()) {
-                    to++;
-                }
-                written.add(writeRun(s, rows, order, from, to, partition));
-                from = to;
-            }
-        } catch (IOException | RuntimeException e) {
-            discard(written);
-            throw e;
-        }
-        return written;
+    private SortedRunWriter newRunWriter() {
+        return new SortedRunWriter(this, fs, schema, config.segmentMaxRows(), config.segmentBlockRows());
     }
 
-    private SegmentReader writeRun(TableSchema s, RowBatch rows, int[] order, int from, int to, long partition) throws IOException {
+    /** A segment file about to be written: its id and path, reserved in the manifest's id counter. */
+    record NewSegment(long id, String relativePath, Path file, long partitionStart) {
+    }
+
+    /** Reserves the next segment id and creates the partition's directory. */
+    NewSegment allocateSegment(long partitionStart) throws IOException {
         long id = manifest.nextSegmentId();
         manifest = new Manifest(manifest.generation(), manifest.walCheckpointSeq(), id + 1, manifest.segments());
-        String partitionName = s.partitionBy().partitionName(partition);
-        Path partDir = dir.resolve(partitionName);
-        fs.createDirectories(partDir);
+        String partitionName = schema.partitionBy().partitionName(partitionStart);
+        fs.createDirectories(dir.resolve(partitionName));
         String relative = partitionName + '/' + String.format("seg-%012d", id) + SEGMENT_SUFFIX;
-        Path target = dir.resolve(relative);
-        ColumnVector ts = rows.column(s.timestampIndex());
-        long minTs = Long.MAX_VALUE;
-        long maxTs = Long.MIN_VALUE;
-        for (int i = from; i < to; i++) {
-            long t = ts.longs[order[i]];
-            minTs = Math.min(minTs, t);
-            maxTs = Math.max(maxTs, t);
-        }
-        SegmentMeta meta = new SegmentMeta(s.name(), s.version(), partition, minTs, maxTs);
-        int blockRows = config.segmentBlockRows();
-        RowBatch chunk = new RowBatch(s.columns(), blockRows);
-        try (SegmentWriter w = SegmentWriter.create(fs, target, s.columns(), blockRows, meta)) {
-            for (int start = from; start < to; start += blockRows) {
-                int end = Math.min(to, start + blockRows);
-                chunk.reset(end - start);
-                for (int c = 0; c < s.columnCount(); c++) {
-                    ColumnVector src = rows.column(c);
-                    ColumnVector dst = chunk.column(c);
-                    for (int i = start; i < end; i++) {
-                        dst.appendFrom(src, order[i]);
-                    }
-                }
-                chunk.syncRowCount();
-                w.append(chunk);
-            }
-            w.finish();
-        }
-        SegmentReader reader = SegmentReader.open(fs, target);
-        entries.put(reader, new Manifest.SegmentEntry(id, relative, partition, to - from, minTs, maxTs));
-        return reader;
+        return new NewSegment(id, relative, dir.resolve(relative), partitionStart);
     }
 
-    private void discard(List<SegmentReader> readers) {
+    /** Records a finished segment so that a later publish can name it (or {@link #discard} delete it). */
+    synchronized void register(SegmentReader reader, NewSegment segment, long rows, long minTimestamp, long maxTimestamp) {
+        entries.put(reader, new Manifest.SegmentEntry(segment.id(), segment.relativePath(), segment.partitionStart(), rows,
+                minTimestamp, maxTimestamp));
+    }
+
+    /** Closes and deletes segments written but never published. */
+    void discard(List<SegmentReader> readers) {
         for (SegmentReader r : readers) {
             Manifest.SegmentEntry e = entries.remove(r);
             r.release();
@@ -355,7 +319,7 @@ final class SegmentStore implements AutoCloseable {
             }
             return best;
         }
-        // Bound the rows one merge holds on the heap.
+        // Bound one merge to what fits one output segment.
         List<SegmentReader> picked = new ArrayList<>();
         long rows = 0;
         for (SegmentReader r : best) {
@@ -368,38 +332,33 @@ final class SegmentStore implements AutoCloseable {
         return picked.size() >= 2 ? picked : List.of();
     }
 
-    /** Merges the inputs into new sorted segments and publishes a manifest that replaces them. */
+    /**
+     * Merges the inputs into new sorted segments, streaming (one block per input on the heap), and
+     * publishes a manifest that replaces them. Deleted rows are left out.
+     */
     List<SegmentReader> merge(List<SegmentReader> inputs) throws IOException {
         TableSchema s = schema;
-        long total = 0;
-        for (SegmentReader r : inputs) {
-            total += r.rowCount();
-        }
-        RowBatch all = new RowBatch(s.columns(), (int) total);
         int[] cols = new int[s.columnCount()];
         for (int i = 0; i < cols.length; i++) {
             cols[i] = i;
         }
-        RowBatch block = new RowBatch(s.columns(), config.segmentBlockRows());
-        for (SegmentReader r : inputs) {
-            DeleteVector dv;
-            synchronized (this) {
-                dv = deletes.get(r);
-            }
-            try (ScanCursor cursor = new SegmentSplit(s, r, dv).open(cols, ScanPredicate.ALL)) {
-                while (cursor.next(block)) {
-                    for (int c = 0; c < cols.length; c++) {
-                        ColumnVector src = block.column(c);
-                        ColumnVector dst = all.column(c);
-                        for (int i = 0; i < block.rowCount(); i++) {
-                            dst.appendFrom(src, i);
-                        }
-                    }
+        List<ScanCursor> cursors = new ArrayList<>(inputs.size());
+        List<SegmentReader> written;
+        try (SortedRunWriter out = newRunWriter()) {
+            for (SegmentReader r : inputs) {
+                DeleteVector dv;
+                synchronized (this) {
+                    dv = deletes.get(r);
                 }
+                cursors.add(new SegmentSplit(s, r, dv).open(cols, ScanPredicate.ALL));
+            }
+            new SegmentMerger(s, cursors, config.segmentBlockRows()).mergeInto(out);
+            written = out.finish();
+        } finally {
+            for (ScanCursor c : cursors) {
+                c.close();
             }
         }
-        all.syncRowCount();
-        List<SegmentReader> written = writeSegments(all);
         Set<SegmentReader> gone = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         gone.addAll(inputs);
         List<Manifest.SegmentEntry> next = new ArrayList<>();

@@ -397,7 +397,7 @@ public final class Table implements AutoCloseable {
             }
             awaitPendingUpTo(coveredSeq);
             long rows = sealed.rowCount();
-            List<SegmentReader> written = segments.writeSorted(MemtableRows.readAll(sealed), coveredSeq);
+            List<SegmentReader> written = segments.writeSorted(sealed, coveredSeq);
             TableState before;
             writeLock.lock();
             try {

@@ -87,7 +87,7 @@ final class WalRecovery {
     }
 
     private void flush(Memtable m, long coveredSeq) throws IOException {
-        store.writeSorted(MemtableRows.readAll(m), coveredSeq);
+        store.writeSorted(m, coveredSeq);
     }
 
     /** Columns by name onto the current schema; columns added since the record read as NULL. */
