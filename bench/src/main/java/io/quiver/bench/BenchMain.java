@@ -1,5 +1,6 @@
 package io.quiver.bench;
 
+import io.quiver.bench.ingest.IngestCommand;
 import io.quiver.bench.jmh.JmhCommand;
 import io.quiver.bench.limits.LimitsCommand;
 import io.quiver.bench.query.QueryCommand;
@@ -19,6 +20,7 @@ public final class BenchMain {
             new JmhCommand(),
             new StorageCommand(),
             new LimitsCommand(),
+            new IngestCommand(),
             new QueryCommand());
 
     private BenchMain() {

@@ -79,6 +79,25 @@ class BenchSmokeTest {
     }
 
     @Test
+    void ingestPushesEventsThroughAServerAndLoadsDuckDb(@TempDir Path dir) {
+        Run r = run("ingest", "--data-dir=" + dir, "--rows=20000", "--threads=2", "--batch-rows=1000", "--in-flight=4",
+                "--durability=fsync", "--progress-ms=200");
+        assertEquals(0, r.exit, r.err);
+        Matcher quiver = Pattern.compile("\\| Quiver \\(grpc\\) +\\| ([0-9,]+) +\\| [0-9.]+ +\\| ([0-9,]+) +\\| ([0-9.]+) ").matcher(r.out);
+        assertTrue(quiver.find(), r.out);
+        assertEquals(20_000, Long.parseLong(quiver.group(1).replace(",", "")), "every event acknowledged and counted\n" + r.out);
+        assertTrue(Long.parseLong(quiver.group(2).replace(",", "")) > 0, r.out);
+        Matcher duck = Pattern.compile("\\| DuckDB \\(Appender\\) +\\| ([0-9,]+) ").matcher(r.out);
+        assertTrue(duck.find(), r.out);
+        assertEquals(20_000, Long.parseLong(duck.group(1).replace(",", "")), "DuckDB loads the same events\n" + r.out);
+        assertTrue(r.out.contains("Quiver/DuckDB events/s"), r.out);
+        assertTrue(r.err.contains("table ready"), "progress goes to stderr: " + r.err);
+        Run bad = run("ingest", "--door=carrier-pigeon", "--rows=10", "--duckdb=false", "--data-dir=" + dir.resolve("bad"));
+        assertEquals(2, bad.exit, bad.out);
+        assertTrue(bad.err.contains("unknown door"), bad.err);
+    }
+
+    @Test
     void jmhRunsAForkedBenchmarkWithTheProjectFlags() {
         // JMH holds a machine-wide lock file; a benchmark run elsewhere on the machine must not fail
         // this smoke test, which only checks that a fork starts with the project's flags.

@@ -1,5 +1,8 @@
 package io.quiver.bench.ingest;
 
+import io.quiver.bench.BenchContext;
+import io.quiver.bench.Progress;
+import io.quiver.bench.ResultTable;
 import io.quiver.client.QuiverClient;
 import io.quiver.server.QuiverServer;
 import io.quiver.server.config.ServerConfig;
@@ -42,7 +45,13 @@ public final class IngestLoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args, new BenchContext(System.out, new Progress(System.err))));
+    }
+
+    /** Runs one load; figures as a Markdown table on {@code ctx.out()}, progress on stderr. Returns the exit code. */
+    public static int run(String[] args, BenchContext ctx) throws Exception {
         LoadOptions o = LoadOptions.parse(args);
+        Progress progress = ctx.progress();
         QuiverServer server = null;
         Path tmp = null;
         String host = o.host();
@@ -58,17 +67,22 @@ public final class IngestLoadGenerator {
             http = server.httpPort();
             flight = server.flightPort();
         }
-        System.out.printf("ingest-load: door=%s threads=%d %s rate=%s batchRows=%d inFlight=%d server=%s durability=%s%n",
+        progress.say("ingest-load: door=%s threads=%d %s rate=%s batchRows=%d inFlight=%d server=%s durability=%s",
                 o.door(), o.threads(), o.rows() > 0 ? "rows=" + o.rows() : "duration=" + o.durationSeconds() + "s",
                 o.rate() == 0 ? "flat-out" : o.rate() + "/s", o.batchRows(), o.inFlight(),
                 o.embedded() ? "in-process" : host + ":" + grpc, o.embedded() ? o.durability() : "(server's)");
-        long[] perThread;
+        ResultTable figures = new ResultTable("Ingest load: door " + o.door() + ", " + o.threads() + " threads, "
+                + (o.rate() == 0 ? "flat out" : o.rate() + " events/s") + ", " + o.batchRows() + "-row batches, "
+                + o.inFlight() + " in flight per thread, server " + (o.embedded() ? "in-process, durability " + o.durability()
+                : host + ":" + grpc), "engine", "events", "seconds", "events/s", "ack p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
+                "max ms", "client CPU us/event");
+        LoadResult result;
         try (QuiverClient client = QuiverClient.builder(host, grpc).build();
              BufferAllocator allocator = new RootAllocator()) {
             long created = System.nanoTime();
             client.createTable(eventsTable(o.table()), true); // table creation is a one-off: keep it out of the timed run
-            System.out.printf("table ready in %.2f s%n", (System.nanoTime() - created) / 1e9);
-            perThread = run(o, client, allocator, host, http, flight);
+            progress.say("table ready in %.2f s", (System.nanoTime() - created) / 1e9);
+            result = run(o, client, allocator, host, http, flight, progress, figures);
         } finally {
             if (server != null) {
                 server.close();
@@ -76,11 +90,22 @@ public final class IngestLoadGenerator {
         }
         if (o.duckdb()) {
             Path duck = (tmp != null ? tmp : Files.createTempDirectory("quiver-bench")).resolve("duck.db");
-            duckdb(o, perThread, duck);
+            double duckRate = duckdb(o, result.perThread(), duck, progress, figures);
+            figures.note("Quiver/DuckDB events/s: %s (DuckDB: the same events through its JDBC Appender, one connection per "
+                    + "thread, committed and checkpointed; no network, no WAL fsync per batch)", ResultTable.ratio(result.eventsPerSecond(), duckRate));
         }
+        figures.note("Latency %s.", o.rate() > 0 ? "from each event's scheduled send time (corrected for coordinated omission)"
+                : "from each event's add time (flat out: bounded by the in-flight window)");
+        figures.print(ctx.out());
+        return 0;
     }
 
-    private static long[] run(LoadOptions o, QuiverClient client, BufferAllocator allocator, String host, int http, int flight) throws Exception {
+    /** Events each thread sent (DuckDB loads the same), and the acknowledged events/s counted. */
+    private record LoadResult(long[] perThread, double eventsPerSecond) {
+    }
+
+    private static LoadResult run(LoadOptions o, QuiverClient client, BufferAllocator allocator, String host, int http, int flight,
+                              Progress progress, ResultTable figures) throws Exception {
         LatencyRecorder latency = new LatencyRecorder();
         LongAdder sent = new LongAdder();
         LongAdder measured = new LongAdder();
@@ -148,12 +173,11 @@ public final class IngestLoadGenerator {
                 cpuStart = processCpuNanos();
                 gcStart = gcMillis();
                 latency.measureFrom(now);
-                System.out.printf("  warm-up over: counting from here%n");
+                progress.say("warm-up over: counting from here");
             }
             long s = sent.sum();
             Histogram h = latency.interval();
-            System.out.printf("  %5.1fs  sent %,12d  %,10.0f ev/s  ack p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms%n",
-                    (now - start) / 1e9, s, (s - lastSent) / ((now - lastTime) / 1e9),
+            progress.say("sent %,12d  %,10.0f ev/s  ack p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms", s, (s - lastSent) / ((now - lastTime) / 1e9),
                     ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
             lastSent = s;
             lastTime = now;
@@ -166,15 +190,15 @@ public final class IngestLoadGenerator {
         long measuredNanos = System.nanoTime() - measureStart;
         long cpu = processCpuNanos() - cpuStart;
         Histogram h = latency.total();
-        System.out.printf("quiver %s: %,d events in %.2f s = %,.0f events/s (acked, durable)%s%n", o.door(), total, measuredNanos / 1e9,
-                total / (measuredNanos / 1e9), o.warmupSeconds() > 0 ? " after " + o.warmupSeconds() + " s of warm-up" : "");
-        System.out.printf("client process: cpu %.2f s = %.2f us/event, gc %d ms%n", cpu / 1e9, total == 0 ? 0 : cpu / 1e3 / total,
-                gcMillis() - gcStart);
-        System.out.printf("ack latency%s: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms  (n=%,d)%n",
-                o.rate() > 0 ? " (from scheduled send time, CO-corrected)" : " (from add time, flat out)",
-                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
-                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount());
-        return perThread;
+        double seconds = measuredNanos / 1e9;
+        double rate = total / seconds;
+        figures.row("Quiver (" + o.door() + ")", String.format("%,d", total), ResultTable.fixed(seconds, 2), String.format("%,.0f", rate),
+                ResultTable.fixed(ms(h.getValueAtPercentile(50)), 2), ResultTable.fixed(ms(h.getValueAtPercentile(90)), 2),
+                ResultTable.fixed(ms(h.getValueAtPercentile(99)), 2), ResultTable.fixed(ms(h.getValueAtPercentile(99.9)), 2),
+                ResultTable.fixed(ms(h.getMaxValue()), 2), ResultTable.fixed(total == 0 ? 0 : cpu / 1e3 / total, 2));
+        figures.note("Quiver: acknowledged (durable) events%s; client GC %d ms.",
+                o.warmupSeconds() > 0 ? " after " + o.warmupSeconds() + " s of warm-up" : "", gcMillis() - gcStart);
+        return new LoadResult(perThread, rate);
     }
 
     private static EventSender sender(LoadOptions o, QuiverClient client, BufferAllocator allocator, String host, int http, int flight,
@@ -219,7 +243,8 @@ public final class IngestLoadGenerator {
     }
 
     /** The same events (same seeds and per-thread counts) into DuckDB through its Appender, one connection per thread. */
-    private static void duckdb(LoadOptions o, long[] perThread, Path file) throws Exception {
+    private static double duckdb(LoadOptions o, long[] perThread, Path file, Progress progress, ResultTable figures) throws Exception {
+        progress.say("DuckDB: loading the same events through its Appender");
         try (DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file)) {
             try (Statement st = conn.createStatement()) {
                 st.execute("CREATE TABLE events (ts TIMESTAMP, user_id BIGINT, session_id VARCHAR, event_type VARCHAR, url VARCHAR, "
@@ -256,8 +281,10 @@ public final class IngestLoadGenerator {
             }
             long elapsed = System.nanoTime() - start;
             long total = java.util.Arrays.stream(perThread).sum();
-            System.out.printf("duckdb appender: %,d events in %.2f s = %,.0f events/s (%d threads, committed + checkpointed)%n",
-                    total, elapsed / 1e9, total / (elapsed / 1e9), perThread.length);
+            double seconds = elapsed / 1e9;
+            figures.row("DuckDB (Appender)", String.format("%,d", total), ResultTable.fixed(seconds, 2),
+                    String.format("%,.0f", total / seconds), "-", "-", "-", "-", "-", "-");
+            return total / seconds;
         }
     }
 }

@@ -9,7 +9,7 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
                    boolean duckdb, long progressMs, long seed, String table, long warmupSeconds) {
 
     static final String USAGE = """
-            Usage: ingest-load [--key=value ...]
+            Options (--key=value):
               --door=grpc|http|flight     ingest door to drive (default grpc)
               --threads=N                 client threads, one ingestor/stream each (default 2)
               --duration=S                seconds to run (default 20; ignored when --rows is set)
@@ -31,12 +31,8 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
     static LoadOptions parse(String[] args) {
         Map<String, String> m = new HashMap<>();
         for (String a : args) {
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.print(USAGE);
-                System.exit(0);
-            }
             if (!a.startsWith("--") || !a.contains("=")) {
-                throw new IllegalArgumentException("expected --key=value [argument=" + a + "]\n" + USAGE);
+                throw new IllegalArgumentException("expected --key=value [argument=" + a + "]");
             }
             m.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
         }
@@ -52,7 +48,13 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
         m.keySet().removeAll(java.util.Set.of("door", "threads", "duration", "rows", "rate", "batch-rows", "in-flight", "host",
                 "grpc-port", "http-port", "flight-port", "durability", "data-dir", "duckdb", "progress-ms", "seed", "table", "warmup"));
         if (!m.isEmpty()) {
-            throw new IllegalArgumentException("unknown options " + m.keySet() + "\n" + USAGE);
+            throw new IllegalArgumentException("unknown options " + m.keySet());
+        }
+        if (!java.util.Set.of("grpc", "http", "flight").contains(o.door())) {
+            throw new IllegalArgumentException("unknown door [door=" + o.door() + ", expected grpc, http or flight]");
+        }
+        if (o.threads() < 1 || o.batchRows() < 1 || o.inFlight() < 1 || o.rate() < 0 || o.rows() < 0) {
+            throw new IllegalArgumentException("threads, batch-rows and in-flight must be positive, rate and rows not negative");
         }
         return o;
     }
