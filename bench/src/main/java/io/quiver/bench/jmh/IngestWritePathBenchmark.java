@@ -3,10 +3,10 @@ package io.quiver.bench.jmh;
 import io.grpc.MethodDescriptor;
 import io.quiver.bench.ingest.EventBatches;
 import io.quiver.flight.ingest.IngestLimits;
+import io.quiver.flight.ingest.IngestRequestReader;
 import io.quiver.flight.ingest.ProtoBatchDecoder;
+import io.quiver.flight.ingest.WireBatch;
 import io.quiver.flight.ingest.TableWriter;
-import io.quiver.proto.v1.IngestRequest;
-import io.quiver.proto.v1.IngestServiceGrpc;
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.ColumnType;
 import io.quiver.storage.Durability;
@@ -41,8 +41,9 @@ import java.util.stream.Stream;
  * The server's gRPC ingest path for one batch of the load generator's 11-column events, one thread,
  * without the network. An operation is one {@value #ROWS}-row batch: events/s = score x {@value #ROWS}.
  * <ul>
- *   <li>{@code parseDecode}: request bytes -> {@link IngestRequest} (gRPC's own marshaller) ->
- *       {@link ProtoBatchDecoder} -> {@link RowBatch}: what an ingest costs before storage.</li>
+ *   <li>{@code parseDecode}: request bytes -> {@link WireBatch} (the server's marshaller,
+ *       {@link IngestRequestReader}) -> {@link ProtoBatchDecoder} -> {@link RowBatch}: what an ingest
+ *       costs before storage.</li>
  *   <li>{@code ingest}: the same, then plan, validate, WAL append (durability NONE: no fsync, so
  *       the score is CPU, not the device), memtable apply and dedup record, waiting for the ack
  *       future: the whole per-batch server cost except network and memtable flush. The memtable
@@ -70,7 +71,7 @@ public class IngestWritePathBenchmark {
     static final String TABLE = "events";
     private static final int DISTINCT_BATCHES = 8;
 
-    private final MethodDescriptor.Marshaller<IngestRequest> marshaller = IngestServiceGrpc.getIngestStreamMethod().getRequestMarshaller();
+    private final MethodDescriptor.Marshaller<WireBatch> marshaller = IngestRequestReader.MARSHALLER;
     private final IngestLimits limits = IngestLimits.defaults();
     private byte[][] requests;
     private Path dir;
@@ -111,7 +112,7 @@ public class IngestWritePathBenchmark {
         }
     }
 
-    private IngestRequest parseNext() {
+    private WireBatch parseNext() {
         byte[] bytes = requests[next];
         next = (next + 1) % requests.length;
         return marshaller.parse(new ByteArrayInputStream(bytes));
@@ -119,15 +120,15 @@ public class IngestWritePathBenchmark {
 
     @Benchmark
     public RowBatch parseDecode() {
-        IngestRequest r = parseNext();
-        TableWriter.Plan plan = writer.plan(r.getTable(), ProtoBatchDecoder.incomingColumns(r, limits), r.getTimestampColumn());
+        WireBatch r = parseNext();
+        TableWriter.Plan plan = writer.plan(r.table(), ProtoBatchDecoder.incomingColumns(r, limits), r.timestampColumn());
         return ProtoBatchDecoder.decode(r, plan, limits);
     }
 
     @Benchmark
     public AppendResult ingest() {
-        IngestRequest r = parseNext();
-        TableWriter.Plan plan = writer.plan(r.getTable(), ProtoBatchDecoder.incomingColumns(r, limits), r.getTimestampColumn());
+        WireBatch r = parseNext();
+        TableWriter.Plan plan = writer.plan(r.table(), ProtoBatchDecoder.incomingColumns(r, limits), r.timestampColumn());
         RowBatch batch = ProtoBatchDecoder.decode(r, plan, limits);
         return writer.write(plan, "bench-" + (batchCounter++), batch).join();
     }

@@ -2,9 +2,10 @@ package io.quiver.bench.jmh;
 
 import io.quiver.bench.ingest.EventBatches;
 import io.quiver.flight.ingest.IngestLimits;
+import io.quiver.flight.ingest.IngestRequestReader;
 import io.quiver.flight.ingest.ProtoBatchDecoder;
+import io.quiver.flight.ingest.WireBatch;
 import io.quiver.flight.ingest.TableWriter;
-import io.quiver.proto.v1.IngestRequest;
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.ColumnType;
 import io.quiver.storage.StorageConfig;
@@ -76,7 +77,7 @@ public class MemtableAppendBenchmark {
             TableWriter writer = new TableWriter(storage, IngestLimits.defaults());
             batches = new RowBatch[8];
             for (int i = 0; i < batches.length; i++) {
-                IngestRequest r = EventBatches.build("events", "", 42 + i, 10_000);
+                WireBatch r = IngestRequestReader.read(EventBatches.build("events", "", 42 + i, 10_000).toByteArray());
                 TableWriter.Plan plan = writer.plan("events", ProtoBatchDecoder.incomingColumns(r, IngestLimits.defaults()), "ts");
                 batches[i] = BatchNormalizer.toSchema(schema, ProtoBatchDecoder.decode(r, plan, IngestLimits.defaults()));
             }

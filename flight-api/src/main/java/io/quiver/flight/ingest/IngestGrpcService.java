@@ -1,6 +1,9 @@
 package io.quiver.flight.ingest;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quiver.proto.v1.ColumnSchema;
@@ -9,7 +12,6 @@ import io.quiver.proto.v1.CreateTableResponse;
 import io.quiver.proto.v1.DescribeTableRequest;
 import io.quiver.proto.v1.DescribeTableResponse;
 import io.quiver.proto.v1.IngestAck;
-import io.quiver.proto.v1.IngestRequest;
 import io.quiver.proto.v1.IngestServiceGrpc;
 import io.quiver.proto.v1.ListTablesRequest;
 import io.quiver.proto.v1.ListTablesResponse;
@@ -34,9 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The gRPC {@code quiver.v1.IngestService}: decodes batches, applies them through the
  * {@link TableWriter} and acknowledges each once durable. The stream call bounds the batches it
  * holds per stream ({@code maxInFlightPerStream}) with gRPC's manual flow control, so a fast client
- * waits on HTTP/2 windows instead of filling server memory.
+ * waits on HTTP/2 windows instead of filling server memory. Requests are read by
+ * {@link IngestRequestReader} (its own marshaller), not protobuf-java's generated parser.
  */
-public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
+public final class IngestGrpcService {
     private static final Logger LOG = LoggerFactory.getLogger(IngestGrpcService.class);
 
     private final TableWriter writer;
@@ -47,18 +50,37 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
         this.maxInFlightPerStream = maxInFlightPerStream;
     }
 
+    /**
+     * The service definition: the ingest methods read their requests with {@link IngestRequestReader},
+     * the schema calls use the generated protobuf marshallers.
+     */
+    public ServerServiceDefinition bindService() {
+        MethodDescriptor<WireBatch, IngestAck> ingest = IngestServiceGrpc.getIngestMethod()
+                .toBuilder(IngestRequestReader.MARSHALLER, IngestServiceGrpc.getIngestMethod().getResponseMarshaller()).build();
+        MethodDescriptor<WireBatch, IngestAck> stream = IngestServiceGrpc.getIngestStreamMethod()
+                .toBuilder(IngestRequestReader.MARSHALLER, IngestServiceGrpc.getIngestStreamMethod().getResponseMarshaller()).build();
+        return ServerServiceDefinition.builder(IngestServiceGrpc.SERVICE_NAME)
+                .addMethod(ingest, ServerCalls.asyncUnaryCall(this::ingest))
+                .addMethod(stream, ServerCalls.asyncBidiStreamingCall(this::ingestStream))
+                .addMethod(IngestServiceGrpc.getCreateTableMethod(), ServerCalls.asyncUnaryCall(this::createTable))
+                .addMethod(IngestServiceGrpc.getDescribeTableMethod(), ServerCalls.asyncUnaryCall(this::describeTable))
+                .addMethod(IngestServiceGrpc.getListTablesMethod(), ServerCalls.asyncUnaryCall(this::listTables))
+                .build();
+    }
+
     /** Decodes and writes one request; fails the future with an {@link IngestFailure}. */
-    CompletableFuture<IngestAck> write(IngestRequest request) {
+    CompletableFuture<IngestAck> write(WireBatch request) {
         try {
-            MalformedRequest.check(request);
+            if (request.malformed() != null) {
+                throw IngestFailure.invalid("malformed protobuf request [cause=" + request.malformed() + ']');
+            }
             IngestLimits limits = writer.limits();
-            ProtoBatchDecoder.checkRowCount(request.getTable(), Integer.toUnsignedLong(request.getRowCount()), limits);
+            ProtoBatchDecoder.checkRowCount(request.table(), request.rowCount(), limits);
             List<ColumnDef> incoming = ProtoBatchDecoder.incomingColumns(request, limits);
-            TableWriter.Plan plan = writer.plan(request.getTable(), incoming, request.getTimestampColumn());
+            TableWriter.Plan plan = writer.plan(request.table(), incoming, request.timestampColumn());
             RowBatch batch = ProtoBatchDecoder.decode(request, plan, limits);
-            // Capture the id, not the request: the decoded batch holds the values now, and a request
-            // kept alive until its ack doubles the heap every in-flight batch occupies.
-            String batchId = request.getBatchId();
+            // Capture the id, not the request: the decoded batch holds the values now.
+            String batchId = request.batchId();
             return writer.write(plan, batchId, batch).handle((r, t) -> {
                 if (t != null) {
                     throw IngestFailure.from(t);
@@ -78,10 +100,9 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
         return IngestFailure.from(t);
     }
 
-    @Override
-    public void ingest(IngestRequest request, StreamObserver<IngestAck> out) {
-        String table = request.getTable();
-        String batchId = request.getBatchId();
+    void ingest(WireBatch request, StreamObserver<IngestAck> out) {
+        String table = request.table();
+        String batchId = request.batchId();
         write(request).whenComplete((ack, t) -> {
             if (t != null) {
                 IngestFailure f = unwrap(t);
@@ -94,14 +115,13 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
         });
     }
 
-    @Override
-    public StreamObserver<IngestRequest> ingestStream(StreamObserver<IngestAck> responses) {
+    StreamObserver<WireBatch> ingestStream(StreamObserver<IngestAck> responses) {
         ServerCallStreamObserver<IngestAck> out = (ServerCallStreamObserver<IngestAck>) responses;
         return new StreamHandler(out);
     }
 
     /** One client stream: requests are written as they arrive; acks go back in completion order. */
-    private final class StreamHandler implements StreamObserver<IngestRequest> {
+    private final class StreamHandler implements StreamObserver<WireBatch> {
         private final ServerCallStreamObserver<IngestAck> out;
         private final AtomicInteger pending = new AtomicInteger();
         private volatile boolean halfClosed;
@@ -119,10 +139,10 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
         }
 
         @Override
-        public void onNext(IngestRequest request) {
+        public void onNext(WireBatch request) {
             pending.incrementAndGet();
-            String table = request.getTable(); // not the request: see write()
-            String batchId = request.getBatchId();
+            String table = request.table(); // not the request: see write()
+            String batchId = request.batchId();
             write(request).whenComplete((ack, t) -> {
                 IngestAck answer;
                 if (t != null) {
@@ -179,8 +199,7 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
 
     // ---------------------------------------------------------------- schema calls
 
-    @Override
-    public void createTable(CreateTableRequest request, StreamObserver<CreateTableResponse> out) {
+    void createTable(CreateTableRequest request, StreamObserver<CreateTableResponse> out) {
         try {
             TableSchema schema = fromWire(request.getSchema());
             boolean created = true;
@@ -203,8 +222,7 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
         }
     }
 
-    @Override
-    public void describeTable(DescribeTableRequest request, StreamObserver<DescribeTableResponse> out) {
+    void describeTable(DescribeTableRequest request, StreamObserver<DescribeTableResponse> out) {
         try {
             Table t = writer.storage().tableOrThrow(request.getTable());
             out.onNext(DescribeTableResponse.newBuilder().setSchema(toWire(t.schema())).setRowCount(t.rowCount()).build());
@@ -214,8 +232,7 @@ public final class IngestGrpcService extends IngestServiceGrpc.IngestServiceImpl
         }
     }
 
-    @Override
-    public void listTables(ListTablesRequest request, StreamObserver<ListTablesResponse> out) {
+    void listTables(ListTablesRequest request, StreamObserver<ListTablesResponse> out) {
         out.onNext(ListTablesResponse.newBuilder().addAllTables(writer.storage().tableNames()).build());
         out.onCompleted();
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +46,9 @@ class ProtoBatchDecoderTest {
     }
 
     /** Decodes with the table's column types given explicitly (what TableWriter.plan would decide). */
-    private static RowBatch decode(IngestRequest r, ColumnType... tableTypes) {
+    private static RowBatch decode(IngestRequest request, ColumnType... tableTypes) {
+        WireBatch r = IngestRequestReader.read(request.toByteArray()); // the bytes, as the server reads them
+        assertNull(r.malformed());
         List<ColumnDef> incoming = ProtoBatchDecoder.incomingColumns(r, LIMITS);
         ColumnType[] target = tableTypes.length == 0 ? incoming.stream().map(ColumnDef::type).toArray(ColumnType[]::new) : tableTypes;
         TableWriter.Plan plan = new TableWriter.Plan("t", incoming, target, "ts", null, List.of());
