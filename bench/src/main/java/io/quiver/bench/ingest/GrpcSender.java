@@ -22,7 +22,7 @@ final class GrpcSender implements EventSender {
 
     GrpcSender(QuiverClient client, String table, LoadOptions o, LatencyRecorder latency) {
         this.ingestor = client.newIngestor(new IngestOptions().maxBatchRows(o.batchRows()).maxInFlightBatches(o.inFlight())
-                .linger(Duration.ofMillis(5)).timestampColumn("ts"));
+                .linger(Duration.ofMillis(o.lingerMs())).timestampColumn("ts"));
         this.table = table;
         this.latency = latency;
         this.batchRows = o.batchRows();

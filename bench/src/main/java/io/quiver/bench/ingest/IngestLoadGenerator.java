@@ -73,7 +73,7 @@ public final class IngestLoadGenerator {
                 o.embedded() ? "in-process" : host + ":" + grpc, o.embedded() ? o.durability() : "(server's)");
         ResultTable figures = new ResultTable("Ingest load: door " + o.door() + ", " + o.threads() + " threads, "
                 + (o.rate() == 0 ? "flat out" : o.rate() + " events/s") + ", " + o.batchRows() + "-row batches, "
-                + o.inFlight() + " in flight per thread, server " + (o.embedded() ? "in-process, durability " + o.durability()
+                + o.inFlight() + " in flight per thread" + (o.door().equals("grpc") ? ", linger " + o.lingerMs() + " ms" : "") + ", server " + (o.embedded() ? "in-process, durability " + o.durability()
                 : host + ":" + grpc), "engine", "events", "seconds", "events/s", "ack p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
                 "max ms", "client CPU us/event");
         LoadResult result;

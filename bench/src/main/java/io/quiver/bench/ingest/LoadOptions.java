@@ -6,7 +6,7 @@ import java.util.Map;
 /** Command-line options of {@link IngestLoadGenerator}, as {@code --key=value}. */
 record LoadOptions(String door, int threads, long durationSeconds, long rows, long rate, int batchRows, int inFlight,
                    String host, int grpcPort, int httpPort, int flightPort, String durability, String dataDir,
-                   boolean duckdb, long progressMs, long seed, String table, long warmupSeconds) {
+                   boolean duckdb, long progressMs, long seed, String table, long warmupSeconds, long lingerMs) {
 
     static final String USAGE = """
             Options (--key=value):
@@ -19,6 +19,7 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
               --rate=R                    events/s over all threads; 0 = flat out (default 0)
               --batch-rows=N              rows per batch (default 10000)
               --in-flight=N               batches in flight per thread (default 16)
+              --linger-ms=N               gRPC door: longest a row waits for its batch to fill (default 5)
               --host=H --grpc-port=P --http-port=P --flight-port=P
                                           connect to a running server instead of starting one in-process
               --durability=fsync|batch|none   embedded server's durability (default fsync)
@@ -44,17 +45,19 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
                 Integer.parseInt(m.getOrDefault("flight-port", "9402")), m.getOrDefault("durability", "fsync"),
                 m.getOrDefault("data-dir", ""), Boolean.parseBoolean(m.getOrDefault("duckdb", "true")),
                 Long.parseLong(m.getOrDefault("progress-ms", "1000")), Long.parseLong(m.getOrDefault("seed", "42")),
-                m.getOrDefault("table", "events"), Long.parseLong(m.getOrDefault("warmup", "0")));
+                m.getOrDefault("table", "events"), Long.parseLong(m.getOrDefault("warmup", "0")),
+                Long.parseLong(m.getOrDefault("linger-ms", "5")));
         m.keySet().removeAll(java.util.Set.of("door", "threads", "duration", "rows", "rate", "batch-rows", "in-flight", "host",
-                "grpc-port", "http-port", "flight-port", "durability", "data-dir", "duckdb", "progress-ms", "seed", "table", "warmup"));
+                "grpc-port", "http-port", "flight-port", "durability", "data-dir", "duckdb", "progress-ms", "seed", "table", "warmup",
+                "linger-ms"));
         if (!m.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + m.keySet());
         }
         if (!java.util.Set.of("grpc", "http", "flight").contains(o.door())) {
             throw new IllegalArgumentException("unknown door [door=" + o.door() + ", expected grpc, http or flight]");
         }
-        if (o.threads() < 1 || o.batchRows() < 1 || o.inFlight() < 1 || o.rate() < 0 || o.rows() < 0) {
-            throw new IllegalArgumentException("threads, batch-rows and in-flight must be positive, rate and rows not negative");
+        if (o.threads() < 1 || o.batchRows() < 1 || o.inFlight() < 1 || o.rate() < 0 || o.rows() < 0 || o.lingerMs() < 0) {
+            throw new IllegalArgumentException("threads, batch-rows and in-flight must be positive, rate, rows and linger-ms not negative");
         }
         return o;
     }
