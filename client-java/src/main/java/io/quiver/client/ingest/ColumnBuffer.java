@@ -1,10 +1,8 @@
 package io.quiver.client.ingest;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import io.quiver.client.ColumnType;
-import io.quiver.proto.v1.Column;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -15,7 +13,10 @@ import java.util.Arrays;
  */
 final class ColumnBuffer {
     private final String name;
+    private final byte[] nameUtf8;
     private final ColumnType type;
+    /** Bytes of the packed values field's payload, measured by {@link #messageSize}. */
+    private int packedBytes;
     private long[] longs;
     private double[] doubles;
     private byte[] utf8;
@@ -26,6 +27,7 @@ final class ColumnBuffer {
 
     ColumnBuffer(String name, ColumnType type, int capacity) {
         this.name = name;
+        this.nameUtf8 = name.getBytes(StandardCharsets.UTF_8);
         this.type = type;
         int cap = Math.max(16, capacity);
         switch (type) {
@@ -151,35 +153,85 @@ final class ColumnBuffer {
         nullBits = Arrays.copyOf(nullBits, (next + 7) >>> 3);
     }
 
-    /** Encodes the first {@code rowCount} rows as a protocol column (copying), then empties the buffer for reuse. */
-    Column drainToWire(int rowCount) {
+    /**
+     * Size of this column's {@code quiver.v1.Column} message for its first {@code rowCount} rows
+     * (padding NULLs up to it first), as protobuf encodes it: default values left out, repeated
+     * fields packed. Must be called right before {@link #writeMessage}, which reuses what it measured.
+     */
+    int messageSize(int rowCount) {
         padTo(rowCount);
-        Column.Builder b = Column.newBuilder().setName(name).setType(type.wire());
+        int size = nameUtf8.length == 0 ? 0 : ProtoWire.lenFieldSize(nameUtf8.length);
+        int typeNumber = type.wire().getNumber();
+        size += typeNumber == 0 ? 0 : 1 + ProtoWire.varintSize(typeNumber);
+        packedBytes = 0;
         switch (type) {
-            case DOUBLE -> {
-                for (int i = 0; i < rowCount; i++) {
-                    b.addDoubleValues(doubles[i]);
-                }
-            }
+            case DOUBLE -> packedBytes = 8 * rowCount;
             case VARCHAR -> {
-                b.setStringData(ByteString.copyFrom(utf8, 0, offsets[rowCount]));
+                int data = offsets[rowCount];
+                size += data == 0 ? 0 : ProtoWire.lenFieldSize(data);
                 for (int i = 0; i < rowCount; i++) {
-                    b.addStringLengths(offsets[i + 1] - offsets[i]);
+                    packedBytes += ProtoWire.varintSize(offsets[i + 1] - offsets[i]);
                 }
             }
             default -> {
                 for (int i = 0; i < rowCount; i++) {
-                    b.addLongValues(longs[i]);
+                    packedBytes += ProtoWire.varintSize(ProtoWire.zigzag(longs[i]));
+                }
+            }
+        }
+        size += rowCount == 0 ? 0 : ProtoWire.lenFieldSize(packedBytes);
+        size += anyNull ? ProtoWire.lenFieldSize((rowCount + 7) >>> 3) : 0;
+        return size;
+    }
+
+    /**
+     * Writes the message {@link #messageSize} measured (its body only: the caller writes the field
+     * tag and length) at {@code pos}, then empties the buffer for reuse. Returns the next position.
+     */
+    int writeMessage(byte[] out, int pos, int rowCount) {
+        if (nameUtf8.length > 0) {
+            pos = ProtoWire.writeBytes(out, pos, 1, nameUtf8, 0, nameUtf8.length);
+        }
+        int typeNumber = type.wire().getNumber();
+        if (typeNumber != 0) {
+            out[pos++] = (byte) ProtoWire.tag(2, ProtoWire.VARINT);
+            pos = ProtoWire.writeVarint(out, pos, typeNumber);
+        }
+        switch (type) {
+            case DOUBLE -> {
+                if (rowCount > 0) {
+                    pos = ProtoWire.writeLenHeader(out, pos, 4, packedBytes);
+                    for (int i = 0; i < rowCount; i++) {
+                        pos = ProtoWire.writeFixed64(out, pos, Double.doubleToRawLongBits(doubles[i]));
+                    }
+                }
+            }
+            case VARCHAR -> {
+                int data = offsets[rowCount];
+                if (data > 0) {
+                    pos = ProtoWire.writeBytes(out, pos, 5, utf8, 0, data);
+                }
+                if (rowCount > 0) {
+                    pos = ProtoWire.writeLenHeader(out, pos, 6, packedBytes);
+                    for (int i = 0; i < rowCount; i++) {
+                        pos = ProtoWire.writeVarint(out, pos, offsets[i + 1] - offsets[i]);
+                    }
+                }
+            }
+            default -> {
+                if (rowCount > 0) {
+                    pos = ProtoWire.writeLenHeader(out, pos, 3, packedBytes);
+                    for (int i = 0; i < rowCount; i++) {
+                        pos = ProtoWire.writeVarint(out, pos, ProtoWire.zigzag(longs[i]));
+                    }
                 }
             }
         }
         if (anyNull) {
-            int n = (rowCount + 7) >>> 3;
-            // The bitmap is handed over to the message: a fresh copy, never touched again here.
-            b.setNullBitmap(UnsafeByteOperations.unsafeWrap(Arrays.copyOf(nullBits, n)));
+            pos = ProtoWire.writeBytes(out, pos, 7, nullBits, 0, (rowCount + 7) >>> 3);
         }
         reset();
-        return b.build();
+        return pos;
     }
 
     private void reset() {

@@ -117,7 +117,7 @@ public final class Ingestor implements AutoCloseable, BatchSender.Listener {
             if (options.timestampColumn() != null) {
                 r.setTimestampColumn(options.timestampColumn());
             }
-            sealed = new SealedBatch(r.build(), batch.wireBytes(), rowOrdinal, new CompletableFuture<>());
+            sealed = new SealedBatch(EncodedRequest.of(r.build()), batch.wireBytes(), rowOrdinal, new CompletableFuture<>());
             rowOrdinal += batch.rowCount();
             registerSealed(sealed);
         } finally {
@@ -175,7 +175,7 @@ public final class Ingestor implements AutoCloseable, BatchSender.Listener {
     private SealedBatch seal(OpenBatch ob) {
         long bytes = ob.assembler.wireBytes();
         long first = ob.assembler.firstRowOrdinal();
-        IngestRequest request = ob.assembler.seal(nextBatchId());
+        EncodedRequest request = ob.assembler.seal(nextBatchId());
         SealedBatch sealed = new SealedBatch(request, bytes, first, ob.ack);
         ob.ack = null;
         registerSealed(sealed);

@@ -1,6 +1,5 @@
 package io.quiver.client.ingest;
 
-import io.quiver.proto.v1.IngestRequest;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -10,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
  * from its first send until it is acknowledged or fails for good.
  */
 final class SealedBatch {
-    final IngestRequest request;
+    final EncodedRequest request;
     final String table;
     final String batchId;
     final int rows;
@@ -22,11 +21,11 @@ final class SealedBatch {
     volatile long firstSendNanos;
     volatile long attemptSentNanos;
 
-    SealedBatch(IngestRequest request, long wireBytes, long firstRowOrdinal, CompletableFuture<BatchAck> ack) {
+    SealedBatch(EncodedRequest request, long wireBytes, long firstRowOrdinal, CompletableFuture<BatchAck> ack) {
         this.request = request;
-        this.table = request.getTable();
-        this.batchId = request.getBatchId();
-        this.rows = request.getRowCount();
+        this.table = request.table;
+        this.batchId = request.batchId;
+        this.rows = request.rows;
         this.wireBytes = wireBytes;
         this.firstRowOrdinal = firstRowOrdinal;
         this.ack = ack;

@@ -2,9 +2,9 @@ package io.quiver.client.ingest;
 
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.quiver.proto.v1.IngestAck;
-import io.quiver.proto.v1.IngestRequest;
 import io.quiver.proto.v1.IngestServiceGrpc;
 
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ final class StreamBatchSender implements BatchSender {
             s = current;
             if (s == null) {
                 s = new Stream();
-                stub.ingestStream(s);
+                ClientCalls.asyncBidiStreamingCall(stub.getChannel().newCall(EncodedRequest.INGEST_STREAM, stub.getCallOptions()), s);
                 current = s;
             }
             s.pending.put(batch.batchId, batch);
@@ -85,12 +85,12 @@ final class StreamBatchSender implements BatchSender {
         }
     }
 
-    private final class Stream implements ClientResponseObserver<IngestRequest, IngestAck> {
+    private final class Stream implements ClientResponseObserver<EncodedRequest, IngestAck> {
         final Map<String, SealedBatch> pending = new ConcurrentHashMap<>();
-        ClientCallStreamObserver<IngestRequest> requests;
+        ClientCallStreamObserver<EncodedRequest> requests;
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<IngestRequest> requestStream) {
+        public void beforeStart(ClientCallStreamObserver<EncodedRequest> requestStream) {
             this.requests = requestStream;
         }
 

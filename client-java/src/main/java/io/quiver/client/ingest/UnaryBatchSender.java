@@ -1,5 +1,6 @@
 package io.quiver.client.ingest;
 
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.quiver.proto.v1.IngestAck;
 import io.quiver.proto.v1.IngestServiceGrpc;
@@ -20,7 +21,8 @@ final class UnaryBatchSender implements BatchSender {
 
     @Override
     public void send(SealedBatch batch) {
-        stub.withDeadlineAfter(ackTimeoutNanos, TimeUnit.NANOSECONDS).ingest(batch.request, new StreamObserver<>() {
+        IngestServiceGrpc.IngestServiceStub call = stub.withDeadlineAfter(ackTimeoutNanos, TimeUnit.NANOSECONDS);
+        ClientCalls.asyncUnaryCall(call.getChannel().newCall(EncodedRequest.INGEST, call.getCallOptions()), batch.request, new StreamObserver<>() {
             @Override
             public void onNext(IngestAck ack) {
                 listener.acked(batch, ack);

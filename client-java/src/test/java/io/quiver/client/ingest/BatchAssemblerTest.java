@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,6 +24,62 @@ class BatchAssemblerTest {
         row.staged.clear();
     }
 
+    /**
+     * Seals and parses the encoded bytes with protobuf-java; the bytes must also be exactly what
+     * protobuf-java writes for that message (field order, packing, defaults left out).
+     */
+    private IngestRequest seal(String batchId) {
+        EncodedRequest encoded = assembler.seal(batchId);
+        IngestRequest parsed;
+        try {
+            parsed = IngestRequest.parseFrom(encoded.bytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError("the encoder wrote bytes protobuf cannot parse", e);
+        }
+        assertArrayEquals(parsed.toByteArray(), encoded.bytes, "canonical protobuf encoding");
+        assertEquals(parsed.getBatchId(), encoded.batchId);
+        assertEquals(parsed.getRowCount(), encoded.rows);
+        assertEquals(parsed.getTable(), encoded.table);
+        return parsed;
+    }
+
+    @Test
+    void randomRowsEncodeExactlyAsProtobufDoes() {
+        long seed = 77;
+        Random rnd = new Random(seed);
+        for (int batch = 0; batch < 200; batch++) {
+            int rows = 1 + rnd.nextInt(40);
+            long[] longs = new long[rows];
+            for (int r = 0; r < rows; r++) {
+                RowBuilder row = row().set("ts", (long) r, ColumnType.TIMESTAMP);
+                longs[r] = switch (rnd.nextInt(4)) {
+                    case 0 -> Long.MIN_VALUE;
+                    case 1 -> Long.MAX_VALUE;
+                    case 2 -> -rnd.nextInt(300);
+                    default -> rnd.nextLong();
+                };
+                if (rnd.nextInt(5) > 0) {
+                    row.set("n", longs[r]);
+                }
+                if (rnd.nextInt(5) > 0) {
+                    row.set("d", rnd.nextInt(9) == 0 ? Double.NaN : rnd.nextGaussian());
+                }
+                if (rnd.nextInt(5) > 0) {
+                    row.set("s", rnd.nextInt(7) == 0 ? "" : "é🎌x".repeat(rnd.nextInt(60)));
+                }
+                add(row);
+            }
+            IngestRequest r = seal("batch-" + batch);
+            assertEquals(rows, r.getRowCount(), "seed " + seed);
+            for (int i = 0; i < rows; i++) {
+                Object n = WireRows.value(r, "n", i);
+                if (n != null) {
+                    assertEquals(longs[i], n, "seed " + seed + " batch " + batch + " row " + i);
+                }
+            }
+        }
+    }
+
     private static RowBuilder row() {
         return new RowBuilder(null).start("events");
     }
@@ -33,7 +90,7 @@ class BatchAssemblerTest {
         add(row().set("ts", t0).set("user_id", 42).set("country", "DE"));
         add(row().set("ts", t0.plusSeconds(1)).set("value", 1.5));          // new column mid-batch, country missing
         add(row().set("ts", t0.plusSeconds(2)).setNull("user_id").set("country", "日本🎌").set("day", LocalDate.of(2026, 1, 2)).set("ok", true));
-        IngestRequest r = assembler.seal("b-1");
+        IngestRequest r = seal("b-1");
         assertEquals(3, r.getRowCount());
         assertEquals("b-1", r.getBatchId());
         assertEquals("ts", r.getTimestampColumn());
@@ -60,13 +117,13 @@ class BatchAssemblerTest {
     @Test
     void assemblerIsReusableAndSettingAColumnTwiceKeepsTheLastValue() {
         add(row().set("ts", 1L, ColumnType.TIMESTAMP).set("s", "first").set("s", "second").set("n", 1).set("n", 2));
-        IngestRequest first = assembler.seal("b-1");
+        IngestRequest first = seal("b-1");
         assertEquals("second", WireRows.value(first, "s", 0));
         assertEquals(2L, WireRows.value(first, "n", 0));
         assertEquals(0, assembler.rows());
         add(row().set("ts", 2L, ColumnType.TIMESTAMP));
         add(row().set("ts", 3L, ColumnType.TIMESTAMP).set("s", "x"));
-        IngestRequest second = assembler.seal("b-2");
+        IngestRequest second = seal("b-2");
         assertEquals(2, second.getRowCount());
         assertNull(WireRows.value(second, "s", 0), "a reused buffer must not leak the previous batch's value");
         assertEquals("x", WireRows.value(second, "s", 1));
@@ -108,7 +165,7 @@ class BatchAssemblerTest {
             }
             add(r);
         }
-        IngestRequest req = assembler.seal("b");
+        IngestRequest req = seal("b");
         for (int i = 0; i < rows; i++) {
             assertEquals(expected[i][0], WireRows.value(req, "l", i), "seed=" + seed + " row=" + i);
             assertEquals(expected[i][1], WireRows.value(req, "d", i), "seed=" + seed + " row=" + i);
@@ -136,7 +193,7 @@ class BatchAssemblerTest {
         }
         assertTrue(assembler.checkTypes(row().set(new String("b"), 1.5).staged).contains("column=b"),
                 "a type change is still caught when the name is found by position");
-        IngestRequest req = assembler.seal("b");
+        IngestRequest req = seal("b");
         for (int i = 0; i < rows; i++) {
             for (int c = 0; c < 3; c++) {
                 assertEquals(expected[i][c], WireRows.value(req, names[c], i), "seed=" + seed + " row=" + i + " column=" + names[c]);
