@@ -92,6 +92,10 @@ class BenchSmokeTest {
         assertEquals(20_000, Long.parseLong(duck.group(1).replace(",", "")), "DuckDB loads the same events\n" + r.out);
         assertTrue(r.out.contains("Quiver/DuckDB events/s"), r.out);
         assertTrue(r.err.contains("table ready"), "progress goes to stderr: " + r.err);
+        Run columns = run("ingest", "--data-dir=" + dir.resolve("columns"), "--api=columns", "--rows=5000", "--threads=1",
+                "--batch-rows=1000", "--duckdb=false");
+        assertEquals(0, columns.exit, columns.err);
+        assertTrue(columns.out.contains("columnar batches") && columns.out.contains("| Quiver (grpc) | 5,000 "), columns.out);
         Run bad = run("ingest", "--door=carrier-pigeon", "--rows=10", "--duckdb=false", "--data-dir=" + dir.resolve("bad"));
         assertEquals(2, bad.exit, bad.out);
         assertTrue(bad.err.contains("unknown door"), bad.err);

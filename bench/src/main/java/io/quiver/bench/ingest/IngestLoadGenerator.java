@@ -73,7 +73,7 @@ public final class IngestLoadGenerator {
                 o.embedded() ? "in-process" : host + ":" + grpc, o.embedded() ? o.durability() : "(server's)");
         ResultTable figures = new ResultTable("Ingest load: door " + o.door() + ", " + o.threads() + " threads, "
                 + (o.rate() == 0 ? "flat out" : o.rate() + " events/s") + ", " + o.batchRows() + "-row batches, "
-                + o.inFlight() + " in flight per thread" + (o.door().equals("grpc") ? ", linger " + o.lingerMs() + " ms" : "") + ", server " + (o.embedded() ? "in-process, durability " + o.durability()
+                + o.inFlight() + " in flight per thread" + (o.door().equals("grpc") ? (o.api().equals("columns") ? ", columnar batches" : ", row builder, linger " + o.lingerMs() + " ms") : "") + ", server " + (o.embedded() ? "in-process, durability " + o.durability()
                 : host + ":" + grpc), "engine", "events", "seconds", "events/s", "ack p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
                 "max ms", "client CPU us/event");
         LoadResult result;
@@ -204,7 +204,8 @@ public final class IngestLoadGenerator {
     private static EventSender sender(LoadOptions o, QuiverClient client, BufferAllocator allocator, String host, int http, int flight,
                                       LatencyRecorder latency, int thread) {
         return switch (o.door()) {
-            case "grpc" -> new GrpcSender(client, o.table(), o, latency);
+            case "grpc" -> o.api().equals("columns") ? new ColumnarGrpcSender(client, o.table(), o, latency)
+                    : new GrpcSender(client, o.table(), o, latency);
             case "http" -> new HttpSender(host, http, o.table(), o, latency);
             case "flight" -> new FlightSender(allocator, host, flight, o.table(), o, latency, thread);
             default -> throw new IllegalArgumentException("unknown door [door=" + o.door() + ", expected grpc, http or flight]");

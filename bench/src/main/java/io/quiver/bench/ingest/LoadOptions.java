@@ -6,7 +6,7 @@ import java.util.Map;
 /** Command-line options of {@link IngestLoadGenerator}, as {@code --key=value}. */
 record LoadOptions(String door, int threads, long durationSeconds, long rows, long rate, int batchRows, int inFlight,
                    String host, int grpcPort, int httpPort, int flightPort, String durability, String dataDir,
-                   boolean duckdb, long progressMs, long seed, String table, long warmupSeconds, long lingerMs) {
+                   boolean duckdb, long progressMs, long seed, String table, long warmupSeconds, long lingerMs, String api) {
 
     static final String USAGE = """
             Options (--key=value):
@@ -20,6 +20,8 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
               --batch-rows=N              rows per batch (default 10000)
               --in-flight=N               batches in flight per thread (default 16)
               --linger-ms=N               gRPC door: longest a row waits for its batch to fill (default 5)
+              --api=rows|columns          gRPC door: the client's row builder (default) or its columnar
+                                          batches (ColumnBatch, one per --batch-rows events)
               --host=H --grpc-port=P --http-port=P --flight-port=P
                                           connect to a running server instead of starting one in-process
               --durability=fsync|batch|none   embedded server's durability (default fsync)
@@ -46,15 +48,18 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
                 m.getOrDefault("data-dir", ""), Boolean.parseBoolean(m.getOrDefault("duckdb", "true")),
                 Long.parseLong(m.getOrDefault("progress-ms", "1000")), Long.parseLong(m.getOrDefault("seed", "42")),
                 m.getOrDefault("table", "events"), Long.parseLong(m.getOrDefault("warmup", "0")),
-                Long.parseLong(m.getOrDefault("linger-ms", "5")));
+                Long.parseLong(m.getOrDefault("linger-ms", "5")), m.getOrDefault("api", "rows"));
         m.keySet().removeAll(java.util.Set.of("door", "threads", "duration", "rows", "rate", "batch-rows", "in-flight", "host",
                 "grpc-port", "http-port", "flight-port", "durability", "data-dir", "duckdb", "progress-ms", "seed", "table", "warmup",
-                "linger-ms"));
+                "linger-ms", "api"));
         if (!m.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + m.keySet());
         }
         if (!java.util.Set.of("grpc", "http", "flight").contains(o.door())) {
             throw new IllegalArgumentException("unknown door [door=" + o.door() + ", expected grpc, http or flight]");
+        }
+        if (!o.api().equals("rows") && !o.api().equals("columns")) {
+            throw new IllegalArgumentException("unknown api [api=" + o.api() + ", expected rows or columns]");
         }
         if (o.threads() < 1 || o.batchRows() < 1 || o.inFlight() < 1 || o.rate() < 0 || o.rows() < 0 || o.lingerMs() < 0) {
             throw new IllegalArgumentException("threads, batch-rows and in-flight must be positive, rate, rows and linger-ms not negative");
