@@ -210,4 +210,75 @@ abstract class QueryEngineSuite {
         exec("DROP TABLE IF EXISTS t");
         assertEquals(List.of(), q("SHOW TABLES"));
     }
+
+    // ------------------------------------------------------------------ DELETE
+
+    long update(String sql) {
+        try (QueryResult r = engine.execute(sql)) {
+            return r.updateCount();
+        }
+    }
+
+    @Test
+    void deleteReturnsRowsDeletedAndNullConditionKeepsTheRow() {
+        assertEquals(2, update("DELETE FROM t WHERE v > 3"));
+        assertEquals(List.of(List.of(3L, 2L, 1L, 2L)), q("SELECT count(*), count(v), min(v), max(v) FROM t"));
+        // v <> 2 is NULL for the row whose v is NULL: it stays.
+        assertEquals(1, update("DELETE FROM t WHERE v <> 2"));
+        assertEquals(List.of(java.util.Arrays.asList("a", null), List.of("b", 2L)), q("SELECT k, v FROM t ORDER BY k"));
+        assertEquals(0, update("DELETE FROM t WHERE v > 100"), "nothing matches");
+        assertEquals(0, update("DELETE FROM t WHERE NULL"), "a NULL condition deletes nothing");
+        assertEquals(0, update("DELETE FROM t WHERE 1 = 0"));
+        assertEquals(2, update("DELETE FROM t"), "no WHERE deletes every row");
+        assertEquals(List.of(java.util.Arrays.asList(0L, null, null)), q("SELECT count(*), min(v), max(d) FROM t"));
+        assertEquals(0, update("DELETE FROM t"), "deleting from an empty table");
+    }
+
+    @Test
+    void deleteBindsLikeSelect() {
+        assertEquals(2, update("DELETE FROM t AS x WHERE x.k = 'a'"));
+        assertEquals(1, update("DELETE FROM t WHERE ts >= '2024-12-31' AND ts < DATE '2025-01-01' AND d IS NOT NULL"),
+                "string and date literals compared with a TIMESTAMP column");
+        assertEquals(1, update("DELETE FROM t WHERE lower(k) LIKE 'b%' AND coalesce(d, 0) = 0"));
+        assertEquals(List.of(List.of("b", 5L)), q("SELECT k, v FROM t"));
+        QueryException e = assertThrows(QueryException.class, () -> update("DELETE FROM t\nWHERE vv = 5"));
+        assertEquals(ErrorCode.UNKNOWN_COLUMN, e.code());
+        assertTrue(e.getMessage().contains("vv") && e.getMessage().contains("\"v\""), e.getMessage());
+        assertEquals(2, e.line());
+        assertEquals(7, e.column());
+        e = assertThrows(QueryException.class, () -> update("DELETE FROM tt WHERE v = 1"));
+        assertEquals(ErrorCode.UNKNOWN_TABLE, e.code());
+        assertTrue(e.getMessage().contains("tt") && e.getMessage().contains("\"t\""), e.getMessage());
+        e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE k"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, e.code(), e.getMessage());
+        e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE v IN (SELECT v FROM t)"));
+        assertEquals(ErrorCode.UNSUPPORTED, e.code(), e.getMessage());
+        e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE max(v) > 1"));
+        assertEquals(ErrorCode.GROUPING_ERROR, e.code(), e.getMessage());
+        assertEquals(List.of(List.of(1L)), q("SELECT count(*) FROM t"), "failed DELETEs delete nothing");
+    }
+
+    @Test
+    void failingDeleteDeletesNothing() {
+        QueryException e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE v / (v - 2) > 0"));
+        assertEquals(ErrorCode.DIVISION_BY_ZERO, e.code());
+        QueryContext ctx = new QueryContext();
+        ctx.cancel();
+        e = assertThrows(QueryException.class, () -> engine.execute("DELETE FROM t WHERE v > 0", QueryOptions.defaults().withContext(ctx)));
+        assertEquals(ErrorCode.QUERY_CANCELLED, e.code());
+        assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t"));
+    }
+
+    @Test
+    void deleteInsertDeleteAgain() {
+        assertEquals(3, update("DELETE FROM t WHERE ts < '2024-02-01'"));
+        exec("INSERT INTO t VALUES (TIMESTAMP '2024-01-01 00:00:00', 'a', 10, 1.0), (TIMESTAMP '2024-01-03 00:00:00', 'c', 11, 2.0)");
+        assertEquals(List.of(List.of(4L, 4L, 11L)), q("SELECT count(*), min(v), max(v) FROM t"));
+        assertEquals(2, update("DELETE FROM t WHERE v >= 5 AND v < 11"), "one fixture row, one inserted row");
+        assertEquals(List.of(List.of(4L), List.of(11L)), q("SELECT v FROM t ORDER BY v"));
+        exec("INSERT INTO t SELECT ts, k, v * 2, d FROM t");
+        assertEquals(List.of(List.of(4L), List.of(8L), List.of(11L), List.of(22L)), q("SELECT v FROM t ORDER BY v"));
+        assertEquals(2, update("DELETE FROM t WHERE v % 2 = 0 AND v > 5"));
+        assertEquals(List.of(List.of(2L, 15L)), q("SELECT count(*), sum(v) FROM t"));
+    }
 }

@@ -793,6 +793,68 @@ public final class Binder {
         return new Plan.Join(left, right, type, lk, rk, residual, fields);
     }
 
+    // ------------------------------------------------------------------ DELETE
+
+    /**
+     * Binds {@code DELETE FROM t [alias] [WHERE c]}: names in the condition resolve against the
+     * table (qualified by its name or alias) exactly as in a SELECT over it. The condition must be a
+     * plain row predicate: subqueries, aggregates and window functions are refused.
+     */
+    public BoundDelete bindDelete(org.apache.calcite.sql.SqlDelete delete) {
+        if (!(delete.getTargetTable() instanceof SqlIdentifier id)) {
+            throw error(ErrorCode.SYNTAX_ERROR, "DELETE needs a table name", delete.getTargetTable());
+        }
+        String alias = delete.getAlias() == null ? id.names.get(id.names.size() - 1) : delete.getAlias().getSimple();
+        Plan.Scan scan = (Plan.Scan) namedRelation(id, alias);
+        SqlNode where = delete.getCondition();
+        if (where == null) {
+            return new BoundDelete(scan.handle(), scan.schema(), new int[0], null);
+        }
+        SqlNode sub = firstSubquery(where);
+        if (sub != null) {
+            throw error(ErrorCode.UNSUPPORTED, "subqueries in DELETE ... WHERE are not supported", sub);
+        }
+        Rel rel = new Rel(scan);
+        Expr cond = bind(where, new Ctx(rel, false, false));
+        requireBoolean(cond, where);
+        if (cond instanceof Expr.Lit lit) {
+            // A constant condition: TRUE deletes everything (no column is read), FALSE or NULL nothing.
+            boolean all = lit.value() instanceof Long v && v != 0;
+            return new BoundDelete(scan.handle(), scan.schema(), new int[0], all ? null : lit);
+        }
+        int[] columns = Refs.of(cond).stream().toArray();
+        int[] positionOf = new int[scan.schema().columnCount()];
+        for (int i = 0; i < columns.length; i++) {
+            positionOf[columns[i]] = i;
+        }
+        return new BoundDelete(scan.handle(), scan.schema(), columns, Refs.map(cond, c -> positionOf[c]));
+    }
+
+    private static SqlNode firstSubquery(SqlNode n) {
+        if (n == null) {
+            return null;
+        }
+        if (isQuery(n) || n.getKind() == SqlKind.EXISTS) {
+            return n;
+        }
+        if (n instanceof SqlNodeList l) {
+            for (SqlNode o : l) {
+                SqlNode f = firstSubquery(o);
+                if (f != null) {
+                    return f;
+                }
+            }
+        } else if (n instanceof SqlCall c) {
+            for (SqlNode o : c.getOperandList()) {
+                SqlNode f = firstSubquery(o);
+                if (f != null) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
     // ------------------------------------------------------------------ WHERE
 
     private void bindWhere(Rel rel, SqlNode where) {
