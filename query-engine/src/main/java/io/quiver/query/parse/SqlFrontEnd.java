@@ -123,7 +123,8 @@ public final class SqlFrontEnd {
 
     public static SqlNode parseCalcite(String sql) {
         try {
-            return SqlParser.create(PgIntervals.rewrite(sql), CONFIG).parseStmt();
+            String text = PgIntervals.rewrite(sql);
+            return InfixCasts.fix(SqlParser.create(text, CONFIG).parseStmt(), text);
         } catch (SqlParseException e) {
             SqlParserPos pos = e.getPos();
             String msg = e.getMessage() == null ? "syntax error" : e.getMessage().split("\n")[0];

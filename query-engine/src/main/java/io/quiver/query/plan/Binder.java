@@ -213,9 +213,11 @@ public final class Binder {
         int width = rows.get(0).size();
         List<Field> fields = new ArrayList<>();
         for (int c = 0; c < width; c++) {
+            // As PostgreSQL resolves VALUES: string literals are untyped and adopt the type of the
+            // column's typed values (VALUES (1.5), ('NaN') is DOUBLE); a column of strings only is VARCHAR.
             ColumnType t = null;
             for (List<Expr> r : rows) {
-                if (!Types.isNullLiteral(r.get(c))) {
+                if (!Types.isNullLiteral(r.get(c)) && !Types.isStringLiteral(r.get(c))) {
                     t = t == null ? r.get(c).type() : unify(t, r.get(c).type(), values);
                 }
             }
@@ -310,7 +312,7 @@ public final class Binder {
             agg.items = items;
             input = agg.plan(rel.plan);
             if (havingOut != null) {
-                requireBoolean(havingOut, select.getHaving());
+                havingOut = asBoolean(havingOut, select.getHaving());
                 input = new Plan.Filter(input, havingOut);
             }
             postRel = null;
@@ -724,7 +726,7 @@ public final class Binder {
             if (!(combined.plan instanceof Plan.Values)) {
                 throw error(ErrorCode.UNSUPPORTED, "subqueries in JOIN ... ON", join.getCondition());
             }
-            requireBoolean(cond, join.getCondition());
+            cond = asBoolean(cond, join.getCondition());
         }
         Plan p = joinOn(l.plan, r.plan, type, cond, fields);
         Rel out = new Rel(p);
@@ -815,8 +817,7 @@ public final class Binder {
             throw error(ErrorCode.UNSUPPORTED, "subqueries in DELETE ... WHERE are not supported", sub);
         }
         Rel rel = new Rel(scan);
-        Expr cond = bind(where, new Ctx(rel, false, false));
-        requireBoolean(cond, where);
+        Expr cond = asBoolean(bind(where, new Ctx(rel, false, false)), where);
         if (cond instanceof Expr.Lit lit) {
             // A constant condition: TRUE deletes everything (no column is read), FALSE or NULL nothing.
             boolean all = lit.value() instanceof Long v && v != 0;
@@ -889,8 +890,7 @@ public final class Binder {
                 rel.plan = new Plan.Join(rel.plan, sub, negated ? JoinType.ANTI : JoinType.SEMI, List.of(), List.of(), null, rel.fields());
                 continue;
             }
-            Expr e = bind(c, new Ctx(rel, false, false));
-            requireBoolean(e, c);
+            Expr e = asBoolean(bind(c, new Ctx(rel, false, false)), c);
             filter = filter == null ? e : and(filter, e);
         }
         if (filter != null) {
@@ -1144,8 +1144,7 @@ public final class Binder {
             if (value != null) {
                 we = comparison(Fn.EQ, value, bind(w, ctx), w);
             } else {
-                we = bind(w, ctx);
-                requireBoolean(we, w);
+                we = asBoolean(bind(w, ctx), w);
             }
             whens.add(we);
             thens.add(bind(c.getThenOperands().get(i), ctx));
@@ -1226,9 +1225,7 @@ public final class Binder {
             case AND, OR: {
                 List<Expr> args = new ArrayList<>();
                 for (SqlNode o : ops) {
-                    Expr e = bind(o, ctx);
-                    requireBoolean(e, o);
-                    args.add(e);
+                    args.add(asBoolean(bind(o, ctx), o));
                 }
                 Expr r = args.get(0);
                 for (int i = 1; i < args.size(); i++) {
@@ -1237,14 +1234,13 @@ public final class Binder {
                 return r;
             }
             case NOT: {
-                Expr e = bind(ops.get(0), ctx);
-                requireBoolean(e, ops.get(0));
+                Expr e = asBoolean(bind(ops.get(0), ctx), ops.get(0));
                 return new Expr.Call(Fn.NOT, List.of(e), ColumnType.BOOLEAN);
             }
             case IS_NULL, IS_NOT_NULL, IS_TRUE, IS_FALSE, IS_NOT_TRUE, IS_NOT_FALSE: {
                 Expr e = bind(ops.get(0), ctx);
                 if (kind != SqlKind.IS_NULL && kind != SqlKind.IS_NOT_NULL) {
-                    requireBoolean(e, ops.get(0));
+                    e = asBoolean(e, ops.get(0));
                 }
                 Fn fn = Fn.valueOf(kind.name());
                 return new Expr.Call(fn, List.of(e), ColumnType.BOOLEAN);
@@ -1276,11 +1272,17 @@ public final class Binder {
                 return kind == SqlKind.NOT_IN ? new Expr.Call(Fn.NOT, List.of(in), ColumnType.BOOLEAN) : in;
             }
             case BETWEEN: {
+                SqlBetweenOperator op = (SqlBetweenOperator) call.getOperator();
                 Expr v = bind(ops.get(0), ctx);
-                Expr lo = comparison(Fn.GE, v, bind(ops.get(1), ctx), call);
-                Expr hi = comparison(Fn.LE, v, bind(ops.get(2), ctx), call);
-                Expr b = and(lo, hi);
-                return ((SqlBetweenOperator) call.getOperator()).isNegated() ? new Expr.Call(Fn.NOT, List.of(b), ColumnType.BOOLEAN) : b;
+                Expr low = bind(ops.get(1), ctx);
+                Expr high = bind(ops.get(2), ctx);
+                Expr b = and(comparison(Fn.GE, v, low, call), comparison(Fn.LE, v, high, call));
+                if (op.flag == SqlBetweenOperator.Flag.SYMMETRIC) {
+                    // SYMMETRIC: either order of the bounds (PostgreSQL: x BETWEEN a AND b OR x BETWEEN b AND a).
+                    Expr swapped = and(comparison(Fn.GE, v, high, call), comparison(Fn.LE, v, low, call));
+                    b = new Expr.Call(Fn.OR, List.of(b, swapped), ColumnType.BOOLEAN);
+                }
+                return op.isNegated() ? new Expr.Call(Fn.NOT, List.of(b), ColumnType.BOOLEAN) : b;
             }
             case LIKE: {
                 boolean ilike = name.contains("ILIKE");
@@ -1320,7 +1322,15 @@ public final class Binder {
             case CASE:
                 return bindCase((SqlCase) call, ctx);
             case EXTRACT: {
-                String field = ((SqlIntervalQualifier) ops.get(0)).timeUnitRange.name().toLowerCase(Locale.ROOT);
+                // EXTRACT(field FROM x) carries an interval qualifier; Calcite parses date_part('field', x) into the same kind with a string.
+                // An unknown unit name arrives as a qualifier naming a custom time frame.
+                String field = ops.get(0) instanceof SqlIntervalQualifier q
+                        ? (q.timeFrameName != null ? q.timeFrameName : q.timeUnitRange.name()).toLowerCase(Locale.ROOT)
+                        : ops.get(0) instanceof SqlLiteral l && l.getValue() instanceof org.apache.calcite.util.NlsString ns
+                        ? ns.getValue().toLowerCase(Locale.ROOT) : null;
+                if (field == null) {
+                    throw error(ErrorCode.TYPE_MISMATCH, "the field of date_part must be a string constant", ops.get(0));
+                }
                 return extract(field, bind(ops.get(1), ctx), call);
             }
             case TRIM: {
@@ -1335,8 +1345,7 @@ public final class Binder {
                     throw error(ErrorCode.GROUPING_ERROR, "aggregate functions are not allowed here", call);
                 }
                 Expr.Agg a = (Expr.Agg) bind(ops.get(0), ctx);
-                Expr f = bind(ops.get(1), ctx.inAggregate());
-                requireBoolean(f, ops.get(1));
+                Expr f = asBoolean(bind(ops.get(1), ctx.inAggregate()), ops.get(1));
                 return new Expr.Agg(a.fn(), a.args(), a.distinct(), a.filter() == null ? f : and(a.filter(), f), a.param(), a.type());
             }
             case WITHIN_GROUP: {
@@ -1644,9 +1653,8 @@ public final class Binder {
         if (!DateTimes.isExtractField(field)) {
             throw error(ErrorCode.INVALID_VALUE, "unit not recognized by extract [field=" + field + ']', at);
         }
-        if (!Types.isTemporal(e.type())) {
-            e = coerce(e, ColumnType.TIMESTAMP);
-        }
+        // The kernel reads microseconds: a DATE (days) is widened to its midnight like any other non-timestamp.
+        e = coerce(e, ColumnType.TIMESTAMP);
         ColumnType t = DateTimes.isIntegralField(field) ? ColumnType.BIGINT : ColumnType.DOUBLE;
         return new Expr.Call(Fn.EXTRACT, List.of(new Expr.Lit(field, ColumnType.VARCHAR), e), t);
     }
@@ -1772,10 +1780,15 @@ public final class Binder {
         };
     }
 
-    private void requireBoolean(Expr e, SqlNode at) {
-        if (e.type() != ColumnType.BOOLEAN && !Types.isNullLiteral(e)) {
+    /** {@code e} where a BOOLEAN is required: an untyped NULL literal becomes a BOOLEAN NULL (kernels read it as one). */
+    private Expr asBoolean(Expr e, SqlNode at) {
+        if (Types.isNullLiteral(e)) {
+            return new Expr.Lit(null, ColumnType.BOOLEAN);
+        }
+        if (e.type() != ColumnType.BOOLEAN) {
             throw error(ErrorCode.TYPE_MISMATCH, "argument must be type boolean [type=" + e.type() + ']', at);
         }
+        return e;
     }
 
     private void requireNumeric(Expr e, SqlNode at) {
