@@ -211,6 +211,62 @@ abstract class QueryEngineSuite {
         assertEquals(List.of(), q("SHOW TABLES"));
     }
 
+    /** 25 000 rows: five-way products of t's rows (8 192 with non-NULL k, 8 192 with non-NULL v), suffixed three times. */
+    private void loadBig() {
+        exec("CREATE TABLE big (ts TIMESTAMP, k VARCHAR, v BIGINT)");
+        exec("INSERT INTO big SELECT a.ts, a.k || b.k || c.k || d.k || e.k, a.v * 10000 + b.v * 1000 + c.v * 100 + d.v * 10 + e.v"
+                + " FROM t a, t b, t c, t d, t e");
+        exec("INSERT INTO big SELECT ts, k || 'x', v + 100000 FROM big");
+        exec("INSERT INTO big SELECT ts, k || 'y', v + 1000000 FROM big");
+        exec("INSERT INTO big SELECT ts, k || 'z', v + 10000000 FROM big");
+    }
+
+    @Test
+    void hashJoinsOverTheMemoryBudgetFailNamingTheLimit() {
+        loadBig();
+        QueryOptions small = QueryOptions.defaults().withMemoryMaxBytes(400_000);
+        assertEquals(List.of(List.of(25_000L, 8_192L)), Rows.query(engine, "SELECT count(*), count(v) FROM big WHERE v > 0 OR v IS NULL", small),
+                "a streaming scan and aggregate fit the budget (peak about 200 KB; the join builds 0.7-1.9 MB)");
+        for (String sql : List.of("SELECT count(*) FROM big a JOIN big b ON a.v = b.v",
+                "SELECT count(*) FROM big a LEFT JOIN big b ON a.k = b.k",
+                "SELECT count(*) FROM big WHERE v IN (SELECT v FROM big)",
+                "SELECT count(*) FROM big WHERE v NOT IN (SELECT v FROM big WHERE v IS NOT NULL)")) {
+            QueryException e = assertThrows(QueryException.class, () -> Rows.query(engine, sql, small), sql);
+            assertEquals(ErrorCode.MEMORY_LIMIT, e.code(), sql);
+            assertEquals("53200", e.sqlState());
+            assertTrue(e.getMessage().contains("query.memory.max.bytes"), e.getMessage());
+        }
+        // Within the default budget: v is unique where not NULL; each non-NULL k has 32 equal keys (t's k is a, b, a, NULL, b)
+        // and the 16 808 NULL keys match nothing.
+        assertEquals(List.of(List.of(8_192L, 8_192L * 32 + 16_808, 8_192L, 0L)), q("SELECT (SELECT count(*) FROM big a JOIN big b ON a.v = b.v),"
+                + " (SELECT count(*) FROM big a LEFT JOIN big b ON a.k = b.k), (SELECT count(*) FROM big WHERE v IN (SELECT v FROM big)),"
+                + " (SELECT count(*) FROM big WHERE v NOT IN (SELECT v FROM big WHERE v IS NOT NULL))"));
+    }
+
+    @Test
+    void cancelFromAnotherThreadAndDeadlineStopARunningQuery() throws Exception {
+        loadBig();
+        String endless = "SELECT count(*) FROM big a, big b WHERE a.v + b.v > 0"; // 625 M pairs
+        QueryContext ctx = new QueryContext();
+        Thread canceller = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ctx.cancel();
+        });
+        long start = System.nanoTime();
+        QueryException e = assertThrows(QueryException.class, () -> Rows.query(engine, endless, QueryOptions.defaults().withContext(ctx)));
+        canceller.join();
+        assertEquals(ErrorCode.QUERY_CANCELLED, e.code());
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "cancel stops the query promptly");
+        e = assertThrows(QueryException.class, () -> Rows.query(engine, endless, QueryOptions.defaults().withTimeoutMs(200)));
+        assertEquals(ErrorCode.QUERY_TIMEOUT, e.code());
+        assertTrue(e.getMessage().contains("query.timeout.ms"), e.getMessage());
+        assertEquals(List.of(List.of(25_000L)), q("SELECT count(*) FROM big"), "the engine is healthy afterwards");
+    }
+
     // ------------------------------------------------------------------ DELETE
 
     long update(String sql) {
