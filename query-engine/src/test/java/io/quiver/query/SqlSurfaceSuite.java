@@ -409,4 +409,41 @@ abstract class SqlSurfaceSuite {
         e = assertThrows(QueryException.class, () -> q("SELECT k FROM s WHERE sm = 1 AND k"));
         assertEquals(ErrorCode.TYPE_MISMATCH, e.code());
     }
+
+    @Test
+    void ddlAndInsertForms() {
+        exec("CREATE TABLE p (ts TIMESTAMP, a VARCHAR, n BIGINT) WITH (timestamp = 'ts', partition_by = 'HOUR', sort_key = 'a,ts')");
+        assertEquals(List.of(row("ts", "TIMESTAMP", "designated timestamp"), row("a", "VARCHAR", "sort key"), row("n", "BIGINT", "")), q("DESCRIBE p"));
+        exec("CREATE TABLE IF NOT EXISTS p (ts TIMESTAMP)");
+        assertEquals(ErrorCode.DUPLICATE_TABLE, fails("CREATE TABLE p (ts TIMESTAMP)"));
+        QueryException e = assertThrows(QueryException.class, () -> q("CREATE TABLE p2 (ts TIMESTAMP, n BIGINT) WITH (timestmp = 'ts')"));
+        assertEquals(ErrorCode.SYNTAX_ERROR, e.code());
+        assertTrue(e.getMessage().contains("did you mean \"timestamp\""), e.getMessage());
+        assertEquals(ErrorCode.SYNTAX_ERROR, fails("CREATE TABLE p3 (t1 TIMESTAMP, t2 TIMESTAMP)"), "two timestamps and none named");
+        assertEquals(ErrorCode.INVALID_VALUE, fails("CREATE TABLE p4 (ts TIMESTAMP, n BIGINT) WITH (partition_by = 'WEEK')"));
+        assertEquals(ErrorCode.UNKNOWN_COLUMN, fails("CREATE TABLE p5 (ts TIMESTAMP, n BIGINT) WITH (sort_key = 'zz')"));
+        e = assertThrows(QueryException.class, () -> q("CREATE TABLE p6 (ts TIMESTAMP,\n n BIGINTT)"));
+        assertEquals(ErrorCode.SYNTAX_ERROR, e.code());
+        assertEquals(2, e.line());
+        exec("ALTER TABLE p ADD COLUMN extra DOUBLE");
+        assertEquals(ErrorCode.DUPLICATE_COLUMN, fails("ALTER TABLE p ADD extra DOUBLE"));
+        assertEquals(ErrorCode.UNKNOWN_TABLE, fails("ALTER TABLE nope ADD COLUMN x INT"));
+        assertEquals(List.of(row(1L)), q("INSERT INTO p (n, ts) VALUES (7, '2024-01-01 00:00:00')"), "columns in any order; the rest are NULL");
+        assertEquals(List.of(row(2L)), q("INSERT INTO p SELECT ts + interval '1 hour', k, sm, d FROM s WHERE sm < 100"));
+        assertEquals(List.of(row("2024-01-01 00:00:00", null, 7L, null), row("2024-01-01 01:00:00", "apple", 1L, 1.5),
+                row("2025-01-01 00:59:59.999999", "Été", 2L, null)), q("SELECT CAST(ts AS VARCHAR), a, n, extra FROM p ORDER BY ts"));
+        e = assertThrows(QueryException.class, () -> q("INSERT INTO p (ts, nn) VALUES ('2024-01-01 00:00:00', 1)"));
+        assertEquals(ErrorCode.UNKNOWN_COLUMN, e.code());
+        assertTrue(e.getMessage().contains("did you mean \"n\""), e.getMessage());
+        assertEquals(ErrorCode.SYNTAX_ERROR, fails("INSERT INTO p VALUES ('2024-01-01 00:00:00', 'x')"), "too few values");
+        assertEquals(ErrorCode.INVALID_VALUE, fails("INSERT INTO p VALUES ('2024-01-01 00:00:00', 'x', 'notanumber', 1.0)"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("INSERT INTO p (ts, n) SELECT ts, k FROM s"), "text is assignment-cast; 'apple' is no BIGINT");
+        assertEquals(ErrorCode.TYPE_MISMATCH, fails("INSERT INTO p (ts, n) SELECT ts, dt FROM s"), "a DATE has no cast to BIGINT");
+        assertEquals(ErrorCode.UNKNOWN_TABLE, fails("INSERT INTO nope VALUES (1)"));
+        assertEquals(List.of(row(3L)), q("SELECT count(*) FROM p"), "failed INSERTs wrote nothing");
+        exec("DROP TABLE p");
+        assertEquals(ErrorCode.UNKNOWN_TABLE, fails("DROP TABLE p"));
+        exec("DROP TABLE IF EXISTS p");
+        assertEquals(List.of(row("s")), q("SHOW TABLES"));
+    }
 }
