@@ -221,6 +221,18 @@ class StorageDeleteTest {
         assertEquals(List.of(List.of("a", 1L), java.util.Arrays.asList("c", null)), q("SELECT k, v FROM m ORDER BY k"));
     }
 
+    @Test
+    void deleteByAColumnAddedAfterTheSegmentsWereWritten() throws Exception {
+        open();
+        tenDays();
+        assertEquals(0, update("ALTER TABLE e ADD COLUMN tag VARCHAR"));
+        assertEquals(1, update("INSERT INTO e VALUES ('2025-01-11 00:00:00', 'k9', 10000, 'keep')"));
+        // Old segments read the new column as NULL: "tag IS NULL" matches them, "tag = 'x'" matches nothing there.
+        assertEquals(0, update("DELETE FROM e WHERE tag = 'gone'"));
+        assertEquals(10_000, update("DELETE FROM e WHERE tag IS NULL"));
+        assertEquals(List.of(List.of("k9", 10000L, "keep")), q("SELECT k, v, tag FROM e"));
+    }
+
     /** Delegates to the storage catalog and counts the rows each DELETE's filter is asked about. */
     private record CountingCatalog(QueryCatalog inner, AtomicLong evaluated) implements QueryCatalog {
         @Override
