@@ -342,12 +342,13 @@ public final class QueryEngine implements AutoCloseable {
     }
 
     /**
-     * DELETE runs on the caller's thread: storage reads the bound columns segment by segment (the
-     * memtable is flushed first) and asks {@link DeleteFilter} which rows go; nothing is published
-     * if the condition fails, the deadline passes or the query is cancelled.
+     * DELETE runs on the caller's thread: subqueries in its condition run first (they see the table
+     * before the delete), then storage reads the bound columns segment by segment (the memtable is
+     * flushed first) and asks {@link DeleteFilter} which rows go; nothing is published if the
+     * condition fails, the deadline passes or the query is cancelled.
      */
     private long delete(Statement.Delete d, QueryContext ctx) {
-        BoundDelete bound = new Binder(catalog, nowMicros()).bindDelete(d.node());
+        BoundDelete bound = new Binder(catalog, nowMicros()).bindDelete(d.node(), plan -> firstColumn(plan, ctx));
         if (bound.condition() instanceof Expr.Lit) {
             return 0; // WHERE is constantly FALSE or NULL
         }
@@ -356,6 +357,34 @@ public final class QueryEngine implements AutoCloseable {
         storage(() -> deleted[0] = catalog.delete(name, bound.columns(), DeleteFilter.prunePredicate(bound),
                 new DeleteFilter(bound, ctx)), name);
         return deleted[0];
+    }
+
+    /** Runs a DELETE's subquery to completion under the statement's limits; its first column's values. */
+    private List<Object> firstColumn(Plan plan, QueryContext ctx) {
+        PhysicalOp root = new PhysicalPlanner().plan(plan);
+        List<Object> values = new ArrayList<>();
+        ExecContext exec = new ExecContext(ctx, workers, config.parallelism());
+        try {
+            root.run(exec, () -> new Sink() {
+                @Override
+                public void accept(io.quiver.query.exec.Batch b) {
+                    int[] idx = b.positions();
+                    synchronized (values) {
+                        for (int k = 0; k < b.count; k++) {
+                            values.add(io.quiver.query.exec.ExprEvaluator.valueAt(b.cols[0], idx[k]));
+                        }
+                    }
+                }
+
+                @Override
+                public void finish() {
+                }
+            });
+            ctx.checkAlive();
+        } finally {
+            exec.close();
+        }
+        return values;
     }
 
     private static void storage(Runnable r, String table) {

@@ -154,7 +154,7 @@ abstract class DifferentialSuite {
      * The same DELETEs on both engines, before any query: seeded random WHERE clauses (thinned to a
      * quarter of their matches so a table keeps most of its rows), a condition that is NULL or FALSE on every row, an INSERT
      * SELECT between deletes (on storage it lands in the memtable, which the next DELETE flushes),
-     * and a DELETE on the empty table. Each must report the same row count as DuckDB.
+     * DELETEs with IN and scalar subqueries, and a DELETE on the empty table. Each must report the same row count as DuckDB.
      */
     private void applyDeletes() throws SQLException {
         Random r = new Random(SEED ^ 0x5DE1E7EL);
@@ -172,6 +172,9 @@ abstract class DifferentialSuite {
         }
         deletes.add(new String[]{"DELETE FROM skew WHERE d <> d OR i > NULL", "DELETE FROM skew WHERE d <> d OR i > NULL"});
         deletes.add(new String[]{"DELETE FROM big WHERE s = 'apple' AND i % 3 = 0", "DELETE FROM big WHERE s = 'apple' AND i % 3 = 0"});
+        deletes.add(new String[]{"DELETE FROM skew WHERE i IN (SELECT i FROM big WHERE b % 9 = 4) AND s <> 'apple'",
+                "DELETE FROM skew WHERE i IN (SELECT i FROM big WHERE b % 9 = 4) AND s <> 'apple'"});
+        deletes.add(new String[]{"DELETE FROM big WHERE i > (SELECT max(i) FROM skew) + 400", "DELETE FROM big WHERE i > (SELECT max(i) FROM skew) + 400"});
         deletes.add(new String[]{"DELETE FROM empty", "DELETE FROM empty"});
         List<Long> counts = new ArrayList<>();
         for (String[] d : deletes) {

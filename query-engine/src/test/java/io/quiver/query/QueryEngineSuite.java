@@ -307,11 +307,23 @@ abstract class QueryEngineSuite {
         assertTrue(e.getMessage().contains("tt") && e.getMessage().contains("\"t\""), e.getMessage());
         e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE k"));
         assertEquals(ErrorCode.TYPE_MISMATCH, e.code(), e.getMessage());
-        e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE v IN (SELECT v FROM t)"));
-        assertEquals(ErrorCode.UNSUPPORTED, e.code(), e.getMessage());
         e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE max(v) > 1"));
         assertEquals(ErrorCode.GROUPING_ERROR, e.code(), e.getMessage());
         assertEquals(List.of(List.of(1L)), q("SELECT count(*) FROM t"), "failed DELETEs delete nothing");
+    }
+
+    @Test
+    void deleteWithSubqueriesThatRunFirst() {
+        QueryException e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE v = (SELECT v FROM t)"));
+        assertEquals(ErrorCode.CARDINALITY_VIOLATION, e.code());
+        assertEquals(0, update("DELETE FROM t WHERE v NOT IN (SELECT v FROM t WHERE k = 'a')"), "the subquery holds a NULL: NOT IN is never true");
+        assertEquals(0, update("DELETE FROM t WHERE EXISTS (SELECT 1 FROM t WHERE v > 100)"));
+        assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t"));
+        assertEquals(2, update("DELETE FROM t WHERE v IN (SELECT v FROM t WHERE k = 'b')"), "v 2 and 5");
+        assertEquals(1, update("DELETE FROM t WHERE v = (SELECT max(v) FROM t) AND NOT EXISTS (SELECT 1 FROM t WHERE v > 100)"),
+                "the subquery sees the table before this delete: max(v) = 4");
+        assertEquals(2, update("DELETE FROM t WHERE v NOT IN (SELECT v FROM t WHERE v > 100)"), "NOT IN (no rows) is true, even for a NULL v");
+        assertEquals(List.of(List.of(0L)), q("SELECT count(*) FROM t"));
     }
 
     @Test

@@ -56,6 +56,14 @@ public final class Binder {
     private final Deque<Map<String, SqlWithItem>> ctes = new ArrayDeque<>();
     /** True only while binding a SELECT list or ORDER BY, the places PostgreSQL allows window functions. */
     private boolean windowsAllowed;
+    /** Set while binding a DELETE's condition: its subqueries run first and become constants. */
+    private SubqueryRunner subqueries;
+
+    /** Runs an uncorrelated subquery's plan and returns its first column, one value per row (Lit representation). */
+    @FunctionalInterface
+    public interface SubqueryRunner {
+        List<Object> firstColumn(Plan plan);
+    }
 
     public Binder(QueryCatalog catalog, long nowMicros) {
         this.catalog = catalog;
@@ -799,10 +807,11 @@ public final class Binder {
 
     /**
      * Binds {@code DELETE FROM t [alias] [WHERE c]}: names in the condition resolve against the
-     * table (qualified by its name or alias) exactly as in a SELECT over it. The condition must be a
-     * plain row predicate: subqueries, aggregates and window functions are refused.
+     * table (qualified by its name or alias) exactly as in a SELECT over it. Aggregates and window
+     * functions are refused; uncorrelated subqueries (scalar, IN / NOT IN, EXISTS) are run by {@code
+     * runner} while binding, so the condition that reaches storage is a row predicate over constants.
      */
-    public BoundDelete bindDelete(org.apache.calcite.sql.SqlDelete delete) {
+    public BoundDelete bindDelete(org.apache.calcite.sql.SqlDelete delete, SubqueryRunner runner) {
         if (!(delete.getTargetTable() instanceof SqlIdentifier id)) {
             throw error(ErrorCode.SYNTAX_ERROR, "DELETE needs a table name", delete.getTargetTable());
         }
@@ -812,12 +821,14 @@ public final class Binder {
         if (where == null) {
             return new BoundDelete(scan.handle(), scan.schema(), new int[0], null);
         }
-        SqlNode sub = firstSubquery(where);
-        if (sub != null) {
-            throw error(ErrorCode.UNSUPPORTED, "subqueries in DELETE ... WHERE are not supported", sub);
-        }
         Rel rel = new Rel(scan);
-        Expr cond = asBoolean(bind(where, new Ctx(rel, false, false)), where);
+        Expr cond;
+        subqueries = runner;
+        try {
+            cond = asBoolean(bind(where, new Ctx(rel, false, false)), where);
+        } finally {
+            subqueries = null;
+        }
         if (cond instanceof Expr.Lit lit) {
             // A constant condition: TRUE deletes everything (no column is read), FALSE or NULL nothing.
             boolean all = lit.value() instanceof Long v && v != 0;
@@ -829,31 +840,6 @@ public final class Binder {
             positionOf[columns[i]] = i;
         }
         return new BoundDelete(scan.handle(), scan.schema(), columns, Refs.map(cond, c -> positionOf[c]));
-    }
-
-    private static SqlNode firstSubquery(SqlNode n) {
-        if (n == null) {
-            return null;
-        }
-        if (isQuery(n) || n.getKind() == SqlKind.EXISTS) {
-            return n;
-        }
-        if (n instanceof SqlNodeList l) {
-            for (SqlNode o : l) {
-                SqlNode f = firstSubquery(o);
-                if (f != null) {
-                    return f;
-                }
-            }
-        } else if (n instanceof SqlCall c) {
-            for (SqlNode o : c.getOperandList()) {
-                SqlNode f = firstSubquery(o);
-                if (f != null) {
-                    return f;
-                }
-            }
-        }
-        return null;
     }
 
     // ------------------------------------------------------------------ WHERE
@@ -1074,6 +1060,13 @@ public final class Binder {
         if (sub.fields().size() != 1) {
             throw error(ErrorCode.SYNTAX_ERROR, "subquery must return only one column", q);
         }
+        if (subqueries != null) {
+            List<Object> values = subqueries.firstColumn(sub);
+            if (values.size() > 1) {
+                throw error(ErrorCode.CARDINALITY_VIOLATION, "more than one row returned by a subquery used as an expression", q);
+            }
+            return new Expr.Lit(values.isEmpty() ? null : values.get(0), sub.fields().get(0).type());
+        }
         Rel rel = ctx.rel;
         int lw = rel.fields().size();
         if (rel.plan instanceof Plan.Values v && v.rows().isEmpty() && !v.fields().isEmpty()) {
@@ -1246,13 +1239,26 @@ public final class Binder {
                 return new Expr.Call(fn, List.of(e), ColumnType.BOOLEAN);
             }
             case IN, NOT_IN: {
-                if (isQuery(ops.get(1))) {
+                if (isQuery(ops.get(1)) && subqueries == null) {
                     throw error(ErrorCode.UNSUPPORTED, "IN (subquery) outside a WHERE conjunct", call);
                 }
                 Expr v = bind(ops.get(0), ctx);
                 List<Expr> list = new ArrayList<>();
-                for (SqlNode o : (SqlNodeList) ops.get(1)) {
-                    list.add(bind(o, ctx));
+                if (isQuery(ops.get(1))) {
+                    Plan sub = bindQuery(ops.get(1));
+                    if (sub.fields().size() != 1) {
+                        throw error(ErrorCode.SYNTAX_ERROR, "subquery has too many columns", ops.get(1));
+                    }
+                    for (Object value : subqueries.firstColumn(sub)) {
+                        list.add(new Expr.Lit(value, sub.fields().get(0).type()));
+                    }
+                    if (list.isEmpty()) {
+                        return Expr.Lit.ofBool(kind == SqlKind.NOT_IN); // x IN (no rows) is FALSE even for a NULL x
+                    }
+                } else {
+                    for (SqlNode o : (SqlNodeList) ops.get(1)) {
+                        list.add(bind(o, ctx));
+                    }
                 }
                 List<Expr> all = new ArrayList<>(list);
                 all.add(0, v);
@@ -1370,6 +1376,9 @@ public final class Binder {
             case OVER:
                 return bindWindow(call, ctx);
             case EXISTS:
+                if (subqueries != null) {
+                    return Expr.Lit.ofBool(!subqueries.firstColumn(bindQuery(ops.get(0))).isEmpty());
+                }
                 throw error(ErrorCode.UNSUPPORTED, "EXISTS outside a WHERE conjunct", call);
             default:
                 break;
