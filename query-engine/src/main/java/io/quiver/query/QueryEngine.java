@@ -348,19 +348,27 @@ public final class QueryEngine implements AutoCloseable {
      * condition fails, the deadline passes or the query is cancelled.
      */
     private long delete(Statement.Delete d, QueryContext ctx) {
-        BoundDelete bound = new Binder(catalog, nowMicros()).bindDelete(d.node(), plan -> firstColumn(plan, ctx));
-        if (bound.condition() instanceof Expr.Lit) {
-            return 0; // WHERE is constantly FALSE or NULL
+        long[] held = {0}; // bytes of subquery values, charged to the budget until the delete is done
+        try {
+            BoundDelete bound = new Binder(catalog, nowMicros()).bindDelete(d.node(), plan -> firstColumn(plan, ctx, held));
+            if (bound.condition() instanceof Expr.Lit) {
+                return 0; // WHERE is constantly FALSE or NULL
+            }
+            String name = bound.schema().name();
+            long[] deleted = {0};
+            storage(() -> deleted[0] = catalog.delete(name, bound.columns(), DeleteFilter.prunePredicate(bound),
+                    new DeleteFilter(bound, ctx)), name);
+            return deleted[0];
+        } finally {
+            ctx.release(held[0]);
         }
-        String name = bound.schema().name();
-        long[] deleted = {0};
-        storage(() -> deleted[0] = catalog.delete(name, bound.columns(), DeleteFilter.prunePredicate(bound),
-                new DeleteFilter(bound, ctx)), name);
-        return deleted[0];
     }
 
-    /** Runs a DELETE's subquery to completion under the statement's limits; its first column's values. */
-    private List<Object> firstColumn(Plan plan, QueryContext ctx) {
+    /**
+     * Runs a DELETE's subquery to completion under the statement's limits; its first column's values,
+     * whose estimated heap size is reserved from the memory budget and added to {@code held}.
+     */
+    private List<Object> firstColumn(Plan plan, QueryContext ctx, long[] held) {
         PhysicalOp root = new PhysicalPlanner().plan(plan);
         List<Object> values = new ArrayList<>();
         ExecContext exec = new ExecContext(ctx, workers, config.parallelism());
@@ -370,9 +378,14 @@ public final class QueryEngine implements AutoCloseable {
                 public void accept(io.quiver.query.exec.Batch b) {
                     int[] idx = b.positions();
                     synchronized (values) {
+                        long bytes = 0;
                         for (int k = 0; k < b.count; k++) {
-                            values.add(io.quiver.query.exec.ExprEvaluator.valueAt(b.cols[0], idx[k]));
+                            Object v = io.quiver.query.exec.ExprEvaluator.valueAt(b.cols[0], idx[k]);
+                            values.add(v);
+                            bytes += v instanceof String str ? 48 + 2L * str.length() : 24; // boxed value and list slot
                         }
+                        held[0] += bytes;
+                        ctx.reserve(bytes);
                     }
                 }
 

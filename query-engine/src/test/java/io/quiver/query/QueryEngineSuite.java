@@ -327,6 +327,19 @@ abstract class QueryEngineSuite {
     }
 
     @Test
+    void deleteSubqueryValuesCountAgainstTheMemoryBudget() {
+        loadBig();
+        String sql = "DELETE FROM t WHERE v IN (SELECT v FROM big) OR v IN (SELECT v + 3 FROM big)";
+        QueryException e = assertThrows(QueryException.class,
+                () -> engine.execute(sql, QueryOptions.defaults().withMemoryMaxBytes(400_000)).close());
+        assertEquals(ErrorCode.MEMORY_LIMIT, e.code(), "50 000 subquery values do not fit 400 KB");
+        assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t"));
+        // Within the default budget it runs: big's v are five-digit codes and their offsets, none of t's (1..5).
+        assertEquals(0, update("DELETE FROM t WHERE v IN (SELECT v FROM big)"));
+        assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t"));
+    }
+
+    @Test
     void failingDeleteDeletesNothing() {
         QueryException e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE v / (v - 2) > 0"));
         assertEquals(ErrorCode.DIVISION_BY_ZERO, e.code());

@@ -347,6 +347,12 @@ abstract class SqlSurfaceSuite {
         assertEquals(List.of(row((Object) null), row("a_b%c"), row("apple"), row("apple"), row("z"), row("Été")),
                 q("SELECT k FROM s UNION ALL SELECT 'z' UNION ALL SELECT k FROM s WHERE sm = 1 ORDER BY 1 NULLS FIRST"));
         assertEquals(List.of(row(false), row(true), row((Object) null)), q("SELECT b FROM s UNION SELECT b FROM s ORDER BY 1 NULLS LAST"));
+        // String literals and NULL in a branch take the other branches' type (PostgreSQL's unknown-typed literals).
+        assertEquals(List.of(row(1L), row(2L), row((Object) null)), q("SELECT 1 UNION ALL SELECT '2' UNION ALL SELECT NULL ORDER BY 1 NULLS LAST"));
+        assertEquals(List.of(row(19723L), row(19724L)), q("SELECT dt FROM s WHERE sm = 1 UNION ALL SELECT '2024-01-02' ORDER BY 1"));
+        assertEquals(List.of(row("a"), row("b")), q("SELECT 'a' UNION ALL SELECT 'b' ORDER BY 1"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT sm FROM s UNION ALL SELECT 'x'"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, fails("SELECT sm FROM s UNION ALL SELECT k FROM s"), "a VARCHAR column is typed");
         assertEquals(row(2L, "a_b%c"), one("WITH a AS (SELECT k, sm FROM s WHERE sm IS NOT NULL), c AS (SELECT k FROM a WHERE sm > 1)"
                 + " SELECT count(*), min(k) FROM c"));
         assertEquals(row(4L), one("SELECT count(*) FROM s WHERE EXISTS (SELECT 1 FROM s WHERE sm > 5)"));

@@ -135,15 +135,18 @@ public final class Binder {
         List<Field> first = inputs.get(0).fields();
         List<ColumnType> types = new ArrayList<>();
         for (int c = 0; c < first.size(); c++) {
+            // As in PostgreSQL, a branch whose column is a bare string literal takes the other branches' type.
             ColumnType t = null;
             for (Plan p : inputs) {
                 if (p.fields().size() != first.size()) {
                     throw error(ErrorCode.SYNTAX_ERROR, "each UNION query must have the same number of columns", call);
                 }
-                ColumnType pt = p.fields().get(c).type();
-                t = t == null ? pt : unify(t, pt, call);
+                if (!untypedString(p, c)) {
+                    ColumnType pt = p.fields().get(c).type();
+                    t = t == null ? pt : unify(t, pt, call);
+                }
             }
-            types.add(t);
+            types.add(t == null ? ColumnType.VARCHAR : t);
         }
         List<Plan> cast = new ArrayList<>();
         for (Plan p : inputs) {
@@ -155,6 +158,15 @@ public final class Binder {
         }
         Plan u = new Plan.UnionAll(cast, fields);
         return all ? u : distinct(u);
+    }
+
+    /** Whether column {@code c} of a UNION branch is a string literal (or NULL) in every row, so it has no type of its own. */
+    private static boolean untypedString(Plan p, int c) {
+        return switch (p) {
+            case Plan.Project pr -> Types.isStringLiteral(pr.exprs().get(c)) || Types.isNullLiteral(pr.exprs().get(c));
+            case Plan.Values v -> v.rows().stream().allMatch(r -> Types.isStringLiteral(r.get(c)) || Types.isNullLiteral(r.get(c)));
+            default -> false;
+        };
     }
 
     private void collectUnion(SqlCall call, boolean all, List<Plan> out) {
