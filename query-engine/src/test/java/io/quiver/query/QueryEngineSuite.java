@@ -144,7 +144,12 @@ abstract class QueryEngineSuite {
     void explainAnalyzeReportsScanBlocks() {
         List<List<Object>> plan = q("EXPLAIN ANALYZE SELECT k, sum(v) FROM t WHERE v > 1 GROUP BY k");
         String text = plan.toString();
-        assertTrue(text.contains("HashAggregate") && text.contains("blocksRead="), text);
+        assertTrue(text.contains("HashAggregate") && text.contains("blocksRead=") && text.contains("blocksSkipped="), text);
+        for (List<Object> line : plan) {
+            String l = (String) line.get(0);
+            assertTrue(l.startsWith("peak memory=") || l.contains("rows=") && l.contains("time="), "every operator reports rows and time: " + l);
+        }
+        assertTrue(text.contains("HashAggregate keys=[k] aggs=[sum(v)]  [rows=2,"), "the aggregate's output rows (a, b): " + text);
     }
 
     @Test

@@ -370,6 +370,11 @@ abstract class SqlSurfaceSuite {
                 q("SELECT a.k, c.sm FROM s a LEFT JOIN s c ON a.b = c.b AND c.sm < 10 ORDER BY 1 NULLS LAST, 2 NULLS LAST"));
         assertEquals(List.of(row((Object) null), row("a_b%c"), row("apple"), row("Été")), q("SELECT a.k FROM s a RIGHT JOIN s c ON a.k = c.k ORDER BY 1 NULLS FIRST"));
         assertEquals(row(16L, 3L), one("SELECT (SELECT count(*) FROM s a CROSS JOIN s c), (SELECT count(*) FROM s a JOIN s c USING (k))"));
+        assertEquals(List.of(row(1L, "apple", 1L, 2L), row(2L, "Été", 2L, 2L)),
+                q("SELECT s.sm, s.*, 2 FROM s WHERE sm < 10 ORDER BY 1").stream().map(r -> row(r.get(0), r.get(2), r.get(8), r.get(9))).toList(),
+                "s.* expands to all eight columns between the others");
+        assertEquals(ErrorCode.AMBIGUOUS_COLUMN, fails("SELECT s.sm, s.* FROM s ORDER BY sm"), "two output columns are named sm");
+        assertEquals(List.of(row(1L, 1L)), q("SELECT DISTINCT sm, sm * 1 AS same FROM s WHERE sm = 1"));
         assertEquals(List.of(row("Été", 4L), row("a_b%c", 65534L)), q("SELECT x.k, x.twice FROM (SELECT k, sm * 2 AS twice FROM s) AS x WHERE x.twice > 2 ORDER BY 2"));
     }
 
