@@ -3,6 +3,7 @@ package io.quiver.query;
 import io.quiver.query.catalog.QueryCatalog;
 import io.quiver.query.catalog.StorageQueryCatalog;
 import io.quiver.query.catalog.TableHandle;
+import io.quiver.query.exec.DeleteFilter;
 import io.quiver.query.exec.ExecContext;
 import io.quiver.query.exec.PhysicalOp;
 import io.quiver.query.exec.PhysicalPlanner;
@@ -10,6 +11,7 @@ import io.quiver.query.exec.Sink;
 import io.quiver.query.parse.SqlFrontEnd;
 import io.quiver.query.parse.Statement;
 import io.quiver.query.plan.Binder;
+import io.quiver.query.plan.BoundDelete;
 import io.quiver.query.plan.Expr;
 import io.quiver.query.plan.Field;
 import io.quiver.query.plan.Names;
@@ -83,6 +85,7 @@ public final class QueryEngine implements AutoCloseable {
                 case Statement.Query q -> query(q.node(), ctx, maxRows);
                 case Statement.Explain e -> explain(e, ctx);
                 case Statement.Insert i -> QueryResult.updateCount(insert(i.node(), ctx));
+                case Statement.Delete d -> QueryResult.updateCount(delete(d, ctx));
                 case Statement.CreateTable c -> QueryResult.updateCount(createTable(c));
                 case Statement.DropTable d -> {
                     storage(() -> catalog.dropTable(d.name(), d.ifExists()), d.name());
@@ -336,6 +339,65 @@ public final class QueryEngine implements AutoCloseable {
         long[] written = {0};
         storage(() -> written[0] = catalog.insert(name, rows), name);
         return written[0];
+    }
+
+    /**
+     * DELETE runs on the caller's thread: subqueries in its condition run first (they see the table
+     * before the delete), then storage reads the bound columns segment by segment (the memtable is
+     * flushed first) and asks {@link DeleteFilter} which rows go; nothing is published if the
+     * condition fails, the deadline passes or the query is cancelled.
+     */
+    private long delete(Statement.Delete d, QueryContext ctx) {
+        long[] held = {0}; // bytes of subquery values, charged to the budget until the delete is done
+        try {
+            BoundDelete bound = new Binder(catalog, nowMicros()).bindDelete(d.node(), plan -> firstColumn(plan, ctx, held));
+            if (bound.condition() instanceof Expr.Lit) {
+                return 0; // WHERE is constantly FALSE or NULL
+            }
+            String name = bound.schema().name();
+            long[] deleted = {0};
+            storage(() -> deleted[0] = catalog.delete(name, bound.columns(), DeleteFilter.prunePredicate(bound),
+                    new DeleteFilter(bound, ctx)), name);
+            return deleted[0];
+        } finally {
+            ctx.release(held[0]);
+        }
+    }
+
+    /**
+     * Runs a DELETE's subquery to completion under the statement's limits; its first column's values,
+     * whose estimated heap size is reserved from the memory budget and added to {@code held}.
+     */
+    private List<Object> firstColumn(Plan plan, QueryContext ctx, long[] held) {
+        PhysicalOp root = new PhysicalPlanner().plan(plan);
+        List<Object> values = new ArrayList<>();
+        ExecContext exec = new ExecContext(ctx, workers, config.parallelism());
+        try {
+            root.run(exec, () -> new Sink() {
+                @Override
+                public void accept(io.quiver.query.exec.Batch b) {
+                    int[] idx = b.positions();
+                    synchronized (values) {
+                        long bytes = 0;
+                        for (int k = 0; k < b.count; k++) {
+                            Object v = io.quiver.query.exec.ExprEvaluator.valueAt(b.cols[0], idx[k]);
+                            values.add(v);
+                            bytes += v instanceof String str ? 48 + 2L * str.length() : 24; // boxed value and list slot
+                        }
+                        held[0] += bytes;
+                        ctx.reserve(bytes);
+                    }
+                }
+
+                @Override
+                public void finish() {
+                }
+            });
+            ctx.checkAlive();
+        } finally {
+            exec.close();
+        }
+        return values;
     }
 
     private static void storage(Runnable r, String table) {

@@ -32,7 +32,7 @@ public final class QueryResult implements AutoCloseable {
         return cursor;
     }
 
-    /** Rows inserted for INSERT, 0 for DDL, -1 for statements that return rows. */
+    /** Rows inserted for INSERT, rows deleted for DELETE, 0 for DDL, -1 for statements that return rows. */
     public long updateCount() {
         return updateCount;
     }

@@ -76,6 +76,7 @@ abstract class DifferentialSuite {
         loadTable(catalog, "skew", 1500, r, true);
         loadTable(catalog, "one", 1, r, false);
         loadTable(catalog, "empty", 0, r, false);
+        applyDeletes();
         System.out.printf("differential (%s): tables loaded in %.1f s%n", getClass().getSimpleName(), (System.nanoTime() - start) / 1e9);
     }
 
@@ -147,6 +148,49 @@ abstract class DifferentialSuite {
         if (chunk.rowCount() > 0) {
             append(catalog, name, chunk, chunks);
         }
+    }
+
+    /**
+     * The same DELETEs on both engines, before any query: seeded random WHERE clauses (thinned to a
+     * quarter of their matches so a table keeps most of its rows), a condition that is NULL or FALSE on every row, an INSERT
+     * SELECT between deletes (on storage it lands in the memtable, which the next DELETE flushes),
+     * DELETEs with IN and scalar subqueries, and a DELETE on the empty table. Each must report the same row count as DuckDB.
+     */
+    private void applyDeletes() throws SQLException {
+        Random r = new Random(SEED ^ 0x5DE1E7EL);
+        Gen gen = new Gen(r);
+        List<String[]> deletes = new ArrayList<>();
+        for (int n = 0; n < 12; n++) {
+            String table = n % 2 == 0 ? "big" : "skew";
+            String[] p = gen.predicate("", 1);
+            String thin = (r.nextBoolean() ? " AND b % 4 = 0" : " AND i % 4 = 1")
+                    + (r.nextBoolean() ? "" : " AND ts < TIMESTAMP '" + java.time.LocalDate.ofEpochDay(19675 + r.nextInt(400)) + " 00:00:00'");
+            deletes.add(new String[]{"DELETE FROM " + table + " WHERE " + p[0] + thin, "DELETE FROM " + table + " WHERE " + p[1] + thin});
+            if (n == 2) {
+                deletes.add(new String[]{"INSERT INTO big SELECT * FROM big WHERE i % 6 = 1", "INSERT INTO big SELECT * FROM big WHERE i % 6 = 1"});
+            }
+        }
+        deletes.add(new String[]{"DELETE FROM skew WHERE d <> d OR i > NULL", "DELETE FROM skew WHERE d <> d OR i > NULL"});
+        deletes.add(new String[]{"DELETE FROM big WHERE s = 'apple' AND i % 3 = 0", "DELETE FROM big WHERE s = 'apple' AND i % 3 = 0"});
+        deletes.add(new String[]{"DELETE FROM skew WHERE i IN (SELECT i FROM big WHERE b % 9 = 4) AND s <> 'apple'",
+                "DELETE FROM skew WHERE i IN (SELECT i FROM big WHERE b % 9 = 4) AND s <> 'apple'"});
+        deletes.add(new String[]{"DELETE FROM big WHERE i > (SELECT max(i) FROM skew) + 400", "DELETE FROM big WHERE i > (SELECT max(i) FROM skew) + 400"});
+        deletes.add(new String[]{"DELETE FROM empty", "DELETE FROM empty"});
+        List<Long> counts = new ArrayList<>();
+        for (String[] d : deletes) {
+            long expected;
+            try (Statement st = duck.createStatement()) {
+                expected = st.executeUpdate(d[1]);
+            }
+            long actual;
+            try (QueryResult res = engine.execute(d[0])) {
+                actual = res.updateCount();
+            }
+            assertTrue(expected == actual, "seed=" + SEED + " rows affected differ\nquiver: " + d[0] + " -> " + actual
+                    + "\nduckdb: " + d[1] + " -> " + expected);
+            counts.add(actual);
+        }
+        System.out.printf("differential (%s): rows affected by the DML before the queries: %s%n", getClass().getSimpleName(), counts);
     }
 
     private static void appendLong(RowBatch b, int c, Long v) {

@@ -11,6 +11,7 @@ import io.quiver.storage.scan.ScanCursor;
 import io.quiver.storage.scan.ScanPredicate;
 import io.quiver.storage.scan.ScanSplit;
 import io.quiver.storage.scan.TableScan;
+import io.quiver.storage.table.RowFilter;
 import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.vector.RowBatch;
 
@@ -224,6 +225,53 @@ final class MemoryCatalog implements QueryCatalog {
             }
         }
         return rows.rowCount();
+    }
+
+    /**
+     * Replaces every chunk with a matching row by a copy without those rows (chunks are immutable,
+     * so snapshots opened before keep the old ones). Ignores {@code prune}: every chunk is evaluated.
+     */
+    @Override
+    public long delete(String table, int[] columns, ScanPredicate prune, RowFilter filter) {
+        Table t = tables.get(table.toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw StorageException.tableDoesNotExist(table);
+        }
+        long deleted = 0;
+        synchronized (t.chunks) {
+            List<ColumnDef> defs = new ArrayList<>();
+            for (int c : columns) {
+                defs.add(t.schema.column(c));
+            }
+            for (int k = 0; k < t.chunks.size(); k++) {
+                RowBatch chunk = t.chunks.get(k);
+                ColumnVector[] vectors = new ColumnVector[columns.length];
+                for (int c = 0; c < columns.length; c++) {
+                    vectors[c] = chunk.column(columns[c]);
+                }
+                boolean[] matches = new boolean[chunk.rowCount()];
+                filter.evaluate(new RowBatch(defs, vectors, chunk.rowCount()), matches);
+                int hits = 0;
+                for (boolean m : matches) {
+                    hits += m ? 1 : 0;
+                }
+                if (hits == 0) {
+                    continue;
+                }
+                RowBatch kept = new RowBatch(t.schema.columns(), Math.max(1, chunk.rowCount() - hits));
+                for (int c = 0; c < chunk.columnCount(); c++) {
+                    for (int r = 0; r < chunk.rowCount(); r++) {
+                        if (!matches[r]) {
+                            kept.column(c).appendFrom(chunk.column(c), r);
+                        }
+                    }
+                }
+                kept.syncRowCount();
+                t.chunks.set(k, kept);
+                deleted += hits;
+            }
+        }
+        return deleted;
     }
 
     /** Appends a prepared batch as one split (bulk loading in tests and benchmarks). */

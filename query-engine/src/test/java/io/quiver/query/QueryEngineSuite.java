@@ -144,7 +144,12 @@ abstract class QueryEngineSuite {
     void explainAnalyzeReportsScanBlocks() {
         List<List<Object>> plan = q("EXPLAIN ANALYZE SELECT k, sum(v) FROM t WHERE v > 1 GROUP BY k");
         String text = plan.toString();
-        assertTrue(text.contains("HashAggregate") && text.contains("blocksRead="), text);
+        assertTrue(text.contains("HashAggregate") && text.contains("blocksRead=") && text.contains("blocksSkipped="), text);
+        for (List<Object> line : plan) {
+            String l = (String) line.get(0);
+            assertTrue(l.startsWith("peak memory=") || l.contains("rows=") && l.contains("time="), "every operator reports rows and time: " + l);
+        }
+        assertTrue(text.contains("HashAggregate keys=[k] aggs=[sum(v)]  [rows=2,"), "the aggregate's output rows (a, b): " + text);
     }
 
     @Test
@@ -209,5 +214,157 @@ abstract class QueryEngineSuite {
         exec("DROP TABLE t");
         exec("DROP TABLE IF EXISTS t");
         assertEquals(List.of(), q("SHOW TABLES"));
+    }
+
+    /** 25 000 rows: five-way products of t's rows (8 192 with non-NULL k, 8 192 with non-NULL v), suffixed three times. */
+    private void loadBig() {
+        exec("CREATE TABLE big (ts TIMESTAMP, k VARCHAR, v BIGINT)");
+        exec("INSERT INTO big SELECT a.ts, a.k || b.k || c.k || d.k || e.k, a.v * 10000 + b.v * 1000 + c.v * 100 + d.v * 10 + e.v"
+                + " FROM t a, t b, t c, t d, t e");
+        exec("INSERT INTO big SELECT ts, k || 'x', v + 100000 FROM big");
+        exec("INSERT INTO big SELECT ts, k || 'y', v + 1000000 FROM big");
+        exec("INSERT INTO big SELECT ts, k || 'z', v + 10000000 FROM big");
+    }
+
+    @Test
+    void hashJoinsOverTheMemoryBudgetFailNamingTheLimit() {
+        loadBig();
+        QueryOptions small = QueryOptions.defaults().withMemoryMaxBytes(400_000);
+        assertEquals(List.of(List.of(25_000L, 8_192L)), Rows.query(engine, "SELECT count(*), count(v) FROM big WHERE v > 0 OR v IS NULL", small),
+                "a streaming scan and aggregate fit the budget (peak about 200 KB; the join builds 0.7-1.9 MB)");
+        for (String sql : List.of("SELECT count(*) FROM big a JOIN big b ON a.v = b.v",
+                "SELECT count(*) FROM big a LEFT JOIN big b ON a.k = b.k",
+                "SELECT count(*) FROM big WHERE v IN (SELECT v FROM big)",
+                "SELECT count(*) FROM big WHERE v NOT IN (SELECT v FROM big WHERE v IS NOT NULL)")) {
+            QueryException e = assertThrows(QueryException.class, () -> Rows.query(engine, sql, small), sql);
+            assertEquals(ErrorCode.MEMORY_LIMIT, e.code(), sql);
+            assertEquals("53200", e.sqlState());
+            assertTrue(e.getMessage().contains("query.memory.max.bytes"), e.getMessage());
+        }
+        // Within the default budget: v is unique where not NULL; each non-NULL k has 32 equal keys (t's k is a, b, a, NULL, b)
+        // and the 16 808 NULL keys match nothing.
+        assertEquals(List.of(List.of(8_192L, 8_192L * 32 + 16_808, 8_192L, 0L)), q("SELECT (SELECT count(*) FROM big a JOIN big b ON a.v = b.v),"
+                + " (SELECT count(*) FROM big a LEFT JOIN big b ON a.k = b.k), (SELECT count(*) FROM big WHERE v IN (SELECT v FROM big)),"
+                + " (SELECT count(*) FROM big WHERE v NOT IN (SELECT v FROM big WHERE v IS NOT NULL))"));
+    }
+
+    @Test
+    void cancelFromAnotherThreadAndDeadlineStopARunningQuery() throws Exception {
+        loadBig();
+        String endless = "SELECT count(*) FROM big a, big b WHERE a.v + b.v > 0"; // 625 M pairs
+        QueryContext ctx = new QueryContext();
+        Thread canceller = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ctx.cancel();
+        });
+        long start = System.nanoTime();
+        QueryException e = assertThrows(QueryException.class, () -> Rows.query(engine, endless, QueryOptions.defaults().withContext(ctx)));
+        canceller.join();
+        assertEquals(ErrorCode.QUERY_CANCELLED, e.code());
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "cancel stops the query promptly");
+        e = assertThrows(QueryException.class, () -> Rows.query(engine, endless, QueryOptions.defaults().withTimeoutMs(200)));
+        assertEquals(ErrorCode.QUERY_TIMEOUT, e.code());
+        assertTrue(e.getMessage().contains("query.timeout.ms"), e.getMessage());
+        assertEquals(List.of(List.of(25_000L)), q("SELECT count(*) FROM big"), "the engine is healthy afterwards");
+    }
+
+    // ------------------------------------------------------------------ DELETE
+
+    long update(String sql) {
+        try (QueryResult r = engine.execute(sql)) {
+            return r.updateCount();
+        }
+    }
+
+    @Test
+    void deleteReturnsRowsDeletedAndNullConditionKeepsTheRow() {
+        assertEquals(2, update("DELETE FROM t WHERE v > 3"));
+        assertEquals(List.of(List.of(3L, 2L, 1L, 2L)), q("SELECT count(*), count(v), min(v), max(v) FROM t"));
+        // v <> 2 is NULL for the row whose v is NULL: it stays.
+        assertEquals(1, update("DELETE FROM t WHERE v <> 2"));
+        assertEquals(List.of(java.util.Arrays.asList("a", null), List.of("b", 2L)), q("SELECT k, v FROM t ORDER BY k"));
+        assertEquals(0, update("DELETE FROM t WHERE v > 100"), "nothing matches");
+        assertEquals(0, update("DELETE FROM t WHERE NULL"), "a NULL condition deletes nothing");
+        assertEquals(0, update("DELETE FROM t WHERE 1 = 0"));
+        assertEquals(2, update("DELETE FROM t"), "no WHERE deletes every row");
+        assertEquals(List.of(java.util.Arrays.asList(0L, null, null)), q("SELECT count(*), min(v), max(d) FROM t"));
+        assertEquals(0, update("DELETE FROM t"), "deleting from an empty table");
+    }
+
+    @Test
+    void deleteBindsLikeSelect() {
+        assertEquals(2, update("DELETE FROM t AS x WHERE x.k = 'a'"));
+        assertEquals(1, update("DELETE FROM t WHERE ts >= '2024-12-31' AND ts < DATE '2025-01-01' AND d IS NOT NULL"),
+                "string and date literals compared with a TIMESTAMP column");
+        assertEquals(1, update("DELETE FROM t WHERE lower(k) LIKE 'b%' AND coalesce(d, 0) = 0"));
+        assertEquals(List.of(List.of("b", 5L)), q("SELECT k, v FROM t"));
+        QueryException e = assertThrows(QueryException.class, () -> update("DELETE FROM t\nWHERE vv = 5"));
+        assertEquals(ErrorCode.UNKNOWN_COLUMN, e.code());
+        assertTrue(e.getMessage().contains("vv") && e.getMessage().contains("\"v\""), e.getMessage());
+        assertEquals(2, e.line());
+        assertEquals(7, e.column());
+        e = assertThrows(QueryException.class, () -> update("DELETE FROM tt WHERE v = 1"));
+        assertEquals(ErrorCode.UNKNOWN_TABLE, e.code());
+        assertTrue(e.getMessage().contains("tt") && e.getMessage().contains("\"t\""), e.getMessage());
+        e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE k"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, e.code(), e.getMessage());
+        e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE max(v) > 1"));
+        assertEquals(ErrorCode.GROUPING_ERROR, e.code(), e.getMessage());
+        assertEquals(List.of(List.of(1L)), q("SELECT count(*) FROM t"), "failed DELETEs delete nothing");
+    }
+
+    @Test
+    void deleteWithSubqueriesThatRunFirst() {
+        QueryException e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE v = (SELECT v FROM t)"));
+        assertEquals(ErrorCode.CARDINALITY_VIOLATION, e.code());
+        assertEquals(0, update("DELETE FROM t WHERE v NOT IN (SELECT v FROM t WHERE k = 'a')"), "the subquery holds a NULL: NOT IN is never true");
+        assertEquals(0, update("DELETE FROM t WHERE EXISTS (SELECT 1 FROM t WHERE v > 100)"));
+        assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t"));
+        assertEquals(2, update("DELETE FROM t WHERE v IN (SELECT v FROM t WHERE k = 'b')"), "v 2 and 5");
+        assertEquals(1, update("DELETE FROM t WHERE v = (SELECT max(v) FROM t) AND NOT EXISTS (SELECT 1 FROM t WHERE v > 100)"),
+                "the subquery sees the table before this delete: max(v) = 4");
+        assertEquals(2, update("DELETE FROM t WHERE v NOT IN (SELECT v FROM t WHERE v > 100)"), "NOT IN (no rows) is true, even for a NULL v");
+        assertEquals(List.of(List.of(0L)), q("SELECT count(*) FROM t"));
+    }
+
+    @Test
+    void deleteSubqueryValuesCountAgainstTheMemoryBudget() {
+        loadBig();
+        String sql = "DELETE FROM t WHERE v IN (SELECT v FROM big) OR v IN (SELECT v + 3 FROM big)";
+        QueryException e = assertThrows(QueryException.class,
+                () -> engine.execute(sql, QueryOptions.defaults().withMemoryMaxBytes(400_000)).close());
+        assertEquals(ErrorCode.MEMORY_LIMIT, e.code(), "50 000 subquery values do not fit 400 KB");
+        assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t"));
+        // Within the default budget it runs: big's v are five-digit codes and their offsets, none of t's (1..5).
+        assertEquals(0, update("DELETE FROM t WHERE v IN (SELECT v FROM big)"));
+        assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t"));
+    }
+
+    @Test
+    void failingDeleteDeletesNothing() {
+        QueryException e = assertThrows(QueryException.class, () -> update("DELETE FROM t WHERE v / (v - 2) > 0"));
+        assertEquals(ErrorCode.DIVISION_BY_ZERO, e.code());
+        QueryContext ctx = new QueryContext();
+        ctx.cancel();
+        e = assertThrows(QueryException.class, () -> engine.execute("DELETE FROM t WHERE v > 0", QueryOptions.defaults().withContext(ctx)));
+        assertEquals(ErrorCode.QUERY_CANCELLED, e.code());
+        assertEquals(List.of(List.of(5L)), q("SELECT count(*) FROM t"));
+    }
+
+    @Test
+    void deleteInsertDeleteAgain() {
+        assertEquals(3, update("DELETE FROM t WHERE ts < '2024-02-01'"));
+        exec("INSERT INTO t VALUES (TIMESTAMP '2024-01-01 00:00:00', 'a', 10, 1.0), (TIMESTAMP '2024-01-03 00:00:00', 'c', 11, 2.0)");
+        assertEquals(List.of(List.of(4L, 4L, 11L)), q("SELECT count(*), min(v), max(v) FROM t"));
+        assertEquals(2, update("DELETE FROM t WHERE v >= 5 AND v < 11"), "one fixture row, one inserted row");
+        assertEquals(List.of(List.of(4L), List.of(11L)), q("SELECT v FROM t ORDER BY v"));
+        exec("INSERT INTO t SELECT ts, k, v * 2, d FROM t");
+        assertEquals(List.of(List.of(4L), List.of(8L), List.of(11L), List.of(22L)), q("SELECT v FROM t ORDER BY v"));
+        assertEquals(2, update("DELETE FROM t WHERE v % 2 = 0 AND v > 5"));
+        assertEquals(List.of(List.of(2L, 15L)), q("SELECT count(*), sum(v) FROM t"));
     }
 }

@@ -8,6 +8,7 @@ import io.quiver.storage.TableSchema;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlDelete;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlInsert;
@@ -121,6 +122,15 @@ final class ParameterTypes {
             }
             case SqlInsert ins -> {
                 insert(ins);
+                return;
+            }
+            case SqlDelete del -> {
+                scopes.push(tablesOf(del.getTargetTable())); // WHERE names the target's columns
+                try {
+                    walk(del.getCondition());
+                } finally {
+                    scopes.pop();
+                }
                 return;
             }
             default -> {

@@ -83,9 +83,11 @@ final class StatementAnalyzer {
             case Statement.Describe d -> new AnalyzedStatement(sql, markers, types, true, schemaByRunning(bound));
             case Statement.Insert i -> new AnalyzedStatement(sql, markers, types, false,
                     AnalyzedStatement.NO_COLUMNS);
+            case Statement.Delete d -> new AnalyzedStatement(sql, markers, types, false,
+                    AnalyzedStatement.NO_COLUMNS);
             default -> {
                 if (markers.count() > 0) {
-                    throw QueryException.unsupported("parameters in a statement other than a query or INSERT");
+                    throw QueryException.unsupported("parameters in a statement other than a query, INSERT or DELETE");
                 }
                 yield new AnalyzedStatement(sql, markers, types, false, AnalyzedStatement.NO_COLUMNS);
             }

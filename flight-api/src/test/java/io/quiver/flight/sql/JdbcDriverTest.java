@@ -181,6 +181,34 @@ class JdbcDriverTest {
     }
 
     @Test
+    void deleteReturnsRowsAffectedLikeInsert() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertEquals(0, s.executeUpdate("CREATE TABLE del_t (ts TIMESTAMP, k VARCHAR, v BIGINT)"));
+            assertEquals(5, s.executeUpdate("INSERT INTO del_t VALUES ('2024-01-01 00:00:00', 'a', 1), ('2024-01-01 00:00:01', 'b', 2),"
+                    + " ('2024-01-01 00:00:02', 'c', 3), ('2024-01-01 00:00:03', 'd', NULL), ('2024-01-02 00:00:00', 'e', 5)"));
+            assertEquals(2, s.executeUpdate("DELETE FROM del_t WHERE v > 2 AND ts < '2024-01-02'") + s.executeUpdate("DELETE FROM del_t WHERE k = 'e'"));
+            assertEquals(0, s.executeUpdate("DELETE FROM del_t WHERE v > 100"));
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM del_t WHERE v = ? OR k = ?")) {
+                ps.setLong(1, 1);
+                ps.setString(2, "nobody");
+                assertEquals(1, ps.executeUpdate());
+                ps.setLong(1, 99);
+                ps.setString(2, "d");
+                assertEquals(1, ps.executeUpdate(), "v = 99 is NULL for the row whose v is NULL, k = 'd' is true");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT k, v FROM del_t")) {
+                assertTrue(rs.next());
+                assertEquals("b", rs.getString(1));
+                assertEquals(2, rs.getLong(2));
+                assertFalse(rs.next());
+            }
+            SQLException missing = assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM del_tt WHERE v = 1"));
+            assertTrue(missing.getMessage().contains("del_tt"), missing.getMessage());
+            assertEquals(1, s.executeUpdate("DELETE FROM del_t"));
+        }
+    }
+
+    @Test
     void errorsCarryTheirSqlState() throws Exception {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             SQLException syntax = assertThrows(SQLException.class, () -> s.executeQuery("SELEC 1"));

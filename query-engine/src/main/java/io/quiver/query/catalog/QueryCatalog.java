@@ -2,6 +2,8 @@ package io.quiver.query.catalog;
 
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.TableSchema;
+import io.quiver.storage.scan.ScanPredicate;
+import io.quiver.storage.table.RowFilter;
 import io.quiver.storage.vector.RowBatch;
 
 import java.util.List;
@@ -22,4 +24,11 @@ public interface QueryCatalog {
 
     /** Appends rows holding every table column in schema order; durable on return; returns rows written. */
     long insert(String table, RowBatch rows);
+
+    /**
+     * Deletes the rows for which {@code filter} says so, reading {@code columns} (schema indexes, in
+     * that order) to decide; {@code prune} may skip blocks that cannot match. Durable on return;
+     * snapshots opened before keep seeing the rows. Returns the rows deleted.
+     */
+    long delete(String table, int[] columns, ScanPredicate prune, RowFilter filter);
 }

@@ -6,7 +6,9 @@ import io.quiver.storage.ColumnDef;
 import io.quiver.storage.StorageEngine;
 import io.quiver.storage.StorageException;
 import io.quiver.storage.TableSchema;
+import io.quiver.storage.scan.ScanPredicate;
 import io.quiver.storage.scan.TableScan;
+import io.quiver.storage.table.RowFilter;
 import io.quiver.storage.table.Table;
 import io.quiver.storage.vector.RowBatch;
 
@@ -97,6 +99,18 @@ public final class StorageQueryCatalog implements QueryCatalog {
                 throw translate(se);
             }
             throw QueryException.internal("insert failed [table=" + table + ", cause=" + e.getCause() + ']', e.getCause());
+        }
+    }
+
+    /** {@link Table#delete}: flushes the memtable, then publishes new delete vectors for the segments hit. */
+    @Override
+    public long delete(String table, int[] columns, ScanPredicate prune, RowFilter filter) {
+        try {
+            return storage.tableOrThrow(table).delete(columns, prune, filter);
+        } catch (StorageException e) {
+            throw translate(e);
+        } catch (IOException e) {
+            throw ioFailure("deleting rows failed [table=" + table + ']', e);
         }
     }
 

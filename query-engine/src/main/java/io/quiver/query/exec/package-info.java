@@ -7,5 +7,7 @@
  * budget through {@link io.quiver.query.QueryContext#reserve}, and each worker's scan, filter and
  * projection vectors are charged by a {@link io.quiver.query.exec.VectorBudget}. Table snapshots are opened once per
  * table per query by {@link io.quiver.query.exec.ExecContext} and closed by it when the query ends.
+ * {@link io.quiver.query.exec.DeleteFilter} evaluates a DELETE's condition with the same compiled
+ * kernels over the blocks storage reads for the delete; it owns only its expression's vectors.
  */
 package io.quiver.query.exec;

@@ -7,6 +7,7 @@ import io.quiver.storage.ColumnType;
 import io.quiver.storage.StorageException;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.SqlDelete;
 import org.apache.calcite.sql.SqlDescribeTable;
 import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlInsert;
@@ -29,7 +30,7 @@ import java.util.Map;
 
 /**
  * Turns SQL text into a {@link Statement} with Calcite's Babel parser. Babel parses every query,
- * INSERT, CREATE TABLE column lists, SHOW and DESCRIBE; the few statement heads it lacks ({@code
+ * INSERT, DELETE, CREATE TABLE column lists, SHOW and DESCRIBE; the few statement heads it lacks ({@code
  * EXPLAIN [ANALYZE]}, {@code DROP TABLE}, {@code ALTER TABLE ... ADD COLUMN} and the {@code WITH
  * (...)} options of CREATE TABLE) are recognised here by their leading keywords. Those parts are
  * blanked with spaces, never cut out, so Calcite's line/column positions still point into the
@@ -96,6 +97,9 @@ public final class SqlFrontEnd {
         if (node instanceof SqlInsert insert) {
             return new Statement.Insert(insert);
         }
+        if (node instanceof SqlDelete delete) {
+            return new Statement.Delete(delete);
+        }
         if (node instanceof SqlShow show) {
             String what = show.getName().toString().toLowerCase(Locale.ROOT);
             if (what.equals("tables")) {
@@ -119,7 +123,8 @@ public final class SqlFrontEnd {
 
     public static SqlNode parseCalcite(String sql) {
         try {
-            return SqlParser.create(PgIntervals.rewrite(sql), CONFIG).parseStmt();
+            String text = PgIntervals.rewrite(sql);
+            return InfixCasts.fix(SqlParser.create(text, CONFIG).parseStmt(), text);
         } catch (SqlParseException e) {
             SqlParserPos pos = e.getPos();
             String msg = e.getMessage() == null ? "syntax error" : e.getMessage().split("\n")[0];

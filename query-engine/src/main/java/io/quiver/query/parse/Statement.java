@@ -1,6 +1,7 @@
 package io.quiver.query.parse;
 
 import io.quiver.storage.ColumnDef;
+import org.apache.calcite.sql.SqlDelete;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlNode;
 
@@ -13,6 +14,9 @@ public sealed interface Statement {
     record Query(SqlNode node) implements Statement {}
 
     record Insert(SqlInsert node) implements Statement {}
+
+    /** {@code DELETE FROM t [[AS] alias] [WHERE condition]}. */
+    record Delete(SqlDelete node) implements Statement {}
 
     /** {@code options} keys are lower case: timestamp, partition_by, sort_key. */
     record CreateTable(String name, boolean ifNotExists, List<ColumnDef> columns, Map<String, String> options,

@@ -56,6 +56,14 @@ public final class Binder {
     private final Deque<Map<String, SqlWithItem>> ctes = new ArrayDeque<>();
     /** True only while binding a SELECT list or ORDER BY, the places PostgreSQL allows window functions. */
     private boolean windowsAllowed;
+    /** Set while binding a DELETE's condition: its subqueries run first and become constants. */
+    private SubqueryRunner subqueries;
+
+    /** Runs an uncorrelated subquery's plan and returns its first column, one value per row (Lit representation). */
+    @FunctionalInterface
+    public interface SubqueryRunner {
+        List<Object> firstColumn(Plan plan);
+    }
 
     public Binder(QueryCatalog catalog, long nowMicros) {
         this.catalog = catalog;
@@ -127,15 +135,18 @@ public final class Binder {
         List<Field> first = inputs.get(0).fields();
         List<ColumnType> types = new ArrayList<>();
         for (int c = 0; c < first.size(); c++) {
+            // As in PostgreSQL, a branch whose column is a bare string literal takes the other branches' type.
             ColumnType t = null;
             for (Plan p : inputs) {
                 if (p.fields().size() != first.size()) {
                     throw error(ErrorCode.SYNTAX_ERROR, "each UNION query must have the same number of columns", call);
                 }
-                ColumnType pt = p.fields().get(c).type();
-                t = t == null ? pt : unify(t, pt, call);
+                if (!untypedString(p, c)) {
+                    ColumnType pt = p.fields().get(c).type();
+                    t = t == null ? pt : unify(t, pt, call);
+                }
             }
-            types.add(t);
+            types.add(t == null ? ColumnType.VARCHAR : t);
         }
         List<Plan> cast = new ArrayList<>();
         for (Plan p : inputs) {
@@ -147,6 +158,15 @@ public final class Binder {
         }
         Plan u = new Plan.UnionAll(cast, fields);
         return all ? u : distinct(u);
+    }
+
+    /** Whether column {@code c} of a UNION branch is a string literal (or NULL) in every row, so it has no type of its own. */
+    private static boolean untypedString(Plan p, int c) {
+        return switch (p) {
+            case Plan.Project pr -> Types.isStringLiteral(pr.exprs().get(c)) || Types.isNullLiteral(pr.exprs().get(c));
+            case Plan.Values v -> v.rows().stream().allMatch(r -> Types.isStringLiteral(r.get(c)) || Types.isNullLiteral(r.get(c)));
+            default -> false;
+        };
     }
 
     private void collectUnion(SqlCall call, boolean all, List<Plan> out) {
@@ -213,9 +233,11 @@ public final class Binder {
         int width = rows.get(0).size();
         List<Field> fields = new ArrayList<>();
         for (int c = 0; c < width; c++) {
+            // As PostgreSQL resolves VALUES: string literals are untyped and adopt the type of the
+            // column's typed values (VALUES (1.5), ('NaN') is DOUBLE); a column of strings only is VARCHAR.
             ColumnType t = null;
             for (List<Expr> r : rows) {
-                if (!Types.isNullLiteral(r.get(c))) {
+                if (!Types.isNullLiteral(r.get(c)) && !Types.isStringLiteral(r.get(c))) {
                     t = t == null ? r.get(c).type() : unify(t, r.get(c).type(), values);
                 }
             }
@@ -310,7 +332,7 @@ public final class Binder {
             agg.items = items;
             input = agg.plan(rel.plan);
             if (havingOut != null) {
-                requireBoolean(havingOut, select.getHaving());
+                havingOut = asBoolean(havingOut, select.getHaving());
                 input = new Plan.Filter(input, havingOut);
             }
             postRel = null;
@@ -724,7 +746,7 @@ public final class Binder {
             if (!(combined.plan instanceof Plan.Values)) {
                 throw error(ErrorCode.UNSUPPORTED, "subqueries in JOIN ... ON", join.getCondition());
             }
-            requireBoolean(cond, join.getCondition());
+            cond = asBoolean(cond, join.getCondition());
         }
         Plan p = joinOn(l.plan, r.plan, type, cond, fields);
         Rel out = new Rel(p);
@@ -793,6 +815,45 @@ public final class Binder {
         return new Plan.Join(left, right, type, lk, rk, residual, fields);
     }
 
+    // ------------------------------------------------------------------ DELETE
+
+    /**
+     * Binds {@code DELETE FROM t [alias] [WHERE c]}: names in the condition resolve against the
+     * table (qualified by its name or alias) exactly as in a SELECT over it. Aggregates and window
+     * functions are refused; uncorrelated subqueries (scalar, IN / NOT IN, EXISTS) are run by {@code
+     * runner} while binding, so the condition that reaches storage is a row predicate over constants.
+     */
+    public BoundDelete bindDelete(org.apache.calcite.sql.SqlDelete delete, SubqueryRunner runner) {
+        if (!(delete.getTargetTable() instanceof SqlIdentifier id)) {
+            throw error(ErrorCode.SYNTAX_ERROR, "DELETE needs a table name", delete.getTargetTable());
+        }
+        String alias = delete.getAlias() == null ? id.names.get(id.names.size() - 1) : delete.getAlias().getSimple();
+        Plan.Scan scan = (Plan.Scan) namedRelation(id, alias);
+        SqlNode where = delete.getCondition();
+        if (where == null) {
+            return new BoundDelete(scan.handle(), scan.schema(), new int[0], null);
+        }
+        Rel rel = new Rel(scan);
+        Expr cond;
+        subqueries = runner;
+        try {
+            cond = asBoolean(bind(where, new Ctx(rel, false, false)), where);
+        } finally {
+            subqueries = null;
+        }
+        if (cond instanceof Expr.Lit lit) {
+            // A constant condition: TRUE deletes everything (no column is read), FALSE or NULL nothing.
+            boolean all = lit.value() instanceof Long v && v != 0;
+            return new BoundDelete(scan.handle(), scan.schema(), new int[0], all ? null : lit);
+        }
+        int[] columns = Refs.of(cond).stream().toArray();
+        int[] positionOf = new int[scan.schema().columnCount()];
+        for (int i = 0; i < columns.length; i++) {
+            positionOf[columns[i]] = i;
+        }
+        return new BoundDelete(scan.handle(), scan.schema(), columns, Refs.map(cond, c -> positionOf[c]));
+    }
+
     // ------------------------------------------------------------------ WHERE
 
     private void bindWhere(Rel rel, SqlNode where) {
@@ -827,8 +888,7 @@ public final class Binder {
                 rel.plan = new Plan.Join(rel.plan, sub, negated ? JoinType.ANTI : JoinType.SEMI, List.of(), List.of(), null, rel.fields());
                 continue;
             }
-            Expr e = bind(c, new Ctx(rel, false, false));
-            requireBoolean(e, c);
+            Expr e = asBoolean(bind(c, new Ctx(rel, false, false)), c);
             filter = filter == null ? e : and(filter, e);
         }
         if (filter != null) {
@@ -1012,6 +1072,13 @@ public final class Binder {
         if (sub.fields().size() != 1) {
             throw error(ErrorCode.SYNTAX_ERROR, "subquery must return only one column", q);
         }
+        if (subqueries != null) {
+            List<Object> values = subqueries.firstColumn(sub);
+            if (values.size() > 1) {
+                throw error(ErrorCode.CARDINALITY_VIOLATION, "more than one row returned by a subquery used as an expression", q);
+            }
+            return new Expr.Lit(values.isEmpty() ? null : values.get(0), sub.fields().get(0).type());
+        }
         Rel rel = ctx.rel;
         int lw = rel.fields().size();
         if (rel.plan instanceof Plan.Values v && v.rows().isEmpty() && !v.fields().isEmpty()) {
@@ -1082,8 +1149,7 @@ public final class Binder {
             if (value != null) {
                 we = comparison(Fn.EQ, value, bind(w, ctx), w);
             } else {
-                we = bind(w, ctx);
-                requireBoolean(we, w);
+                we = asBoolean(bind(w, ctx), w);
             }
             whens.add(we);
             thens.add(bind(c.getThenOperands().get(i), ctx));
@@ -1164,9 +1230,7 @@ public final class Binder {
             case AND, OR: {
                 List<Expr> args = new ArrayList<>();
                 for (SqlNode o : ops) {
-                    Expr e = bind(o, ctx);
-                    requireBoolean(e, o);
-                    args.add(e);
+                    args.add(asBoolean(bind(o, ctx), o));
                 }
                 Expr r = args.get(0);
                 for (int i = 1; i < args.size(); i++) {
@@ -1175,26 +1239,38 @@ public final class Binder {
                 return r;
             }
             case NOT: {
-                Expr e = bind(ops.get(0), ctx);
-                requireBoolean(e, ops.get(0));
+                Expr e = asBoolean(bind(ops.get(0), ctx), ops.get(0));
                 return new Expr.Call(Fn.NOT, List.of(e), ColumnType.BOOLEAN);
             }
             case IS_NULL, IS_NOT_NULL, IS_TRUE, IS_FALSE, IS_NOT_TRUE, IS_NOT_FALSE: {
                 Expr e = bind(ops.get(0), ctx);
                 if (kind != SqlKind.IS_NULL && kind != SqlKind.IS_NOT_NULL) {
-                    requireBoolean(e, ops.get(0));
+                    e = asBoolean(e, ops.get(0));
                 }
                 Fn fn = Fn.valueOf(kind.name());
                 return new Expr.Call(fn, List.of(e), ColumnType.BOOLEAN);
             }
             case IN, NOT_IN: {
-                if (isQuery(ops.get(1))) {
+                if (isQuery(ops.get(1)) && subqueries == null) {
                     throw error(ErrorCode.UNSUPPORTED, "IN (subquery) outside a WHERE conjunct", call);
                 }
                 Expr v = bind(ops.get(0), ctx);
                 List<Expr> list = new ArrayList<>();
-                for (SqlNode o : (SqlNodeList) ops.get(1)) {
-                    list.add(bind(o, ctx));
+                if (isQuery(ops.get(1))) {
+                    Plan sub = bindQuery(ops.get(1));
+                    if (sub.fields().size() != 1) {
+                        throw error(ErrorCode.SYNTAX_ERROR, "subquery has too many columns", ops.get(1));
+                    }
+                    for (Object value : subqueries.firstColumn(sub)) {
+                        list.add(new Expr.Lit(value, sub.fields().get(0).type()));
+                    }
+                    if (list.isEmpty()) {
+                        return Expr.Lit.ofBool(kind == SqlKind.NOT_IN); // x IN (no rows) is FALSE even for a NULL x
+                    }
+                } else {
+                    for (SqlNode o : (SqlNodeList) ops.get(1)) {
+                        list.add(bind(o, ctx));
+                    }
                 }
                 List<Expr> all = new ArrayList<>(list);
                 all.add(0, v);
@@ -1214,11 +1290,17 @@ public final class Binder {
                 return kind == SqlKind.NOT_IN ? new Expr.Call(Fn.NOT, List.of(in), ColumnType.BOOLEAN) : in;
             }
             case BETWEEN: {
+                SqlBetweenOperator op = (SqlBetweenOperator) call.getOperator();
                 Expr v = bind(ops.get(0), ctx);
-                Expr lo = comparison(Fn.GE, v, bind(ops.get(1), ctx), call);
-                Expr hi = comparison(Fn.LE, v, bind(ops.get(2), ctx), call);
-                Expr b = and(lo, hi);
-                return ((SqlBetweenOperator) call.getOperator()).isNegated() ? new Expr.Call(Fn.NOT, List.of(b), ColumnType.BOOLEAN) : b;
+                Expr low = bind(ops.get(1), ctx);
+                Expr high = bind(ops.get(2), ctx);
+                Expr b = and(comparison(Fn.GE, v, low, call), comparison(Fn.LE, v, high, call));
+                if (op.flag == SqlBetweenOperator.Flag.SYMMETRIC) {
+                    // SYMMETRIC: either order of the bounds (PostgreSQL: x BETWEEN a AND b OR x BETWEEN b AND a).
+                    Expr swapped = and(comparison(Fn.GE, v, high, call), comparison(Fn.LE, v, low, call));
+                    b = new Expr.Call(Fn.OR, List.of(b, swapped), ColumnType.BOOLEAN);
+                }
+                return op.isNegated() ? new Expr.Call(Fn.NOT, List.of(b), ColumnType.BOOLEAN) : b;
             }
             case LIKE: {
                 boolean ilike = name.contains("ILIKE");
@@ -1258,7 +1340,15 @@ public final class Binder {
             case CASE:
                 return bindCase((SqlCase) call, ctx);
             case EXTRACT: {
-                String field = ((SqlIntervalQualifier) ops.get(0)).timeUnitRange.name().toLowerCase(Locale.ROOT);
+                // EXTRACT(field FROM x) carries an interval qualifier; Calcite parses date_part('field', x) into the same kind with a string.
+                // An unknown unit name arrives as a qualifier naming a custom time frame.
+                String field = ops.get(0) instanceof SqlIntervalQualifier q
+                        ? (q.timeFrameName != null ? q.timeFrameName : q.timeUnitRange.name()).toLowerCase(Locale.ROOT)
+                        : ops.get(0) instanceof SqlLiteral l && l.getValue() instanceof org.apache.calcite.util.NlsString ns
+                        ? ns.getValue().toLowerCase(Locale.ROOT) : null;
+                if (field == null) {
+                    throw error(ErrorCode.TYPE_MISMATCH, "the field of date_part must be a string constant", ops.get(0));
+                }
                 return extract(field, bind(ops.get(1), ctx), call);
             }
             case TRIM: {
@@ -1273,8 +1363,7 @@ public final class Binder {
                     throw error(ErrorCode.GROUPING_ERROR, "aggregate functions are not allowed here", call);
                 }
                 Expr.Agg a = (Expr.Agg) bind(ops.get(0), ctx);
-                Expr f = bind(ops.get(1), ctx.inAggregate());
-                requireBoolean(f, ops.get(1));
+                Expr f = asBoolean(bind(ops.get(1), ctx.inAggregate()), ops.get(1));
                 return new Expr.Agg(a.fn(), a.args(), a.distinct(), a.filter() == null ? f : and(a.filter(), f), a.param(), a.type());
             }
             case WITHIN_GROUP: {
@@ -1299,6 +1388,9 @@ public final class Binder {
             case OVER:
                 return bindWindow(call, ctx);
             case EXISTS:
+                if (subqueries != null) {
+                    return Expr.Lit.ofBool(!subqueries.firstColumn(bindQuery(ops.get(0))).isEmpty());
+                }
                 throw error(ErrorCode.UNSUPPORTED, "EXISTS outside a WHERE conjunct", call);
             default:
                 break;
@@ -1582,9 +1674,8 @@ public final class Binder {
         if (!DateTimes.isExtractField(field)) {
             throw error(ErrorCode.INVALID_VALUE, "unit not recognized by extract [field=" + field + ']', at);
         }
-        if (!Types.isTemporal(e.type())) {
-            e = coerce(e, ColumnType.TIMESTAMP);
-        }
+        // The kernel reads microseconds: a DATE (days) is widened to its midnight like any other non-timestamp.
+        e = coerce(e, ColumnType.TIMESTAMP);
         ColumnType t = DateTimes.isIntegralField(field) ? ColumnType.BIGINT : ColumnType.DOUBLE;
         return new Expr.Call(Fn.EXTRACT, List.of(new Expr.Lit(field, ColumnType.VARCHAR), e), t);
     }
@@ -1710,10 +1801,15 @@ public final class Binder {
         };
     }
 
-    private void requireBoolean(Expr e, SqlNode at) {
-        if (e.type() != ColumnType.BOOLEAN && !Types.isNullLiteral(e)) {
+    /** {@code e} where a BOOLEAN is required: an untyped NULL literal becomes a BOOLEAN NULL (kernels read it as one). */
+    private Expr asBoolean(Expr e, SqlNode at) {
+        if (Types.isNullLiteral(e)) {
+            return new Expr.Lit(null, ColumnType.BOOLEAN);
+        }
+        if (e.type() != ColumnType.BOOLEAN) {
             throw error(ErrorCode.TYPE_MISMATCH, "argument must be type boolean [type=" + e.type() + ']', at);
         }
+        return e;
     }
 
     private void requireNumeric(Expr e, SqlNode at) {
