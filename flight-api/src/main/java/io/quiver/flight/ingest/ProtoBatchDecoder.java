@@ -178,7 +178,8 @@ public final class ProtoBatchDecoder {
             throw IngestFailure.invalid("string lengths do not add up to the string data [table=" + table + ", column="
                     + col.name() + ", lengths=" + total + ", bytes=" + data.length + ']', -1, col.name());
         }
-        for (int i = 0; i < rows; i++) {
+        boolean ascii = Utf8Check.isAscii(data, 0, data.length); // then every string is valid
+        for (int i = 0; i < rows && !ascii; i++) {
             if (!Utf8Check.isValid(data, offsets[i], offsets[i + 1])) {
                 throw IngestFailure.invalid("string is not valid UTF-8 [table=" + table + ", row=" + i + ", column=" + col.name() + ']',
                         i, col.name());

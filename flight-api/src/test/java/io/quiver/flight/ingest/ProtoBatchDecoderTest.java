@@ -167,5 +167,29 @@ class ProtoBatchDecoderTest {
             }
             assertEquals(jdk, Utf8Check.isValid(b, 0, b.length), "seed=" + seed + " bytes=" + java.util.HexFormat.of().formatHex(b));
         }
+        for (int i = 0; i < 20_000; i++) {
+            byte[] b = new byte[rnd.nextInt(40)];
+            for (int k = 0; k < b.length; k++) {
+                b[k] = (byte) rnd.nextInt(128);
+            }
+            int from = b.length == 0 ? 0 : rnd.nextInt(b.length);
+            boolean highBit = rnd.nextBoolean() && b.length > from;
+            if (highBit) {
+                b[from + rnd.nextInt(b.length - from)] |= (byte) 0x80; // one byte anywhere in the range, word or tail
+            }
+            assertEquals(!highBit, Utf8Check.isAscii(b, from, b.length), "seed=" + seed + " from=" + from + " bytes="
+                    + java.util.HexFormat.of().formatHex(b));
+        }
+    }
+
+    @Test
+    void nonAsciiStringDataIsStillCheckedStringByString() {
+        Column ok = strings("s", "plain", "日本🎌", "");
+        assertEquals("日本🎌", decode(req(3, ts(1, 2, 3), ok)).column(1).getString(1));
+        Column bad = ok.toBuilder().setStringData(com.google.protobuf.ByteString.copyFrom(new byte[] {'p', 'l', 'a', 'i', 'n',
+                (byte) 0xE6, (byte) 0x97, (byte) 0xA5, (byte) 0xE6, (byte) 0x9C, (byte) 0xAC, (byte) 0xF0, (byte) 0x9F, (byte) 0x8E,
+                (byte) 0xC0})).build();
+        IngestFailure f = assertThrows(IngestFailure.class, () -> decode(req(3, ts(1, 2, 3), bad)));
+        assertEquals(1, f.row(), f.getMessage());
     }
 }
