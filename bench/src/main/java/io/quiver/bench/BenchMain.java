@@ -1,5 +1,6 @@
 package io.quiver.bench;
 
+import io.quiver.bench.flight.FlightCommand;
 import io.quiver.bench.jmh.JmhCommand;
 import io.quiver.bench.limits.LimitsCommand;
 import io.quiver.bench.query.QueryCommand;
@@ -14,12 +15,13 @@ import java.util.List;
  * tables, progress to stderr.
  */
 public final class BenchMain {
-    /** Every subcommand. Adding one is one line here (ingest, query and flight come next). */
+    /** Every subcommand. Adding one is one line here (ingest comes next). */
     static final List<BenchCommand> COMMANDS = List.of(
             new JmhCommand(),
             new StorageCommand(),
             new LimitsCommand(),
-            new QueryCommand());
+            new QueryCommand(),
+            new FlightCommand());
 
     private BenchMain() {
     }
