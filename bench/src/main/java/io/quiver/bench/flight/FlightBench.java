@@ -42,8 +42,13 @@ public final class FlightBench {
               --hot N            hot reads per path (default 3; the best counts)
               --dir PATH         where the Quiver data dir and the DuckDB file go (default a new temp directory, deleted after)
               --duckdb-memory M  DuckDB's memory_limit (default 8GB)
-              --keep             keep the directory""";
+              --paths LIST       which reads to time: flight,jdbc,duckdb (default all three)
+              --keep             keep the directory
+              --reuse            with --dir: use the tables already loaded there (for profiling runs)""";
     private static final int CHUNK_ROWS = 65_536;
+    private static final String FLIGHT_PATH = "Quiver: FlightSqlClient DoGet";
+    private static final String JDBC_PATH = "Quiver: Flight SQL JDBC driver";
+    private static final String DUCKDB_PATH = "DuckDB: JDBC (in-process)";
 
     private FlightBench() {
     }
@@ -60,7 +65,12 @@ public final class FlightBench {
         String dirOpt = o.string("dir", null);
         String duckMemory = o.string("duckdb-memory", DuckDb.MEMORY_LIMIT_DEFAULT);
         boolean keep = o.flag("keep");
+        boolean reuse = o.flag("reuse");
+        List<String> paths = o.list("paths", "flight,jdbc,duckdb");
         o.rejectUnused();
+        if (paths.isEmpty() || !List.of("flight", "jdbc", "duckdb").containsAll(paths)) {
+            throw new IllegalArgumentException("--paths takes flight, jdbc and/or duckdb, got " + paths);
+        }
         if (rows <= 0 || hot <= 0) {
             throw new IllegalArgumentException("--rows and --hot must be positive");
         }
@@ -77,11 +87,13 @@ public final class FlightBench {
              DuckDBConnection duck = DuckDb.open(dir.resolve("duck.duckdb"), BenchEnvironment.cores(), duckMemory)) {
             duckVersion = DuckDb.version(duck);
             p.say("Quiver server up (Flight SQL on 127.0.0.1:%d), DuckDB %s open", server.flightPort(), duckVersion);
-            segments = load(server, duck, rows, seed, p);
+            segments = reuse && server.storage().table(WideSelectDataset.TABLE).isPresent()
+                    ? server.storage().tableOrThrow(WideSelectDataset.TABLE).segments().size()
+                    : load(server, duck, rows, seed, p);
             flightJdbcUrl = "jdbc:arrow-flight-sql://127.0.0.1:" + server.flightPort() + "/?useEncryption=false";
             try (FlightSqlStreamReader flight = new FlightSqlStreamReader("127.0.0.1", server.flightPort());
                  Connection jdbc = DriverManager.getConnection(flightJdbcUrl)) {
-                results = measure(flight, jdbc, duck, hot, p);
+                results = measure(flight, jdbc, duck, paths, hot, p);
             }
         } finally {
             if (!keep && dirOpt == null) {
@@ -186,27 +198,58 @@ public final class FlightBench {
 
     // ------------------------------------------------------------------ measuring
 
-    private static List<PathResult> measure(FlightSqlStreamReader flight, Connection flightJdbc, Connection duck, int hot, Progress p)
-            throws Exception {
-        String sql = WideSelectDataset.SELECT;
-        StreamTally flightCold = say(p, "Flight SQL client, cold", flight.read(sql));
-        StreamTally jdbcCold = say(p, "Flight SQL JDBC, cold", JdbcRowReader.read(flightJdbc, sql));
-        StreamTally duckCold = say(p, "DuckDB JDBC, cold", JdbcRowReader.read(duck, sql));
-        StreamTally flightHot = null;
-        StreamTally jdbcHot = null;
-        StreamTally duckHot = null;
-        double[] load = new double[3];
-        for (int i = 0; i < hot; i++) {
-            flightHot = faster(flightHot, say(p, "Flight SQL client, hot " + (i + 1), flight.read(sql)));
-            load[0] = Math.max(load[0], loadAverage());
-            jdbcHot = faster(jdbcHot, say(p, "Flight SQL JDBC, hot " + (i + 1), JdbcRowReader.read(flightJdbc, sql)));
-            load[1] = Math.max(load[1], loadAverage());
-            duckHot = faster(duckHot, say(p, "DuckDB JDBC, hot " + (i + 1), JdbcRowReader.read(duck, sql)));
-            load[2] = Math.max(load[2], loadAverage());
+    /** One way of reading the whole result. */
+    private interface Read {
+        StreamTally run() throws Exception;
+
+        /** Runs the read and charges it the CPU time the whole process spent meanwhile. */
+        default StreamTally timed() throws Exception {
+            long cpu0 = processCpuNanos();
+            StreamTally t = run();
+            return t.withCpu(processCpuNanos() - cpu0);
         }
-        return List.of(new PathResult("Quiver: FlightSqlClient DoGet", flightCold, flightHot, load[0]),
-                new PathResult("Quiver: Flight SQL JDBC driver", jdbcCold, jdbcHot, load[1]),
-                new PathResult("DuckDB: JDBC (in-process)", duckCold, duckHot, load[2]));
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
+    private static List<PathResult> measure(FlightSqlStreamReader flight, Connection flightJdbc, Connection duck, List<String> paths,
+                                            int hot, Progress p) throws Exception {
+        String sql = WideSelectDataset.SELECT;
+        List<String> names = new ArrayList<>();
+        List<Read> reads = new ArrayList<>();
+        if (paths.contains("flight")) {
+            names.add(FLIGHT_PATH);
+            reads.add(() -> flight.read(sql));
+        }
+        if (paths.contains("jdbc")) {
+            names.add(JDBC_PATH);
+            reads.add(() -> JdbcRowReader.read(flightJdbc, sql));
+        }
+        if (paths.contains("duckdb")) {
+            names.add(DUCKDB_PATH);
+            reads.add(() -> JdbcRowReader.read(duck, sql));
+        }
+        int k = reads.size();
+        StreamTally[] cold = new StreamTally[k];
+        StreamTally[] best = new StreamTally[k];
+        double[] load = new double[k];
+        for (int j = 0; j < k; j++) {
+            cold[j] = say(p, names.get(j) + ", cold", reads.get(j).timed());
+        }
+        for (int i = 0; i < hot; i++) {
+            for (int j = 0; j < k; j++) { // alternate the paths so a noisy neighbour hurts all alike
+                best[j] = faster(best[j], say(p, names.get(j) + ", hot " + (i + 1), reads.get(j).timed()));
+                load[j] = Math.max(load[j], loadAverage());
+            }
+        }
+        List<PathResult> out = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            out.add(new PathResult(names.get(j), cold[j], best[j], load[j]));
+        }
+        return out;
     }
 
     private static StreamTally faster(StreamTally best, StreamTally t) {
@@ -214,7 +257,8 @@ public final class FlightBench {
     }
 
     private static StreamTally say(Progress p, String what, StreamTally t) {
-        p.say("%-28s %,d rows in %.3f s = %.1f M rows/s%s (load %.2f)", what, t.rows(), t.seconds(), t.rows() / t.seconds() / 1e6,
+        p.say("%-40s %,d rows in %.3f s (CPU %.2f s) = %.1f M rows/s%s (load %.2f)", what, t.rows(), t.seconds(), t.cpuNanos() / 1e9,
+                t.rows() / t.seconds() / 1e6,
                 t.arrowBytes() > 0 ? String.format(Locale.ROOT, ", %.0f MB/s", t.arrowBytes() / t.seconds() / 1e6) : "", loadAverage());
         return t;
     }
@@ -226,7 +270,7 @@ public final class FlightBench {
 
     /** Null when every read returned every row with the same checksum; else what differs. */
     private static String check(List<PathResult> results, long rows) {
-        long expected = results.get(0).cold().checksum();
+        long expected = results.getFirst().cold().checksum();
         for (PathResult r : results) {
             for (StreamTally t : List.of(r.cold(), r.hot())) {
                 if (t.rows() != rows) {
@@ -244,14 +288,17 @@ public final class FlightBench {
 
     private static void report(BenchContext ctx, List<PathResult> results, long rows, int hot, int segments, String duckVersion) {
         // The result's size in Arrow buffer bytes, as the Flight client received it: every path is rated on it.
-        long arrowBytes = results.get(0).hot().arrowBytes();
-        PathResult duck = results.get(2);
+        long arrowBytes = results.stream().filter(r -> r.name().equals(FLIGHT_PATH)).mapToLong(r -> r.hot().arrowBytes()).findFirst()
+                .orElse(0);
+        double duckRowsPerSec = results.stream().filter(r -> r.name().equals(DUCKDB_PATH)).mapToDouble(r -> rows / r.hot().seconds())
+                .findFirst().orElse(Double.NaN);
         ResultTable t = new ResultTable(String.format(Locale.ROOT, "Flight result stream: SELECT 10 columns, %,d rows (%.1f MB of Arrow)",
-                rows, arrowBytes / 1e6), "path", "cold s", "hot s", "rows/s (hot)", "MB/s (hot)", "vs DuckDB (rows/s)", "load avg");
+                rows, arrowBytes / 1e6), "path", "cold s", "hot s", "rows/s (hot)", "MB/s (hot)", "vs DuckDB (rows/s)", "CPU s (hot)", "load avg");
         for (PathResult r : results) {
             double rowsPerSec = rows / r.hot().seconds();
             t.row(r.name(), ResultTable.fixed(r.cold().seconds(), 3), ResultTable.fixed(r.hot().seconds(), 3), ResultTable.millions(rowsPerSec),
-                    ResultTable.fixed(arrowBytes / r.hot().seconds() / 1e6, 0), ResultTable.ratio(rowsPerSec, rows / duck.hot().seconds()),
+                    arrowBytes > 0 ? ResultTable.fixed(arrowBytes / r.hot().seconds() / 1e6, 0) : "n/a", ResultTable.ratio(rowsPerSec, duckRowsPerSec),
+                    ResultTable.fixed(r.hot().cpuNanos() / 1e9, 2),
                     ResultTable.fixed(r.loadAverage(), 2));
         }
         t.note("Machine: %s; DuckDB %s (threads = cores, in-process, default JDBC fetch).", BenchEnvironment.describe(), duckVersion);
@@ -261,7 +308,8 @@ public final class FlightBench {
                 + "%,d bytes for this result; every path's MB/s is that size over its time, so the column compares like with like.", arrowBytes);
         t.note("hot = best of %d; cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
                 + "and price nulls); both JDBC paths read every column of every row with typed getters. load avg = the 1-minute "
-                + "load average, the highest seen during that path's hot reads (2 cores, shared).", hot);
+                + "load average, the highest seen during that path's hot reads (2 cores, shared). CPU s = CPU time of the whole process "
+                + "(client + server + engine threads) during the best hot read: what the read costs whatever the neighbours do.", hot);
         t.print(ctx.out());
     }
 

@@ -52,7 +52,7 @@ final class FlightSqlStreamReader implements AutoCloseable {
                 checksum += root.getVector(WideSelectDataset.PRICE).getNullCount();
             }
         }
-        return new StreamTally(rows, bytes, checksum, System.nanoTime() - t0);
+        return new StreamTally(rows, bytes, checksum, System.nanoTime() - t0, 0);
     }
 
     @Override
