@@ -20,6 +20,14 @@ public interface ResultCursor extends AutoCloseable {
      */
     RowBatch next();
 
+    /**
+     * Hands a batch returned by {@link #next()} back once the reader is completely done with it (it
+     * must not touch it afterwards), so the cursor may refill it instead of allocating a new one.
+     * Optional: a reader that keeps its batches simply never calls it. The default ignores it.
+     */
+    default void release(RowBatch batch) {
+    }
+
     @Override
     void close();
 }
