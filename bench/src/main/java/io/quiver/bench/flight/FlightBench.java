@@ -42,6 +42,7 @@ public final class FlightBench {
               --hot N            hot reads per path (default 3; the best counts)
               --dir PATH         where the Quiver data dir and the DuckDB file go (default a new temp directory, deleted after)
               --duckdb-memory M  DuckDB's memory_limit (default 8GB)
+              --client-window B  HTTP/2 receive window of the Arrow client, bytes (default 0 = gRPC's: 1 MiB, auto-tuned)
               --paths LIST       which reads to time: flight,jdbc,duckdb (default all three)
               --keep             keep the directory
               --reuse            with --dir: use the tables already loaded there (for profiling runs)""";
@@ -66,6 +67,7 @@ public final class FlightBench {
         String duckMemory = o.string("duckdb-memory", DuckDb.MEMORY_LIMIT_DEFAULT);
         boolean keep = o.flag("keep");
         boolean reuse = o.flag("reuse");
+        int clientWindow = o.intValue("client-window", 0);
         List<String> paths = o.list("paths", "flight,jdbc,duckdb");
         o.rejectUnused();
         if (paths.isEmpty() || !List.of("flight", "jdbc", "duckdb").containsAll(paths)) {
@@ -91,7 +93,7 @@ public final class FlightBench {
                     ? server.storage().tableOrThrow(WideSelectDataset.TABLE).segments().size()
                     : load(server, duck, rows, seed, p);
             flightJdbcUrl = "jdbc:arrow-flight-sql://127.0.0.1:" + server.flightPort() + "/?useEncryption=false";
-            try (FlightSqlStreamReader flight = new FlightSqlStreamReader("127.0.0.1", server.flightPort());
+            try (FlightSqlStreamReader flight = new FlightSqlStreamReader("127.0.0.1", server.flightPort(), clientWindow);
                  Connection jdbc = DriverManager.getConnection(flightJdbcUrl)) {
                 results = measure(flight, jdbc, duck, paths, hot, p);
             }

@@ -1,6 +1,9 @@
 package io.quiver.bench.flight;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
@@ -22,8 +25,22 @@ final class FlightSqlStreamReader implements AutoCloseable {
     private final BufferAllocator allocator = new RootAllocator();
     private final FlightSqlClient client;
 
-    FlightSqlStreamReader(String host, int port) {
-        this.client = new FlightSqlClient(FlightClient.builder(allocator, Location.forGrpcInsecure(host, port)).build());
+    /**
+     * @param flowControlWindow the client's HTTP/2 receive window in bytes (how much the server may
+     *                          send ahead of the reader); 0 keeps gRPC's default (1 MiB, grown by its
+     *                          BDP-based auto-tuning)
+     */
+    FlightSqlStreamReader(String host, int port, int flowControlWindow) {
+        FlightClient flight;
+        if (flowControlWindow > 0) {
+            // Arrow's builder does not expose the window: build the channel ourselves (the client owns and closes it)
+            ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().flowControlWindow(flowControlWindow)
+                    .maxInboundMessageSize(Integer.MAX_VALUE).build();
+            flight = FlightGrpcUtils.createFlightClient(allocator, channel);
+        } else {
+            flight = FlightClient.builder(allocator, Location.forGrpcInsecure(host, port)).build();
+        }
+        this.client = new FlightSqlClient(flight);
     }
 
     StreamTally read(String sql) throws Exception {
