@@ -235,6 +235,11 @@ final class StreamingCursor implements ResultCursor {
     }
 
     @Override
+    public boolean ready() {
+        return done || !queue.isEmpty();
+    }
+
+    @Override
     public void release(RowBatch batch) {
         if (batch != null && batch.columnCount() == defs.size() && recycled.size() < MAX_RECYCLED) {
             recycled.offer(batch);
