@@ -28,13 +28,12 @@ final class ResultStream implements Runnable {
     /** How often a stalled stream re-checks the query's deadline while waiting for the client. */
     private static final long READY_POLL_MS = 200;
     /**
-     * Engine batches (4096 rows) are gathered into record batches of about this many Arrow bytes:
-     * a quarter as many messages as one per engine batch for a typical row, and under the 4 MiB
-     * default inbound limit of plain gRPC clients (Arrow's own clients accept any size).
+     * Engine batches (4096 rows) already waiting in the cursor are gathered into record batches of
+     * up to about this many Arrow bytes: a quarter as many messages as one per engine batch for a
+     * typical row, and under the 4 MiB default inbound limit of plain gRPC clients (Arrow's own
+     * clients accept any size). Nothing waits for a batch that is not there yet.
      */
     static final long TARGET_MESSAGE_BYTES = 2L << 20;
-    /** A batch waits at most this long for others to join it, so a slow query still shows rows promptly. */
-    static final long MAX_LINGER_NANOS = 20_000_000L;
     /** How long a finished stream waits for gRPC to let go of its zero-copy buffers before closing its allocator. */
     private static final long RELEASE_WAIT_NANOS = 30_000_000_000L;
 
@@ -99,18 +98,15 @@ final class ResultStream implements Runnable {
                         listener.start(root);
                     }
                     long pendingBytes = 0;
-                    long firstPendingNanos = 0;
                     RowBatch batch;
                     while ((batch = cursor.next()) != null) {
                         if (batch.rowCount() == 0) {
                             continue;
                         }
-                        if (pending.isEmpty()) {
-                            firstPendingNanos = System.nanoTime();
-                        }
                         pending.add(batch);
                         pendingBytes += estimatedBytes(batch);
-                        if (pendingBytes >= TARGET_MESSAGE_BYTES || System.nanoTime() - firstPendingNanos >= MAX_LINGER_NANOS) {
+                        // Gather only batches already queued: a slow query's rows go out as soon as they exist.
+                        if (pendingBytes >= TARGET_MESSAGE_BYTES || !cursor.ready()) {
                             bytes = send(writer, pending, cursor, bytes);
                             pendingBytes = 0;
                         }
