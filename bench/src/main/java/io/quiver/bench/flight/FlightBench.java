@@ -55,7 +55,7 @@ public final class FlightBench {
     }
 
     /** One read path's figures. */
-    private record PathResult(String name, StreamTally cold, StreamTally hot, double loadAverage) {
+    private record PathResult(String name, StreamTally cold, StreamTally hot, double loadAverage, List<StreamTally> reads) {
     }
 
     static int run(String[] args, BenchContext ctx) throws Exception {
@@ -238,18 +238,22 @@ public final class FlightBench {
         StreamTally[] cold = new StreamTally[k];
         StreamTally[] best = new StreamTally[k];
         double[] load = new double[k];
+        List<List<StreamTally>> all = new ArrayList<>();
         for (int j = 0; j < k; j++) {
             cold[j] = say(p, names.get(j) + ", cold", reads.get(j).timed());
+            all.add(new ArrayList<>(List.of(cold[j])));
         }
         for (int i = 0; i < hot; i++) {
             for (int j = 0; j < k; j++) { // alternate the paths so a noisy neighbour hurts all alike
-                best[j] = faster(best[j], say(p, names.get(j) + ", hot " + (i + 1), reads.get(j).timed()));
+                StreamTally t = say(p, names.get(j) + ", hot " + (i + 1), reads.get(j).timed());
+                all.get(j).add(t);
+                best[j] = faster(best[j], t);
                 load[j] = Math.max(load[j], loadAverage());
             }
         }
         List<PathResult> out = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            out.add(new PathResult(names.get(j), cold[j], best[j], load[j]));
+            out.add(new PathResult(names.get(j), cold[j], best[j], load[j], all.get(j)));
         }
         return out;
     }
@@ -261,7 +265,8 @@ public final class FlightBench {
     private static StreamTally say(Progress p, String what, StreamTally t) {
         p.say("%-40s %,d rows in %.3f s (CPU %.2f s) = %.1f M rows/s%s (load %.2f)", what, t.rows(), t.seconds(), t.cpuNanos() / 1e9,
                 t.rows() / t.seconds() / 1e6,
-                t.arrowBytes() > 0 ? String.format(Locale.ROOT, ", %.0f MB/s", t.arrowBytes() / t.seconds() / 1e6) : "", loadAverage());
+                t.arrowBytes() > 0 ? String.format(Locale.ROOT, ", %.0f MB/s in %,d record batches", t.arrowBytes() / t.seconds() / 1e6,
+                        t.batches()) : "", loadAverage());
         return t;
     }
 
@@ -270,11 +275,11 @@ public final class FlightBench {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
-    /** Null when every read returned every row with the same checksum; else what differs. */
+    /** Null when every read (cold and hot, every path) returned every row with the same checksum; else what differs. */
     private static String check(List<PathResult> results, long rows) {
         long expected = results.getFirst().cold().checksum();
         for (PathResult r : results) {
-            for (StreamTally t : List.of(r.cold(), r.hot())) {
+            for (StreamTally t : r.reads()) {
                 if (t.rows() != rows) {
                     return r.name() + " read " + t.rows() + " rows, not " + rows;
                 }

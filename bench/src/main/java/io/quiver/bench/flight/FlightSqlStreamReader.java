@@ -50,6 +50,7 @@ final class FlightSqlStreamReader implements AutoCloseable {
             throw new IllegalStateException("expected one endpoint [endpoints=" + info.getEndpoints().size() + ']');
         }
         long rows = 0;
+        long batches = 0;
         long bytes = 0;
         long checksum = 0;
         try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket())) {
@@ -57,6 +58,7 @@ final class FlightSqlStreamReader implements AutoCloseable {
             while (stream.next()) {
                 int n = root.getRowCount();
                 rows += n;
+                batches++;
                 for (FieldVector v : root.getFieldVectors()) {
                     bytes += v.getBufferSize();
                 }
@@ -69,7 +71,7 @@ final class FlightSqlStreamReader implements AutoCloseable {
                 checksum += root.getVector(WideSelectDataset.PRICE).getNullCount();
             }
         }
-        return new StreamTally(rows, bytes, checksum, System.nanoTime() - t0, 0);
+        return new StreamTally(rows, batches, bytes, checksum, System.nanoTime() - t0, 0);
     }
 
     @Override

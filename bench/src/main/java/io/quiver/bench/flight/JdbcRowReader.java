@@ -46,6 +46,6 @@ final class JdbcRowReader {
             }
         }
         blackhole = sink;
-        return new StreamTally(rows, 0, checksum, System.nanoTime() - t0, 0);
+        return new StreamTally(rows, 0, 0, checksum, System.nanoTime() - t0, 0);
     }
 }
