@@ -1,5 +1,6 @@
 package io.quiver.bench;
 
+import io.quiver.bench.flight.FlightCommand;
 import io.quiver.bench.ingest.IngestCommand;
 import io.quiver.bench.jmh.JmhCommand;
 import io.quiver.bench.limits.LimitsCommand;
@@ -15,13 +16,14 @@ import java.util.List;
  * tables, progress to stderr.
  */
 public final class BenchMain {
-    /** Every subcommand. Adding one is one line here (ingest, query and flight come next). */
+    /** Every subcommand. Adding one is one line here (ingest comes next). */
     static final List<BenchCommand> COMMANDS = List.of(
             new JmhCommand(),
             new StorageCommand(),
             new LimitsCommand(),
             new IngestCommand(),
-            new QueryCommand());
+            new QueryCommand(),
+            new FlightCommand());
 
     private BenchMain() {
     }

@@ -102,6 +102,25 @@ class BenchSmokeTest {
     }
 
     @Test
+    void flightReadsTheSelectThroughEveryPathWithEqualChecksums(@TempDir Path dir) {
+        Run r = run("flight", "--dir=" + dir.resolve("flight"), "--rows=30k", "--hot=1");
+        assertEquals(0, r.exit, r.out + r.err); // exit 1 when any path lost rows or its checksum differs
+        assertTrue(r.out.contains("SELECT 10 columns, 30,000 rows"), r.out);
+        for (String path : new String[]{"Quiver: FlightSqlClient DoGet", "Quiver: Flight SQL JDBC driver", "DuckDB: JDBC (in-process)"}) {
+            Matcher m = Pattern.compile("\\| " + Pattern.quote(path) + " +\\| ([0-9.]+) +\\| ([0-9.]+) +\\| ([0-9.]+) M +\\| ([0-9]+) +\\| ([0-9.]+)x")
+                    .matcher(r.out);
+            assertTrue(m.find(), "no row for " + path + " in:\n" + r.out);
+            assertTrue(Double.parseDouble(m.group(2)) > 0, "hot seconds of " + path + "\n" + r.out);
+            assertTrue(Double.parseDouble(m.group(5)) > 0, "ratio of " + path + "\n" + r.out);
+        }
+        Matcher bytes = Pattern.compile("\\(([0-9.]+) MB of Arrow\\)").matcher(r.out);
+        assertTrue(bytes.find(), r.out);
+        double mbPerRow = Double.parseDouble(bytes.group(1)) * 1e6 / 30_000;
+        assertTrue(mbPerRow > 60 && mbPerRow < 200, "Arrow bytes per row of the 10-column select: " + mbPerRow + "\n" + r.out);
+        assertTrue(r.out.contains("MB = 10^6 bytes of Arrow buffers"), "the MB/s definition is printed:\n" + r.out);
+    }
+
+    @Test
     void jmhRunsAForkedBenchmarkWithTheProjectFlags() {
         // JMH holds a machine-wide lock file; a benchmark run elsewhere on the machine must not fail
         // this smoke test, which only checks that a fork starts with the project's flags.

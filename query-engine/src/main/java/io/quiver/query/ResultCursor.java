@@ -20,6 +20,23 @@ public interface ResultCursor extends AutoCloseable {
      */
     RowBatch next();
 
+    /**
+     * True when {@link #next()} would answer at once, without waiting for the query (a batch or the
+     * end is already queued). Lets a reader gather what is there into larger units without adding
+     * latency. The default says false (never gather).
+     */
+    default boolean ready() {
+        return false;
+    }
+
+    /**
+     * Hands a batch returned by {@link #next()} back once the reader is completely done with it (it
+     * must not touch it afterwards), so the cursor may refill it instead of allocating a new one.
+     * Optional: a reader that keeps its batches simply never calls it. The default ignores it.
+     */
+    default void release(RowBatch batch) {
+    }
+
     @Override
     void close();
 }

@@ -9,23 +9,30 @@ import io.quiver.storage.vector.RowBatch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bridge between a running query and its reader: result sinks copy each batch's live rows into
- * a fresh {@link RowBatch} and put it on a small bounded queue (backpressure on the workers); the
- * reader takes from it. Exactly one terminal signal follows the batches: the end, or the failure.
+ * The bridge between a running query and its reader: result sinks copy each batch's live rows (bulk
+ * array copies, or one gather loop per column under a selection) into a {@link RowBatch} the reader
+ * gave back ({@link #release}) or a new one, and put it on a small bounded queue (backpressure on
+ * the workers); the reader takes from it. Exactly one terminal signal follows the batches: the end, or the failure.
  */
 final class StreamingCursor implements ResultCursor {
     private static final Object END = new Object();
+    /** More than the queue plus one batch per worker never waits for reuse. */
+    private static final int MAX_RECYCLED = 16;
 
     private final List<String> names;
     private final List<ColumnType> types;
     private final List<ColumnDef> defs;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8);
+    /** Batches the reader is done with, refilled by the sinks: a long stream stops allocating (bounded by what is in flight). */
+    private final Queue<RowBatch> recycled = new ConcurrentLinkedQueue<>();
     private final QueryContext context;
     private final long maxRows;
     private final AtomicLong rows = new AtomicLong();
@@ -55,16 +62,12 @@ final class StreamingCursor implements ResultCursor {
                     throw new QueryException(ErrorCode.RESULT_LIMIT, "query returned more rows than allowed [limit=query.result.max.rows, max="
                             + maxRows + ']');
                 }
-                RowBatch out = new RowBatch(defs, b.count);
-                int[] idx = b.positions();
+                RowBatch out = recycledOrNew(b.count);
+                int[] idx = b.sel; // null: rows [0, count) are all live, copied in bulk
                 for (int c = 0; c < defs.size(); c++) {
-                    ColumnVector src = b.cols[c];
-                    ColumnVector dst = out.column(c);
-                    for (int k = 0; k < b.count; k++) {
-                        dst.appendFrom(src, idx[k]);
-                    }
+                    copyRows(b.cols[c], idx, b.count, out.column(c));
                 }
-                out.syncRowCount();
+                out.setRowCount(b.count);
                 put(out);
             }
 
@@ -72,6 +75,94 @@ final class StreamingCursor implements ResultCursor {
             public void finish() {
             }
         };
+    }
+
+    /** A batch the reader gave back ({@link #release}), emptied and sized for {@code rows}, or a new one. */
+    private RowBatch recycledOrNew(int rows) {
+        RowBatch out = recycled.poll();
+        if (out == null) {
+            return new RowBatch(defs, rows);
+        }
+        out.reset(rows);
+        return out;
+    }
+
+    /**
+     * Copies the live rows of {@code src} ({@code sel[0..count)}, or {@code [0, count)} when {@code sel}
+     * is null) into the empty {@code dst}: array copies for a contiguous run, a gather loop over the
+     * arrays otherwise; never a call per value.
+     */
+    static void copyRows(ColumnVector src, int[] sel, int count, ColumnVector dst) {
+        dst.ensureCapacity(count);
+        boolean[] nulls = dst.nulls;
+        if (sel == null) {
+            System.arraycopy(src.nulls, 0, nulls, 0, count);
+            dst.hasNulls = src.hasNulls;
+        } else {
+            boolean any = false;
+            boolean[] srcNulls = src.nulls;
+            for (int k = 0; k < count; k++) {
+                boolean isNull = srcNulls[sel[k]];
+                nulls[k] = isNull;
+                any |= isNull;
+            }
+            dst.hasNulls = any;
+        }
+        switch (src.type().physical()) {
+            case LONG -> {
+                if (sel == null) {
+                    System.arraycopy(src.longs, 0, dst.longs, 0, count);
+                } else {
+                    long[] from = src.longs;
+                    long[] to = dst.longs;
+                    for (int k = 0; k < count; k++) {
+                        to[k] = from[sel[k]];
+                    }
+                }
+            }
+            case DOUBLE -> {
+                if (sel == null) {
+                    System.arraycopy(src.doubles, 0, dst.doubles, 0, count);
+                } else {
+                    double[] from = src.doubles;
+                    double[] to = dst.doubles;
+                    for (int k = 0; k < count; k++) {
+                        to[k] = from[sel[k]];
+                    }
+                }
+            }
+            case BYTES -> copyStrings(src, sel, count, dst);
+        }
+    }
+
+    private static void copyStrings(ColumnVector src, int[] sel, int count, ColumnVector dst) {
+        int[] from = src.offsets;
+        int[] to = dst.offsets;
+        if (sel == null) {
+            int first = from[0];
+            int total = from[count] - first;
+            dst.ensureByteCapacity(total);
+            System.arraycopy(src.bytes, first, dst.bytes, 0, total);
+            for (int k = 0; k <= count; k++) {
+                to[k] = from[k] - first;
+            }
+            return;
+        }
+        int total = 0;
+        for (int k = 0; k < count; k++) {
+            total += from[sel[k] + 1] - from[sel[k]];
+        }
+        dst.ensureByteCapacity(total);
+        byte[] bytes = dst.bytes;
+        int at = 0;
+        to[0] = 0;
+        for (int k = 0; k < count; k++) {
+            int start = from[sel[k]];
+            int len = from[sel[k] + 1] - start;
+            System.arraycopy(src.bytes, start, bytes, at, len);
+            at += len;
+            to[k + 1] = at;
+        }
     }
 
     /** Blocks while the reader is behind; gives up when the query dies. */
@@ -140,6 +231,18 @@ final class StreamingCursor implements ResultCursor {
             Thread.currentThread().interrupt();
             context.cancel();
             throw new QueryException(ErrorCode.QUERY_CANCELLED, "query cancelled");
+        }
+    }
+
+    @Override
+    public boolean ready() {
+        return done || !queue.isEmpty();
+    }
+
+    @Override
+    public void release(RowBatch batch) {
+        if (batch != null && batch.columnCount() == defs.size() && recycled.size() < MAX_RECYCLED) {
+            recycled.offer(batch);
         }
     }
 

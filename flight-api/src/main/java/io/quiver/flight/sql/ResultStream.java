@@ -5,6 +5,7 @@ import io.quiver.query.QueryEngine;
 import io.quiver.query.QueryOptions;
 import io.quiver.query.QueryResult;
 import io.quiver.query.ResultCursor;
+import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.vector.RowBatch;
 import org.apache.arrow.flight.BackpressureStrategy;
 import org.apache.arrow.flight.CallStatus;
@@ -12,6 +13,7 @@ import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +27,15 @@ import java.util.List;
 final class ResultStream implements Runnable {
     /** How often a stalled stream re-checks the query's deadline while waiting for the client. */
     private static final long READY_POLL_MS = 200;
+    /**
+     * Engine batches (4096 rows) already waiting in the cursor are gathered into record batches of
+     * up to about this many Arrow bytes: a quarter as many messages as one per engine batch for a
+     * typical row, and under the 4 MiB default inbound limit of plain gRPC clients (Arrow's own
+     * clients accept any size). Nothing waits for a batch that is not there yet.
+     */
+    static final long TARGET_MESSAGE_BYTES = 2L << 20;
+    /** How long a finished stream waits for gRPC to let go of its zero-copy buffers before closing its allocator. */
+    private static final long RELEASE_WAIT_NANOS = 30_000_000_000L;
 
     private final QueryEngine engine;
     private final List<String> sqls;
@@ -72,6 +83,7 @@ final class ResultStream implements Runnable {
         VectorSchemaRoot root = null;
         try {
             RowBatchWriter writer = null;
+            List<RowBatch> pending = new ArrayList<>();
             long bytes = 0;
             for (String sql : sqls) {
                 try (QueryResult result = engine.execute(sql, options)) {
@@ -82,28 +94,32 @@ final class ResultStream implements Runnable {
                     if (root == null) {
                         root = VectorSchemaRoot.create(ArrowTypes.resultSchema(cursor.columnNames(), cursor.columnTypes()), allocator);
                         writer = new RowBatchWriter(root, cursor.columnTypes());
+                        listener.setUseZeroCopy(true); // gRPC writes the Arrow buffers themselves: the writer never refills them
                         listener.start(root);
                     }
+                    long pendingBytes = 0;
                     RowBatch batch;
                     while ((batch = cursor.next()) != null) {
                         if (batch.rowCount() == 0) {
                             continue;
                         }
-                        if (!awaitReady()) {
-                            options.context().cancel();
-                            listener.error(CallStatus.CANCELLED.withDescription("client cancelled the stream").toRuntimeException());
-                            return;
+                        pending.add(batch);
+                        pendingBytes += estimatedBytes(batch);
+                        // Gather only batches already queued: a slow query's rows go out as soon as they exist.
+                        if (pendingBytes >= TARGET_MESSAGE_BYTES || !cursor.ready()) {
+                            bytes = send(writer, pending, cursor, bytes);
+                            pendingBytes = 0;
                         }
-                        bytes += writer.write(batch);
-                        if (maxBytes > 0 && bytes > maxBytes) {
-                            throw FlightErrors.status(CallStatus.RESOURCE_EXHAUSTED, "result larger than allowed [bytes>" + maxBytes
-                                    + ", limit=flight.result.max.bytes]", FlightErrors.PROGRAM_LIMIT);
-                        }
-                        listener.putNext(); // serialises the root now: it may be refilled right after
+                    }
+                    if (!pending.isEmpty()) {
+                        bytes = send(writer, pending, cursor, bytes);
                     }
                 }
             }
             listener.completed();
+        } catch (CancelledByClient e) {
+            options.context().cancel();
+            listener.error(CallStatus.CANCELLED.withDescription("client cancelled the stream").toRuntimeException());
         } catch (Throwable t) {
             options.context().cancel();
             try {
@@ -116,9 +132,65 @@ final class ResultStream implements Runnable {
                 if (root != null) {
                     root.close();
                 }
+                awaitBuffersReleased();
             } finally {
                 onFinish.run();
             }
+        }
+    }
+
+    /** Thrown inside {@link #run} when the client went away while the stream waited for it. */
+    private static final class CancelledByClient extends RuntimeException {
+        CancelledByClient() {
+            super("client cancelled the stream", null, false, false);
+        }
+    }
+
+    /** Writes the pending batches as one record batch once gRPC is ready; returns the stream's Arrow bytes so far. */
+    private long send(RowBatchWriter writer, List<RowBatch> pending, ResultCursor cursor, long bytesSoFar) {
+        if (!awaitReady()) {
+            throw new CancelledByClient();
+        }
+        long bytes = bytesSoFar + writer.write(pending);
+        for (RowBatch b : pending) {
+            cursor.release(b); // copied into Arrow buffers: the engine may refill it
+        }
+        pending.clear();
+        if (maxBytes > 0 && bytes > maxBytes) {
+            throw FlightErrors.status(CallStatus.RESOURCE_EXHAUSTED, "result larger than allowed [bytes>" + maxBytes
+                    + ", limit=flight.result.max.bytes]", FlightErrors.PROGRAM_LIMIT);
+        }
+        listener.putNext(); // zero-copy: gRPC holds references to these buffers until written; the next write allocates new ones
+        return bytes;
+    }
+
+    /** About the Arrow bytes a batch becomes: 8 per fixed-width value (an upper bound), string bytes + 4 per string. */
+    private static long estimatedBytes(RowBatch batch) {
+        long n = batch.rowCount();
+        long bytes = 0;
+        for (int c = 0; c < batch.columnCount(); c++) {
+            ColumnVector v = batch.column(c);
+            bytes += v.offsets != null ? 4 * n + v.offsets[(int) n] - v.offsets[0] : 8 * n;
+        }
+        return bytes;
+    }
+
+    /**
+     * Waits until gRPC has written (or dropped, when the call ended) every message still holding this
+     * stream's buffers, so the stream allocator closes empty. Bounded: a client that neither reads
+     * nor disconnects gets the query's deadline, then the close reports the leak.
+     */
+    private void awaitBuffersReleased() {
+        long deadline = System.nanoTime() + RELEASE_WAIT_NANOS;
+        long sleepMs = 1;
+        while (allocator.getAllocatedMemory() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            sleepMs = Math.min(50, sleepMs * 2);
         }
     }
 

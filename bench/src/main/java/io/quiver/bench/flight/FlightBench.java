@@ -1,0 +1,333 @@
+package io.quiver.bench.flight;
+
+import io.quiver.bench.BenchContext;
+import io.quiver.bench.BenchEnvironment;
+import io.quiver.bench.Options;
+import io.quiver.bench.Progress;
+import io.quiver.bench.ResultTable;
+import io.quiver.bench.duckdb.DuckDb;
+import io.quiver.server.QuiverServer;
+import io.quiver.server.config.ServerConfig;
+import io.quiver.storage.Durability;
+import io.quiver.storage.StorageException;
+import io.quiver.storage.table.Table;
+import io.quiver.storage.vector.ColumnVector;
+import io.quiver.storage.vector.RowBatch;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Flight result-stream benchmark: a 10-column table ({@link WideSelectDataset}) loaded in one
+ * run into a real Quiver server (its storage engine, flushed to segments on disk; the server's own
+ * Flight SQL endpoint on a free loopback port) and into DuckDB, then {@code SELECT <10 columns>}
+ * read in full (a) by Arrow's FlightSqlClient, (b) by the Flight SQL JDBC driver and (c) by DuckDB's
+ * JDBC driver, one cold read and the best of {@code --hot} hot reads each, alternating the paths so
+ * a noisy neighbour hurts all alike. Every read must return every row with the same checksum.
+ */
+public final class FlightBench {
+    static final String USAGE = """
+              --rows N           rows in the table (default 10m)
+              --seed S           data seed (default 20261123)
+              --hot N            hot reads per path (default 3; the best counts)
+              --dir PATH         where the Quiver data dir and the DuckDB file go (default a new temp directory, deleted after)
+              --duckdb-memory M  DuckDB's memory_limit (default 8GB)
+              --client-window B  HTTP/2 receive window of the Arrow client, bytes (default 0 = gRPC's: 1 MiB, auto-tuned)
+              --paths LIST       which reads to time: flight,jdbc,duckdb (default all three)
+              --keep             keep the directory
+              --reuse            with --dir: use the tables already loaded there (for profiling runs)""";
+    private static final int CHUNK_ROWS = 65_536;
+    private static final String FLIGHT_PATH = "Quiver: FlightSqlClient DoGet";
+    private static final String JDBC_PATH = "Quiver: Flight SQL JDBC driver";
+    private static final String DUCKDB_PATH = "DuckDB: JDBC (in-process)";
+
+    private FlightBench() {
+    }
+
+    /** One read path's figures. */
+    private record PathResult(String name, StreamTally cold, StreamTally hot, double loadAverage, List<StreamTally> reads) {
+    }
+
+    static int run(String[] args, BenchContext ctx) throws Exception {
+        Options o = Options.parse(args);
+        long rows = o.size("rows", 10_000_000);
+        long seed = o.size("seed", 20261123);
+        int hot = o.intValue("hot", 3);
+        String dirOpt = o.string("dir", null);
+        String duckMemory = o.string("duckdb-memory", DuckDb.MEMORY_LIMIT_DEFAULT);
+        boolean keep = o.flag("keep");
+        boolean reuse = o.flag("reuse");
+        int clientWindow = o.intValue("client-window", 0);
+        List<String> paths = o.list("paths", "flight,jdbc,duckdb");
+        o.rejectUnused();
+        if (paths.isEmpty() || !List.of("flight", "jdbc", "duckdb").containsAll(paths)) {
+            throw new IllegalArgumentException("--paths takes flight, jdbc and/or duckdb, got " + paths);
+        }
+        if (rows <= 0 || hot <= 0) {
+            throw new IllegalArgumentException("--rows and --hot must be positive");
+        }
+        Path dir = dirOpt == null ? Files.createTempDirectory("quiver-flightbench") : Path.of(dirOpt);
+        Progress p = ctx.progress();
+        p.say("flight bench: %,d rows, seed %d, dir %s", rows, seed, dir);
+        List<PathResult> results = new ArrayList<>();
+        String duckVersion;
+        String flightJdbcUrl;
+        int segments;
+        try (QuiverServer server = QuiverServer.start(ServerConfig.load(new String[]{"--data.dir=" + dir.resolve("quiver"),
+                "--flight.host=127.0.0.1", "--flight.port=0", "--http.port=0", "--grpc.port=0", "--storage.durability=none",
+                "--query.result.max.rows=0"}, Map.of()));
+             DuckDBConnection duck = DuckDb.open(dir.resolve("duck.duckdb"), BenchEnvironment.cores(), duckMemory)) {
+            duckVersion = DuckDb.version(duck);
+            p.say("Quiver server up (Flight SQL on 127.0.0.1:%d), DuckDB %s open", server.flightPort(), duckVersion);
+            segments = reuse && server.storage().table(WideSelectDataset.TABLE).isPresent()
+                    ? server.storage().tableOrThrow(WideSelectDataset.TABLE).segments().size()
+                    : load(server, duck, rows, seed, p);
+            flightJdbcUrl = "jdbc:arrow-flight-sql://127.0.0.1:" + server.flightPort() + "/?useEncryption=false";
+            try (FlightSqlStreamReader flight = new FlightSqlStreamReader("127.0.0.1", server.flightPort(), clientWindow);
+                 Connection jdbc = DriverManager.getConnection(flightJdbcUrl)) {
+                results = measure(flight, jdbc, duck, paths, hot, p);
+            }
+        } finally {
+            if (!keep && dirOpt == null) {
+                deleteRecursively(dir);
+            }
+        }
+        String problem = check(results, rows);
+        report(ctx, results, rows, hot, segments, duckVersion);
+        if (problem != null) {
+            p.say("FAILED: %s", problem);
+            return 1;
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    /** Appends the same chunks to Quiver and DuckDB; flushes and compacts Quiver to segments. Returns the segment count. */
+    private static int load(QuiverServer server, DuckDBConnection duck, long rows, long seed, Progress p) throws Exception {
+        Table table = server.storage().createTable(WideSelectDataset.schema(), Durability.NONE);
+        DuckDb.execute(duck, WideSelectDataset.duckDbCreate());
+        duck.setAutoCommit(false);
+        WideSelectDataset data = new WideSelectDataset(seed, rows);
+        RowBatch batch = new RowBatch(WideSelectDataset.COLUMNS, CHUNK_ROWS);
+        long quiverNanos = 0;
+        long duckNanos = 0;
+        long lastReport = System.nanoTime();
+        try (DuckDBAppender a = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, WideSelectDataset.TABLE)) {
+            while (data.next(batch, CHUNK_ROWS) > 0) {
+                long t0 = System.nanoTime();
+                appendWithBackoff(table, batch);
+                long t1 = System.nanoTime();
+                appendToDuckDb(a, batch);
+                long t2 = System.nanoTime();
+                quiverNanos += t1 - t0;
+                duckNanos += t2 - t1;
+                if (t2 - lastReport > 10_000_000_000L) {
+                    p.say("loaded %,d of %,d rows", data.produced(), rows);
+                    lastReport = t2;
+                }
+            }
+            long t0 = System.nanoTime();
+            a.flush();
+            duckNanos += System.nanoTime() - t0;
+        }
+        long t0 = System.nanoTime();
+        duck.commit();
+        duck.setAutoCommit(true);
+        DuckDb.execute(duck, "CHECKPOINT");
+        duckNanos += System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        table.flush();
+        while (table.compact() > 0) {
+            // merge small segments until nothing is left to merge, as the background would
+        }
+        quiverNanos += System.nanoTime() - t0;
+        if (table.memtableBytes() > 0) {
+            throw new IllegalStateException("rows left in the memtable after flush [bytes=" + table.memtableBytes() + ']');
+        }
+        int segments = table.segments().size();
+        p.say("loaded %,d rows: Quiver %.1f s (%d segments on disk), DuckDB %.1f s", rows, quiverNanos / 1e9, segments, duckNanos / 1e9);
+        return segments;
+    }
+
+    private static void appendWithBackoff(Table t, RowBatch batch) throws InterruptedException {
+        while (true) {
+            try {
+                t.append(null, batch).join(); // before the batch is refilled
+                return;
+            } catch (StorageException e) {
+                if (e.kind() != StorageException.Kind.RESOURCE_EXHAUSTED) {
+                    throw e;
+                }
+                Thread.sleep(20); // memtables full: the background flush is behind
+            }
+        }
+    }
+
+    private static void appendToDuckDb(DuckDBAppender a, RowBatch b) throws java.sql.SQLException {
+        int n = b.rowCount();
+        for (int r = 0; r < n; r++) {
+            a.beginRow();
+            for (int c = 0; c < b.columnCount(); c++) {
+                ColumnVector v = b.column(c);
+                if (v.isNull(r)) {
+                    a.appendNull();
+                    continue;
+                }
+                switch (v.type()) {
+                    case TIMESTAMP -> a.appendEpochMicros(v.longs[r]);
+                    case DATE -> a.appendEpochDays((int) v.longs[r]);
+                    case INT -> a.append((int) v.longs[r]);
+                    case BOOLEAN -> a.append(v.longs[r] != 0);
+                    case DOUBLE -> a.append(v.doubles[r]);
+                    case VARCHAR -> a.append(v.getString(r));
+                    default -> a.append(v.longs[r]);
+                }
+            }
+            a.endRow();
+        }
+    }
+
+    // ------------------------------------------------------------------ measuring
+
+    /** One way of reading the whole result. */
+    private interface Read {
+        StreamTally run() throws Exception;
+
+        /** Runs the read and charges it the CPU time the whole process spent meanwhile. */
+        default StreamTally timed() throws Exception {
+            long cpu0 = processCpuNanos();
+            StreamTally t = run();
+            return t.withCpu(processCpuNanos() - cpu0);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
+    private static List<PathResult> measure(FlightSqlStreamReader flight, Connection flightJdbc, Connection duck, List<String> paths,
+                                            int hot, Progress p) throws Exception {
+        String sql = WideSelectDataset.SELECT;
+        List<String> names = new ArrayList<>();
+        List<Read> reads = new ArrayList<>();
+        if (paths.contains("flight")) {
+            names.add(FLIGHT_PATH);
+            reads.add(() -> flight.read(sql));
+        }
+        if (paths.contains("jdbc")) {
+            names.add(JDBC_PATH);
+            reads.add(() -> JdbcRowReader.read(flightJdbc, sql));
+        }
+        if (paths.contains("duckdb")) {
+            names.add(DUCKDB_PATH);
+            reads.add(() -> JdbcRowReader.read(duck, sql));
+        }
+        int k = reads.size();
+        StreamTally[] cold = new StreamTally[k];
+        StreamTally[] best = new StreamTally[k];
+        double[] load = new double[k];
+        List<List<StreamTally>> all = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            cold[j] = say(p, names.get(j) + ", cold", reads.get(j).timed());
+            all.add(new ArrayList<>(List.of(cold[j])));
+        }
+        for (int i = 0; i < hot; i++) {
+            for (int j = 0; j < k; j++) { // alternate the paths so a noisy neighbour hurts all alike
+                StreamTally t = say(p, names.get(j) + ", hot " + (i + 1), reads.get(j).timed());
+                all.get(j).add(t);
+                best[j] = faster(best[j], t);
+                load[j] = Math.max(load[j], loadAverage());
+            }
+        }
+        List<PathResult> out = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            out.add(new PathResult(names.get(j), cold[j], best[j], load[j], all.get(j)));
+        }
+        return out;
+    }
+
+    private static StreamTally faster(StreamTally best, StreamTally t) {
+        return best == null || t.nanos() < best.nanos() ? t : best;
+    }
+
+    private static StreamTally say(Progress p, String what, StreamTally t) {
+        p.say("%-40s %,d rows in %.3f s (CPU %.2f s) = %.1f M rows/s%s (load %.2f)", what, t.rows(), t.seconds(), t.cpuNanos() / 1e9,
+                t.rows() / t.seconds() / 1e6,
+                t.arrowBytes() > 0 ? String.format(Locale.ROOT, ", %.0f MB/s in %,d record batches", t.arrowBytes() / t.seconds() / 1e6,
+                        t.batches()) : "", loadAverage());
+        return t;
+    }
+
+    /** The machine's 1-minute load average (the machine is shared: every figure carries it). */
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** Null when every read (cold and hot, every path) returned every row with the same checksum; else what differs. */
+    private static String check(List<PathResult> results, long rows) {
+        long expected = results.getFirst().cold().checksum();
+        for (PathResult r : results) {
+            for (StreamTally t : r.reads()) {
+                if (t.rows() != rows) {
+                    return r.name() + " read " + t.rows() + " rows, not " + rows;
+                }
+                if (t.checksum() != expected) {
+                    return r.name() + " checksum " + t.checksum() + " differs from " + expected;
+                }
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private static void report(BenchContext ctx, List<PathResult> results, long rows, int hot, int segments, String duckVersion) {
+        // The result's size in Arrow buffer bytes, as the Flight client received it: every path is rated on it.
+        long arrowBytes = results.stream().filter(r -> r.name().equals(FLIGHT_PATH)).mapToLong(r -> r.hot().arrowBytes()).findFirst()
+                .orElse(0);
+        double duckRowsPerSec = results.stream().filter(r -> r.name().equals(DUCKDB_PATH)).mapToDouble(r -> rows / r.hot().seconds())
+                .findFirst().orElse(Double.NaN);
+        ResultTable t = new ResultTable(String.format(Locale.ROOT, "Flight result stream: SELECT 10 columns, %,d rows (%.1f MB of Arrow)",
+                rows, arrowBytes / 1e6), "path", "cold s", "hot s", "rows/s (hot)", "MB/s (hot)", "vs DuckDB (rows/s)", "CPU s (hot)", "load avg");
+        for (PathResult r : results) {
+            double rowsPerSec = rows / r.hot().seconds();
+            t.row(r.name(), ResultTable.fixed(r.cold().seconds(), 3), ResultTable.fixed(r.hot().seconds(), 3), ResultTable.millions(rowsPerSec),
+                    arrowBytes > 0 ? ResultTable.fixed(arrowBytes / r.hot().seconds() / 1e6, 0) : "n/a", ResultTable.ratio(rowsPerSec, duckRowsPerSec),
+                    ResultTable.fixed(r.hot().cpuNanos() / 1e9, 2),
+                    ResultTable.fixed(r.loadAverage(), 2));
+        }
+        t.note("Machine: %s; DuckDB %s (threads = cores, in-process, default JDBC fetch).", BenchEnvironment.describe(), duckVersion);
+        t.note("Quiver: a real QuiverServer over its data dir (%d segments on disk, flushed), its Flight SQL endpoint on 127.0.0.1; "
+                + "client and server in one JVM, over loopback TCP.", segments);
+        t.note("MB = 10^6 bytes of Arrow buffers (validity + offsets + data of every column) as the Flight client received them: "
+                + "%,d bytes for this result; every path's MB/s is that size over its time, so the column compares like with like.", arrowBytes);
+        t.note("hot = best of %d; cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
+                + "and price nulls); both JDBC paths read every column of every row with typed getters. load avg = the 1-minute "
+                + "load average, the highest seen during that path's hot reads (2 cores, shared). CPU s = CPU time of the whole process "
+                + "(client + server + engine threads) during the best hot read: what the read costs whatever the neighbours do.", hot);
+        t.print(ctx.out());
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}
