@@ -65,6 +65,20 @@ class SegmentWriterFailureTest {
     }
 
     @Test
+    void aLargeSegmentIsSyncedAsItGrowsNotOnlyAtFinish() {
+        FaultInjectingFilesFacade fs = new FaultInjectingFilesFacade();
+        Path target = dir.resolve("big.seg");
+        SegmentWriter w = SegmentWriter.create(fs, target, cols, 1000, meta());
+        List<List<Object>> v = rows(600_000); // ~ 15 MB of random longs and strings: several sync intervals
+        w.append(batch(cols, v, 0, 600_000));
+        long syncsWhileWriting = fs.calls(FaultInjectingFilesFacade.Op.FORCE);
+        assertTrue(syncsWhileWriting >= 2, "data synced while appending [forces=" + syncsWhileWriting + ']');
+        w.finish();
+        assertTrue(fs.calls(FaultInjectingFilesFacade.Op.FORCE) > syncsWhileWriting, "finish still syncs the rest");
+        assertTrue(Files.exists(target));
+    }
+
+    @Test
     void failedWriteDuringAppendAbortsTheWriter() {
         FaultInjectingFilesFacade fs = failing(FaultInjectingFilesFacade.Op.WRITE);
         Path target = dir.resolve("a.seg");
