@@ -1,6 +1,5 @@
 package io.quiver.bench.ingest;
 
-import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.Location;
@@ -21,6 +20,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 
@@ -41,6 +41,40 @@ final class FlightSender implements EventSender {
 
     private record Sent(long[] intended, int count) {}
 
+    /**
+     * One ack per batch releases a window slot. An error (the server rejects a batch by ending the
+     * DoPut) fails the run instead of leaving the sending threads waiting for acks that never come.
+     */
+    private final class AckListener implements FlightClient.PutListener {
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        @Override
+        public void onNext(PutResult val) {
+            Sent s = unacked.poll();
+            if (s != null) {
+                latency.recordBatch(System.nanoTime(), s.intended(), s.count());
+            }
+            window.release();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failure = t;
+            window.release(Integer.MAX_VALUE / 2);
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            done.complete(null);
+        }
+
+        @Override
+        public void getResult() {
+            done.join();
+        }
+    }
+
     private final FlightClient client;
     private final VectorSchemaRoot root;
     private final FlightClient.ClientStreamListener put;
@@ -50,6 +84,7 @@ final class FlightSender implements EventSender {
     private final ConcurrentLinkedQueue<Sent> unacked = new ConcurrentLinkedQueue<>();
     private long[] intended;
     private int count;
+    private volatile Throwable failure;
 
     FlightSender(BufferAllocator allocator, String host, int port, String table, LoadOptions o, LatencyRecorder latency, int thread) {
         this.client = FlightClient.builder(allocator, Location.forGrpcInsecure(host, port)).build();
@@ -58,16 +93,7 @@ final class FlightSender implements EventSender {
         this.batchRows = o.batchRows();
         this.window = new Semaphore(o.inFlight());
         this.intended = new long[batchRows];
-        this.put = client.startPut(FlightDescriptor.path(table, "bench-" + thread + '-' + System.nanoTime()), root, new AsyncPutListener() {
-            @Override
-            public void onNext(PutResult val) {
-                Sent s = unacked.poll();
-                if (s != null) {
-                    latency.recordBatch(System.nanoTime(), s.intended(), s.count());
-                }
-                window.release();
-            }
-        });
+        this.put = client.startPut(FlightDescriptor.path(table, "bench-" + thread + '-' + System.nanoTime()), root, new AckListener());
         root.allocateNew();
     }
 
@@ -100,6 +126,9 @@ final class FlightSender implements EventSender {
             return;
         }
         window.acquire();
+        if (failure != null) {
+            throw new IllegalStateException("Flight DoPut failed: " + failure.getMessage(), failure);
+        }
         root.setRowCount(count);
         unacked.add(new Sent(intended, count));
         put.putNext();
