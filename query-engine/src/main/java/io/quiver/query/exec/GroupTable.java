@@ -60,15 +60,14 @@ final class GroupTable {
 
     /** Group id of every live row of the batch's key vectors, into {@code gids[k]} for {@code idx[k]}. */
     void findOrInsert(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
-        if (width == 1 && dicts[0] != null && keyCols[0].dictCodes != null && keyCols[0].dictionary != null
-                && keyCols[0].dictionary.size() <= n) {
+        if (width == 1 && dicts[0] != null && ExprCompiler.onCodes(keyCols[0], n)) {
             singleDictionaryKey(keyCols[0], idx, n, gids, scratch);
             return;
         }
         int[][] ids = null;
         for (int c = 0; c < width; c++) {
             ColumnVector v = keyCols[c];
-            if (dicts[c] != null && v.dictCodes != null && v.dictionary != null && v.dictionary.size() <= n) {
+            if (dicts[c] != null && ExprCompiler.onCodes(v, n)) {
                 if (ids == null) {
                     ids = codeIds == null ? (codeIds = new int[width][]) : codeIds;
                 }

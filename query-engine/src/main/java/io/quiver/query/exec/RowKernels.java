@@ -60,10 +60,28 @@ final class RowKernels extends VecExpr {
         this.micros = us;
         this.args = compiled.toArray(new VecExpr[0]);
         this.in = new ColumnVector[args.length];
-        this.strict = switch (fn) {
+        this.strict = strict(fn);
+    }
+
+    /** Whether a NULL argument always gives a NULL result. */
+    private static boolean strict(Fn fn) {
+        return switch (fn) {
             case IS_NULL, IS_NOT_NULL, IS_TRUE, IS_FALSE, IS_NOT_TRUE, IS_NOT_FALSE, NULLIF, GREATEST, LEAST, HASH -> false;
             default -> true;
         };
+    }
+
+    /** The plan-time twin of {@link #dictionaryEligible()}: this call's kernel computes per dictionary entry. */
+    static boolean dictionaryEligible(Expr.Call c) {
+        if (c.type().physical() != ColumnType.Physical.LONG || !strict(c.fn()) || !(c.args().get(0) instanceof Expr.Col)) {
+            return false;
+        }
+        for (int a = 1; a < c.args().size(); a++) {
+            if (!(c.arg(a) instanceof Expr.Lit l) || l.value() == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static VecExpr compile(Expr.Call c) {
@@ -96,7 +114,7 @@ final class RowKernels extends VecExpr {
     public ColumnVector eval(Batch b, int[] idx, int n) {
         if (dictionaryEligible()) {
             ColumnVector col = b.cols[((ExprCompiler.ColumnRef) args[0]).index()];
-            if (col != null && col.dictCodes != null && col.dictionary != null && col.dictionary.size() <= n) {
+            if (col != null && ExprCompiler.onCodes(col, n)) {
                 return evalOverDictionary(b, col, idx, n);
             }
         }
