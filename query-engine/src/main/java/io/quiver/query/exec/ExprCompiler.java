@@ -148,45 +148,49 @@ public final class ExprCompiler {
             return value;
         }
 
+        /** Rows {@code [0, filled)} of the output vector already hold the constant (its arrays are only written here). */
+        private int filled;
+
+        /**
+         * Fills every position of the batch once, then returns the same vector for batches no
+         * larger without writing it again: a LIKE pattern or EXTRACT field is not copied per row per batch.
+         */
         @Override
         public ColumnVector eval(Batch b, int[] idx, int n) {
             ColumnVector o = out(b.size);
+            int size = b.size;
+            if (size <= filled) {
+                o.hasNulls = value == null;
+                return o;
+            }
             if (value == null) {
                 if (type.physical() == ColumnType.Physical.BYTES) {
-                    java.util.Arrays.fill(o.offsets, 0, b.size + 1, 0);
+                    java.util.Arrays.fill(o.offsets, 0, size + 1, 0);
                 }
-                for (int k = 0; k < n; k++) {
-                    o.nulls[idx[k]] = true;
-                }
+                java.util.Arrays.fill(o.nulls, 0, size, true);
                 o.hasNulls = true;
+                filled = size;
                 return o;
             }
             switch (type.physical()) {
                 case LONG -> {
-                    long v = (Long) value;
-                    for (int k = 0; k < n; k++) {
-                        int i = idx[k];
-                        o.longs[i] = v;
-                        o.nulls[i] = false;
-                    }
+                    java.util.Arrays.fill(o.longs, 0, size, (Long) value);
+                    java.util.Arrays.fill(o.nulls, 0, size, false);
                 }
                 case DOUBLE -> {
-                    double v = (Double) value;
-                    for (int k = 0; k < n; k++) {
-                        int i = idx[k];
-                        o.doubles[i] = v;
-                        o.nulls[i] = false;
-                    }
+                    java.util.Arrays.fill(o.doubles, 0, size, (Double) value);
+                    java.util.Arrays.fill(o.nulls, 0, size, false);
                 }
                 case BYTES -> {
                     StringOut w = new StringOut();
                     w.begin(o);
-                    for (int k = 0; k < n; k++) {
-                        w.put(idx[k], utf8, 0, utf8.length);
+                    for (int i = 0; i < size; i++) {
+                        w.put(i, utf8, 0, utf8.length);
                     }
                     w.end();
                 }
             }
+            filled = size;
             return o;
         }
     }
