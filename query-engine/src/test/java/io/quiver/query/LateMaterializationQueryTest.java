@@ -166,6 +166,44 @@ class LateMaterializationQueryTest {
     }
 
     @Test
+    void distinctStringsAndGlobalAggregatesReadCodes() {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        java.util.Set<String> late = new java.util.HashSet<>();
+        List<java.util.Set<String>> byResidue = List.of(new java.util.HashSet<>(), new java.util.HashSet<>(), new java.util.HashSet<>());
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long sum = 0;
+        long count = 0;
+        for (long r = 0; r < ROWS; r++) {
+            if (k(r) != null) {
+                all.add(k(r));
+                if (r >= 19_990 && v(r) != null) {
+                    late.add(k(r)); // ten rows: not every key
+                }
+                if (v(r) != null && r % 3 != 2) {
+                    byResidue.get((int) (r % 3)).add(k(r));
+                }
+            }
+            if (v(r) != null) {
+                min = Math.min(min, r);
+                max = Math.max(max, r);
+                sum += r;
+                count++;
+            }
+        }
+        assertTrue(late.size() < all.size(), "the filtered set must differ: " + late);
+        assertEquals(List.of(List.of((long) all.size(), (long) late.size())), Rows.query(engine,
+                "SELECT count(DISTINCT k), count(DISTINCT k) FILTER (WHERE v >= 19990) FROM e"));
+        List<List<Object>> grouped = new ArrayList<>();
+        for (int m = 0; m < 2; m++) {
+            grouped.add(List.of((long) m, (long) byResidue.get(m).size()));
+        }
+        assertEquals(grouped, Rows.query(engine,
+                "SELECT v % 3, count(DISTINCT k) FROM e WHERE v % 3 < 2 GROUP BY 1 ORDER BY 1"), "one set per group");
+        assertEquals(List.of(List.of(min, max, (double) sum / count, count)), Rows.query(engine, "SELECT min(v), max(v), avg(v), count(v) FROM e"));
+    }
+
+    @Test
     void joinToASmallDimensionIndexesByKeyAndGathersStringsAsCodes() {
         Map<String, Long> byRegion = new TreeMap<>();
         Map<String, Long> byName = new TreeMap<>();

@@ -259,8 +259,9 @@ public final class PhysicalPlanner {
     }
 
     /**
-     * String input fields that an aggregation uses only as whole GROUP BY keys (never inside an
-     * expression or an aggregate): the group table keys them by dictionary code, so the scan below
+     * String input fields that an aggregation uses only as whole GROUP BY keys or as the argument of
+     * a DISTINCT aggregate (never inside an expression or another aggregate): the group table and
+     * the DISTINCT sets read dictionary-coded vectors through their dictionary, so the scan below
      * need not write their strings.
      */
     private static BitSet stringGroupKeysOnly(Plan.Aggregate a) {
@@ -274,7 +275,12 @@ public final class PhysicalPlanner {
             }
         }
         for (Expr.Agg agg : a.aggs()) {
-            agg.args().forEach(e -> Refs.collect(e, otherUses));
+            if (Accumulator.setOfDistinct(agg) && agg.args().size() == 1 && agg.args().get(0) instanceof Expr.Col c
+                    && c.type() == ColumnType.VARCHAR) {
+                keys.set(c.index()); // a DISTINCT set of strings reads them from the dictionary
+            } else {
+                agg.args().forEach(e -> Refs.collect(e, otherUses));
+            }
             Refs.collect(agg.filter(), otherUses);
         }
         keys.andNot(otherUses);
