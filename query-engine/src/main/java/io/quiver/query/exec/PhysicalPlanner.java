@@ -95,6 +95,26 @@ public final class PhysicalPlanner {
                 Plan joined = new Plan.Join(l, r, j.type(), j.leftKeys(), j.rightKeys(), j.residual(), j.fields());
                 return rest == null ? joined : new Plan.Filter(joined, rest);
             }
+            case Plan.Project p -> {
+                // Conjuncts reading only columns the projection passes through (a table alias, a
+                // subquery's select list) go below it, towards the scan (late materialisation,
+                // zone maps); the rest stays above.
+                Expr below = null;
+                Expr above = null;
+                for (Expr c : Binder.conjuncts(cond)) {
+                    if (Refs.of(c).stream().allMatch(i -> p.exprs().get(i) instanceof Expr.Col)) {
+                        Expr inner = Refs.substitute(c, p.exprs());
+                        below = below == null ? inner : Binder.and(below, inner);
+                    } else {
+                        above = above == null ? c : Binder.and(above, c);
+                    }
+                }
+                if (below == null) {
+                    return new Plan.Filter(input, cond);
+                }
+                Plan pushed = new Plan.Project(pushFilter(p.input(), below), p.exprs(), p.fields());
+                return above == null ? pushed : new Plan.Filter(pushed, above);
+            }
             default -> {
                 return new Plan.Filter(input, cond);
             }
