@@ -79,6 +79,12 @@ final class HashJoinOp extends PhysicalOp {
         long directMin;
     }
 
+    /**
+     * Build sides up to this many rows gather their strings as dictionary codes: kernels and GROUP BY
+     * above work per dictionary entry, which pays only while the dictionary is no larger than a batch.
+     */
+    private static final int DICTIONARY_GATHER_MAX_ROWS = Batch.MAX_ROWS;
+
     /** Direct (array-indexed) lookup when the key range is at most this many slots, or 4 per build row. */
     private static final int DIRECT_MIN_SLOTS = 1 << 16;
 
@@ -396,7 +402,8 @@ final class HashJoinOp extends PhysicalOp {
                     view[c] = null;
                 } else if (c < lw) {
                     view[c] = b.cols[c];
-                } else if (t.rows.cols[c - lw].type() == ColumnType.VARCHAR && !t.rows.cols[c - lw].hasNulls) {
+                } else if (t.size <= DICTIONARY_GATHER_MAX_ROWS && t.rows.cols[c - lw].type() == ColumnType.VARCHAR
+                        && !t.rows.cols[c - lw].hasNulls) {
                     view[c] = gatherAsDictionary(t.rows.cols[c - lw], pairCols[c], b.size, m);
                 } else {
                     ColumnVector src = t.rows.cols[c - lw];
