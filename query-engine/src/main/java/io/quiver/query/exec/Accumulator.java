@@ -24,10 +24,15 @@ abstract class Accumulator {
         this.outType = outType;
     }
 
+    /** Whether {@code a} is computed over a set of its distinct values ({@link Distinct}). */
+    static boolean setOfDistinct(Expr.Agg a) {
+        return a.distinct() && a.fn() != AggFn.MIN && a.fn() != AggFn.MAX && a.fn() != AggFn.ANY_VALUE
+                && a.fn() != AggFn.APPROX_COUNT_DISTINCT;
+    }
+
     static Accumulator create(Expr.Agg a) {
         ColumnType in = a.args().isEmpty() ? null : a.args().get(0).type();
-        if (a.distinct() && a.fn() != AggFn.MIN && a.fn() != AggFn.MAX && a.fn() != AggFn.ANY_VALUE
-                && a.fn() != AggFn.APPROX_COUNT_DISTINCT) {
+        if (setOfDistinct(a)) {
             return new Distinct(a, in);
         }
         return switch (a.fn()) {
@@ -56,6 +61,14 @@ abstract class Accumulator {
     /** Folds rows {@code idx[k]} of {@code arg} into groups {@code gids[k]}. {@code arg} is null for COUNT(*). */
     abstract void add(int[] gids, ColumnVector arg, int[] idx, int n);
 
+    /**
+     * Folds every row {@code idx[k]} into the one group {@code g} (an aggregate without GROUP BY),
+     * in one tight loop; false when this accumulator has no such path (then call {@link #add}).
+     */
+    boolean addAll(int g, ColumnVector arg, int[] idx, int n) {
+        return false;
+    }
+
     abstract void merge(Accumulator other, int[] map, int otherGroups);
 
     /** Appends the final value of groups {@code [from, from+n)} to {@code out}. */
@@ -77,6 +90,19 @@ abstract class Accumulator {
         @Override
         protected void grow(int cap) {
             counts = Arrays.copyOf(counts, cap);
+        }
+
+        @Override
+        boolean addAll(int g, ColumnVector arg, int[] idx, int n) {
+            long c = n;
+            if (!star && arg.hasNulls) {
+                c = 0;
+                for (int k = 0; k < n; k++) {
+                    c += arg.nulls[idx[k]] ? 0 : 1;
+                }
+            }
+            counts[g] += c;
+            return true;
         }
 
         @Override
@@ -156,7 +182,8 @@ abstract class Accumulator {
         }
 
         /** Whole-batch sum into one group: the hot path of a global SUM. */
-        void addAll(int g, ColumnVector arg, int[] idx, int n) {
+        @Override
+        boolean addAll(int g, ColumnVector arg, int[] idx, int n) {
             long[] v = arg.longs;
             long s = sums[g];
             boolean any = false;
@@ -180,6 +207,7 @@ abstract class Accumulator {
             }
             sums[g] = s;
             seen[g] |= any;
+            return true;
         }
 
         @Override
@@ -246,6 +274,38 @@ abstract class Accumulator {
             }
         }
 
+        /** The same additions in the same order as {@link #add}, so the double sum is bit-identical. */
+        @Override
+        boolean addAll(int g, ColumnVector arg, int[] idx, int n) {
+            boolean longs = arg.type().physical() == ColumnType.Physical.LONG;
+            boolean[] nulls = arg.nulls;
+            boolean anyNull = arg.hasNulls;
+            double s = sums[g];
+            long c = counts[g];
+            if (longs) {
+                long[] v = arg.longs;
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    if (!(anyNull && nulls[i])) {
+                        s += (double) v[i];
+                        c++;
+                    }
+                }
+            } else {
+                double[] v = arg.doubles;
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    if (!(anyNull && nulls[i])) {
+                        s += v[i];
+                        c++;
+                    }
+                }
+            }
+            sums[g] = s;
+            counts[g] = c;
+            return true;
+        }
+
         @Override
         void merge(Accumulator other, int[] map, int otherGroups) {
             SumDouble o = (SumDouble) other;
@@ -297,6 +357,32 @@ abstract class Accumulator {
 
         private boolean better(int c) {
             return fn == AggFn.MIN ? c < 0 : fn == AggFn.MAX && c > 0;
+        }
+
+        /** MIN / MAX of integers into one group: a running extreme in a register. */
+        @Override
+        boolean addAll(int g, ColumnVector arg, int[] idx, int n) {
+            if (inType.physical() != ColumnType.Physical.LONG || fn == AggFn.ANY_VALUE) {
+                return false;
+            }
+            boolean min = fn == AggFn.MIN;
+            long[] v = arg.longs;
+            boolean[] nulls = arg.nulls;
+            boolean anyNull = arg.hasNulls;
+            boolean any = seen[g];
+            long best = any ? longs[g] : min ? Long.MAX_VALUE : Long.MIN_VALUE;
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                if (!(anyNull && nulls[i])) {
+                    best = min ? Math.min(best, v[i]) : Math.max(best, v[i]);
+                    any = true;
+                }
+            }
+            if (any) {
+                longs[g] = best;
+                seen[g] = true;
+            }
+            return true;
         }
 
         @Override
@@ -815,8 +901,15 @@ abstract class Accumulator {
             return byteSets[g];
         }
 
+        /** Per dictionary code: already added in this batch (the one-group dictionary path). */
+        private boolean[] seenCodes = new boolean[0];
+
         @Override
         void add(int[] gids, ColumnVector arg, int[] idx, int n) {
+            if (!primitive && arg.dictCodes != null && arg.dictionary != null) {
+                addCodes(gids, arg, idx, n);
+                return;
+            }
             boolean doubles = inType.physical() == ColumnType.Physical.DOUBLE;
             for (int k = 0; k < n; k++) {
                 int i = idx[k];
@@ -834,6 +927,50 @@ abstract class Accumulator {
                     d.intern(arg.bytes, arg.offsets[i], arg.offsets[i + 1]);
                     bytes += d.bytes() - before;
                 }
+            }
+        }
+
+        /**
+         * Strings of a dictionary-coded batch, read from the dictionary (the vector may carry codes
+         * only). With one group, as in {@code SELECT count(DISTINCT s)}, each distinct code of the
+         * batch is added once; otherwise each row adds its code's entry.
+         */
+        private void addCodes(int[] gids, ColumnVector arg, int[] idx, int n) {
+            ColumnVector d = arg.dictionary;
+            int[] codes = arg.dictCodes;
+            byte[] data = d.bytes;
+            int[] offsets = d.offsets;
+            boolean oneGroup = true;
+            for (int k = 1; k < n && oneGroup; k++) {
+                oneGroup = gids[k] == gids[0];
+            }
+            if (oneGroup && n > 0) {
+                if (seenCodes.length < d.size()) {
+                    seenCodes = new boolean[Math.max(d.size(), 64)];
+                }
+                boolean[] seen = seenCodes;
+                ByteDictionary set = byteSet(gids[0]);
+                long before = set.bytes();
+                for (int k = 0; k < n; k++) {
+                    int c = codes[idx[k]];
+                    if (c >= 0 && !seen[c]) {
+                        seen[c] = true;
+                        set.intern(data, offsets[c], offsets[c + 1]);
+                    }
+                }
+                bytes += set.bytes() - before;
+                Arrays.fill(seen, 0, d.size(), false);
+                return;
+            }
+            for (int k = 0; k < n; k++) {
+                int c = codes[idx[k]];
+                if (c < 0) {
+                    continue; // NULL
+                }
+                ByteDictionary set = byteSet(gids[k]);
+                long before = set.bytes();
+                set.intern(data, offsets[c], offsets[c + 1]);
+                bytes += set.bytes() - before;
             }
         }
 

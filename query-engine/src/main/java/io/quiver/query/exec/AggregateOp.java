@@ -108,9 +108,7 @@ final class AggregateOp extends PhysicalOp {
                     g = subGids;
                 }
                 ColumnVector arg = argExprs[a] == null ? null : argExprs[a].eval(b, rows, m);
-                if (groups.isEmpty() && acc instanceof Accumulator.SumLong s) {
-                    s.addAll(0, arg, rows, m);
-                } else {
+                if (!(groups.isEmpty() && acc.addAll(0, arg, rows, m))) {
                     acc.add(g, arg, rows, m);
                 }
             }

@@ -33,6 +33,53 @@ public final class ExprCompiler {
         };
     }
 
+    /**
+     * Whether every use of input column {@code column} in {@code e} is by a kernel that, given a
+     * dictionary-coded vector, computes once per dictionary entry and reads only the codes: a string
+     * comparison against a non-null constant, or a strict string function of the column and constants
+     * (LIKE, starts_with, length, ...). Then a scan may hand that column over without its per-row
+     * strings ({@link #onCodes}). Must agree with the kernels' dictionary fast paths.
+     */
+    static boolean usesOnlyDictionaryCodes(Expr e, int column) {
+        return switch (e) {
+            case Expr.Col c -> c.index() != column; // a bare use (a value, a CAST, a CASE branch) needs the strings
+            case Expr.Call c -> {
+                if (c.args().get(0) instanceof Expr.Col k && k.index() == column && k.type() == ColumnType.VARCHAR
+                        && dictionaryKernel(c)) {
+                    yield true;
+                }
+                for (Expr a : c.args()) {
+                    if (!usesOnlyDictionaryCodes(a, column)) {
+                        yield false;
+                    }
+                }
+                yield true;
+            }
+            case Expr.Lit l -> true;
+            case Expr.Interval i -> true;
+            case Expr.Agg a -> false;
+            case Expr.Win w -> false;
+        };
+    }
+
+    /** Whether {@code c} compiles to a kernel whose dictionary fast path covers its first argument. */
+    private static boolean dictionaryKernel(Expr.Call c) {
+        return switch (c.fn()) {
+            case EQ, NE, LT, LE, GT, GE -> c.args().size() == 2 && c.arg(1) instanceof Expr.Lit l && l.value() != null;
+            case ADD, SUB, MUL, DIV, MOD, IS_DISTINCT, IS_NOT_DISTINCT, AND, OR, CASE, COALESCE, CAST, IN -> false;
+            default -> RowKernels.dictionaryEligible(c);
+        };
+    }
+
+    /**
+     * Whether a kernel should work on {@code v}'s dictionary codes for a batch of {@code n} live rows:
+     * always when the vector arrived as codes only (its strings are not written), otherwise when the
+     * dictionary is no larger than the batch (computing per entry is then no more work than per row).
+     */
+    static boolean onCodes(ColumnVector v, int n) {
+        return v.dictCodes != null && v.dictionary != null && (v.dictionary.size() <= n || v.byteSize() == 0);
+    }
+
     public static List<VecExpr> compileAll(List<Expr> es) {
         List<VecExpr> out = new ArrayList<>(es.size());
         for (Expr e : es) {
@@ -101,45 +148,49 @@ public final class ExprCompiler {
             return value;
         }
 
+        /** Rows {@code [0, filled)} of the output vector already hold the constant (its arrays are only written here). */
+        private int filled;
+
+        /**
+         * Fills every position of the batch once, then returns the same vector for batches no
+         * larger without writing it again: a LIKE pattern or EXTRACT field is not copied per row per batch.
+         */
         @Override
         public ColumnVector eval(Batch b, int[] idx, int n) {
             ColumnVector o = out(b.size);
+            int size = b.size;
+            if (size <= filled) {
+                o.hasNulls = value == null;
+                return o;
+            }
             if (value == null) {
                 if (type.physical() == ColumnType.Physical.BYTES) {
-                    java.util.Arrays.fill(o.offsets, 0, b.size + 1, 0);
+                    java.util.Arrays.fill(o.offsets, 0, size + 1, 0);
                 }
-                for (int k = 0; k < n; k++) {
-                    o.nulls[idx[k]] = true;
-                }
+                java.util.Arrays.fill(o.nulls, 0, size, true);
                 o.hasNulls = true;
+                filled = size;
                 return o;
             }
             switch (type.physical()) {
                 case LONG -> {
-                    long v = (Long) value;
-                    for (int k = 0; k < n; k++) {
-                        int i = idx[k];
-                        o.longs[i] = v;
-                        o.nulls[i] = false;
-                    }
+                    java.util.Arrays.fill(o.longs, 0, size, (Long) value);
+                    java.util.Arrays.fill(o.nulls, 0, size, false);
                 }
                 case DOUBLE -> {
-                    double v = (Double) value;
-                    for (int k = 0; k < n; k++) {
-                        int i = idx[k];
-                        o.doubles[i] = v;
-                        o.nulls[i] = false;
-                    }
+                    java.util.Arrays.fill(o.doubles, 0, size, (Double) value);
+                    java.util.Arrays.fill(o.nulls, 0, size, false);
                 }
                 case BYTES -> {
                     StringOut w = new StringOut();
                     w.begin(o);
-                    for (int k = 0; k < n; k++) {
-                        w.put(idx[k], utf8, 0, utf8.length);
+                    for (int i = 0; i < size; i++) {
+                        w.put(i, utf8, 0, utf8.length);
                     }
                     w.end();
                 }
             }
+            filled = size;
             return o;
         }
     }
@@ -324,15 +375,73 @@ public final class ExprCompiler {
         /** Per dictionary entry verdicts of the current batch (dictionary fast path). */
         private long[] dictVerdicts;
 
+        /** The right side when it is a non-null integer constant and the op is not IS [NOT] DISTINCT: compared as a scalar. */
+        private final Long scalar;
+
         Compare(Fn op, VecExpr left, VecExpr right) {
             super(ColumnType.BOOLEAN);
             this.op = op;
             this.left = left;
             this.right = right;
+            this.scalar = op != Fn.IS_DISTINCT && op != Fn.IS_NOT_DISTINCT && left.type().physical() == ColumnType.Physical.LONG
+                    && right instanceof Const c && c.value() instanceof Long v ? v : null;
+        }
+
+        /** Column against an integer constant: one loop, no per-row copy of the constant. */
+        private ColumnVector evalScalar(Batch b, int[] idx, int n) {
+            ColumnVector l = left.eval(b, idx, n);
+            ColumnVector o = out(b.size);
+            propagateNulls(o, l, null, idx, n);
+            long c = scalar;
+            long[] x = l.longs;
+            long[] z = o.longs;
+            switch (op) {
+                case EQ -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        z[i] = x[i] == c ? 1 : 0;
+                    }
+                }
+                case NE -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        z[i] = x[i] != c ? 1 : 0;
+                    }
+                }
+                case LT -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        z[i] = x[i] < c ? 1 : 0;
+                    }
+                }
+                case LE -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        z[i] = x[i] <= c ? 1 : 0;
+                    }
+                }
+                case GT -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        z[i] = x[i] > c ? 1 : 0;
+                    }
+                }
+                case GE -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        z[i] = x[i] >= c ? 1 : 0;
+                    }
+                }
+                default -> throw QueryException.internal("not a comparison: " + op, null);
+            }
+            return o;
         }
 
         @Override
         public ColumnVector eval(Batch b, int[] idx, int n) {
+            if (scalar != null) {
+                return evalScalar(b, idx, n);
+            }
             ColumnVector l = left.eval(b, idx, n);
             ColumnVector r = right.eval(b, idx, n);
             ColumnVector o = out(b.size);
@@ -398,8 +507,7 @@ public final class ExprCompiler {
                     }
                 }
                 case BYTES -> {
-                    if (!distinctOp && l.dictCodes != null && l.dictionary != null && right instanceof Const
-                            && l.dictionary.size() <= n && n > 0 && !r.nulls[idx[0]]) {
+                    if (!distinctOp && right instanceof Const && onCodes(l, n) && n > 0 && !r.nulls[idx[0]]) {
                         // A dictionary-coded column against a constant: compare each dictionary entry once.
                         ColumnVector d = l.dictionary;
                         int entries = d.size();

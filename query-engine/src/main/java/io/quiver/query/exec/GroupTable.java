@@ -15,9 +15,12 @@ final class GroupTable {
     private final ColumnType[] types;
     private final int width;
     private final ByteDictionary[] dicts;
-    private long[] keys;
-    private long[] nullMasks;
-    private long[] hashes;
+    /**
+     * One record per group, {@link #stride} longs: hash, null mask, then the keys. Kept together so a
+     * probe that reaches a group touches one cache line, not one per array (large tables miss cache).
+     */
+    private long[] records;
+    private final int stride;
     private int size;
     private int[] slots;
     private int mask;
@@ -31,9 +34,8 @@ final class GroupTable {
                 dicts[c] = new ByteDictionary();
             }
         }
-        keys = new long[Math.max(1, width) * 64];
-        nullMasks = new long[64];
-        hashes = new long[64];
+        stride = width + 2;
+        records = new long[stride * 64];
         slots = new int[128];
         Arrays.fill(slots, -1);
         mask = 127;
@@ -44,7 +46,7 @@ final class GroupTable {
     }
 
     long bytes() {
-        long b = keys.length * 8L + nullMasks.length * 8L + hashes.length * 8L + slots.length * 4L;
+        long b = records.length * 8L + slots.length * 4L;
         for (ByteDictionary d : dicts) {
             if (d != null) {
                 b += d.bytes();
@@ -60,15 +62,22 @@ final class GroupTable {
 
     /** Group id of every live row of the batch's key vectors, into {@code gids[k]} for {@code idx[k]}. */
     void findOrInsert(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
-        if (width == 1 && dicts[0] != null && keyCols[0].dictCodes != null && keyCols[0].dictionary != null
-                && keyCols[0].dictionary.size() <= n) {
+        if (width == 1 && dicts[0] != null && ExprCompiler.onCodes(keyCols[0], n)) {
             singleDictionaryKey(keyCols[0], idx, n, gids, scratch);
+            return;
+        }
+        if (width == 1 && dicts[0] != null) {
+            singleStringKey(keyCols[0], idx, n, gids, scratch);
+            return;
+        }
+        if (width == 1 && types[0].physical() == ColumnType.Physical.LONG) {
+            singleLongKey(keyCols[0], idx, n, gids, scratch);
             return;
         }
         int[][] ids = null;
         for (int c = 0; c < width; c++) {
             ColumnVector v = keyCols[c];
-            if (dicts[c] != null && v.dictCodes != null && v.dictionary != null && v.dictionary.size() <= n) {
+            if (dicts[c] != null && ExprCompiler.onCodes(v, n)) {
                 if (ids == null) {
                     ids = codeIds == null ? (codeIds = new int[width][]) : codeIds;
                 }
@@ -137,14 +146,93 @@ final class GroupTable {
             int code = codes[i];
             int g = codeGroups[code];
             if (g < 0) {
-                long key = dicts[0].intern(d.bytes, d.offsets[code], d.offsets[code + 1]);
-                scratch[0] = key;
-                long h = Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL);
-                g = find(scratch, 0L, h);
+                g = groupOfString(dicts[0].intern(d.bytes, d.offsets[code], d.offsets[code + 1]), scratch);
                 codeGroups[code] = g;
             }
             gids[k] = g;
         }
+    }
+
+    /** For a single string key: string id in {@code dicts[0]} -> group id (-1 not yet looked up). */
+    private int[] groupOfId = new int[0];
+    private int nullKeyGroup = -1;
+
+    /**
+     * One string key without dictionary codes: the string's id in the table's dictionary indexes
+     * its group directly, so each row costs one hash lookup (the interning), not two.
+     */
+    private void singleStringKey(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
+        ByteDictionary dict = dicts[0];
+        byte[] bytes = v.bytes;
+        int[] offsets = v.offsets;
+        boolean[] nulls = v.nulls;
+        boolean anyNull = v.hasNulls;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            if (anyNull && nulls[i]) {
+                gids[k] = nullGroup(scratch);
+                continue;
+            }
+            int id = dict.intern(bytes, offsets[i], offsets[i + 1]);
+            int g = id < groupOfId.length ? groupOfId[id] : -1;
+            gids[k] = g >= 0 ? g : groupOfString(id, scratch);
+        }
+    }
+
+    /** One integer key: the generic loop without its per-column dispatch (same hashes, so tables still merge). */
+    private void singleLongKey(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
+        long[] x = v.longs;
+        boolean[] nulls = v.nulls;
+        boolean anyNull = v.hasNulls;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            if (anyNull && nulls[i]) {
+                gids[k] = nullGroup(scratch);
+                continue;
+            }
+            long key = x[i];
+            long h = Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL);
+            int slot = (int) h & mask;
+            while (true) {
+                int g = slots[slot];
+                if (g < 0) {
+                    scratch[0] = key;
+                    gids[k] = add(scratch, 0L, h, slot);
+                    break;
+                }
+                int base = g * 3; // stride of one key
+                if (records[base] == h && records[base + 2] == key && records[base + 1] == 0) {
+                    gids[k] = g;
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+    }
+
+    /** The group of string id {@code id} of a single string key, found (or added) and remembered. */
+    private int groupOfString(int id, long[] scratch) {
+        if (id >= groupOfId.length) {
+            int old = groupOfId.length;
+            groupOfId = Arrays.copyOf(groupOfId, Math.max(64, Math.max(id + 1, old * 2)));
+            Arrays.fill(groupOfId, old, groupOfId.length, -1);
+        }
+        int g = groupOfId[id];
+        if (g < 0) {
+            scratch[0] = id;
+            g = find(scratch, 0L, Values.mix((0x9E3779B97F4A7C15L ^ id) * 0xff51afd7ed558ccdL));
+            groupOfId[id] = g;
+        }
+        return g;
+    }
+
+    /** The group of the NULL key of a single-key table. */
+    private int nullGroup(long[] scratch) {
+        if (nullKeyGroup < 0) {
+            scratch[0] = 0;
+            nullKeyGroup = find(scratch, 1L, Values.mix(((0x9E3779B97F4A7C15L ^ 0L) * 0xff51afd7ed558ccdL) ^ 1L));
+        }
+        return nullKeyGroup;
     }
 
     private static int[] reset(int[] a, int n) {
@@ -170,17 +258,17 @@ final class GroupTable {
             if (g < 0) {
                 return add(key, nulls, h, s);
             }
-            if (hashes[g] == h && nullMasks[g] == nulls && sameKey(g, key)) {
+            int base = g * stride;
+            if (records[base] == h && records[base + 1] == nulls && sameKey(base + 2, key)) {
                 return g;
             }
             s = (s + 1) & mask;
         }
     }
 
-    private boolean sameKey(int g, long[] key) {
-        int base = g * width;
+    private boolean sameKey(int at, long[] key) {
         for (int c = 0; c < width; c++) {
-            if (keys[base + c] != key[c]) {
+            if (records[at + c] != key[c]) {
                 return false;
             }
         }
@@ -188,14 +276,13 @@ final class GroupTable {
     }
 
     private int add(long[] key, long nulls, long h, int slot) {
-        if (size == hashes.length) {
-            hashes = Arrays.copyOf(hashes, size * 2);
-            nullMasks = Arrays.copyOf(nullMasks, size * 2);
-            keys = Arrays.copyOf(keys, Math.max(1, width) * size * 2);
+        int base = size * stride;
+        if (base + stride > records.length) {
+            records = Arrays.copyOf(records, records.length * 2);
         }
-        System.arraycopy(key, 0, keys, size * width, width);
-        nullMasks[size] = nulls;
-        hashes[size] = h;
+        records[base] = h;
+        records[base + 1] = nulls;
+        System.arraycopy(key, 0, records, base + 2, width);
         slots[slot] = size;
         size++;
         if (size * 2 > slots.length) {
@@ -203,7 +290,7 @@ final class GroupTable {
             Arrays.fill(slots, -1);
             mask = slots.length - 1;
             for (int g = 0; g < size; g++) {
-                int s = (int) hashes[g] & mask;
+                int s = (int) records[g * stride] & mask;
                 while (slots[s] >= 0) {
                     s = (s + 1) & mask;
                 }
@@ -218,10 +305,10 @@ final class GroupTable {
         int[] map = new int[other.size];
         long[] key = new long[width];
         for (int g = 0; g < other.size; g++) {
-            long nulls = other.nullMasks[g];
+            long nulls = other.records[g * stride + 1];
             long h = 0x9E3779B97F4A7C15L;
             for (int c = 0; c < width; c++) {
-                long k = other.keys[g * width + c];
+                long k = other.records[g * stride + 2 + c];
                 if (dicts[c] != null && (nulls & (1L << c)) == 0) {
                     ByteDictionary od = other.dicts[c];
                     k = dicts[c].intern(od.data(), od.start((int) k), od.end((int) k));
@@ -239,11 +326,11 @@ final class GroupTable {
     void writeKeys(int c, int from, int n, ColumnVector out) {
         out.reset(n);
         for (int g = from; g < from + n; g++) {
-            if ((nullMasks[g] & (1L << c)) != 0) {
+            if ((records[g * stride + 1] & (1L << c)) != 0) {
                 out.appendNull();
                 continue;
             }
-            long k = keys[g * width + c];
+            long k = records[g * stride + 2 + c];
             switch (types[c].physical()) {
                 case LONG -> out.appendLong(k);
                 case DOUBLE -> out.appendDouble(Double.longBitsToDouble(k));

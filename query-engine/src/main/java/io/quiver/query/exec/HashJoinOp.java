@@ -6,6 +6,7 @@ import io.quiver.query.plan.Expr;
 import io.quiver.query.plan.Field;
 import io.quiver.query.plan.JoinType;
 import io.quiver.storage.ColumnType;
+import io.quiver.storage.scan.DictionaryRows;
 import io.quiver.storage.vector.ColumnVector;
 
 import java.util.ArrayList;
@@ -70,7 +71,22 @@ final class HashJoinOp extends PhysicalOp {
         boolean[] matched;
         /** No two build rows share a key: each probe row matches at most one. */
         boolean uniqueKeys = true;
+        /**
+         * For one unique integer key over a small range: build row of key {@code directMin + i} at
+         * {@code direct[i]} (-1 none), so a probe is an array load instead of a hash and a chain walk.
+         */
+        int[] direct;
+        long directMin;
     }
+
+    /**
+     * Build sides up to this many rows gather their strings as dictionary codes: kernels and GROUP BY
+     * above work per dictionary entry, which pays only while the dictionary is no larger than a batch.
+     */
+    private static final int DICTIONARY_GATHER_MAX_ROWS = Batch.MAX_ROWS;
+
+    /** Direct (array-indexed) lookup when the key range is at most this many slots, or 4 per build row. */
+    private static final int DIRECT_MIN_SLOTS = 1 << 16;
 
     @Override
     protected void execute(ExecContext ctx, Sink.Factory down) {
@@ -194,8 +210,41 @@ final class HashJoinOp extends PhysicalOp {
             t.next[r] = t.heads[h];
             t.heads[h] = r;
         }
+        if (t.uniqueKeys && t.keys.length == 1 && t.keys[0].type().isLongPhysical() && n > 0) {
+            buildDirect(t, ctx);
+        }
         ctx.checkAlive();
         return t;
+    }
+
+    /** Indexes a unique integer key by value when its range is small (dimension tables keyed 1..n). */
+    private static void buildDirect(Table t, ExecContext ctx) {
+        ColumnVector k = t.keys[0];
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int r = 0; r < t.size; r++) {
+            if (!k.nulls[r]) {
+                min = Math.min(min, k.longs[r]);
+                max = Math.max(max, k.longs[r]);
+            }
+        }
+        if (min > max) {
+            return; // every key is NULL
+        }
+        long range = max - min + 1;
+        if (range <= 0 || range > Math.max(DIRECT_MIN_SLOTS, 4L * t.size)) {
+            return;
+        }
+        ctx.query().reserve(range * 4L);
+        int[] direct = new int[(int) range];
+        Arrays.fill(direct, -1);
+        for (int r = 0; r < t.size; r++) {
+            if (!k.nulls[r]) {
+                direct[(int) (k.longs[r] - min)] = r;
+            }
+        }
+        t.direct = direct;
+        t.directMin = min;
     }
 
     private static boolean sameBuildKey(ColumnVector[] keys, int a, int b) {
@@ -325,18 +374,20 @@ final class HashJoinOp extends PhysicalOp {
             if (passSel.length < n) {
                 passSel = new int[n];
             }
-            int m = 0;
-            for (int k = 0; k < n; k++) {
-                int i = idx[k];
-                if (nullKey(keys, i)) {
-                    continue;
-                }
-                int h = (int) hash(keys, i) & t.mask;
-                for (int r = t.heads[h]; r >= 0; r = t.next[r]) {
-                    if (sameKey(i, r)) {
-                        passSel[m++] = i;
-                        passMatch[i] = r;
-                        break;
+            int m = t.direct != null && keys[0].type().isLongPhysical() ? probeDirect(idx, n) : 0;
+            if (t.direct == null || !keys[0].type().isLongPhysical()) {
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    if (nullKey(keys, i)) {
+                        continue;
+                    }
+                    int h = (int) hash(keys, i) & t.mask;
+                    for (int r = t.heads[h]; r >= 0; r = t.next[r]) {
+                        if (sameKey(i, r)) {
+                            passSel[m++] = i;
+                            passMatch[i] = r;
+                            break;
+                        }
                     }
                 }
             }
@@ -351,6 +402,9 @@ final class HashJoinOp extends PhysicalOp {
                     view[c] = null;
                 } else if (c < lw) {
                     view[c] = b.cols[c];
+                } else if (t.size <= DICTIONARY_GATHER_MAX_ROWS && t.rows.cols[c - lw].type() == ColumnType.VARCHAR
+                        && !t.rows.cols[c - lw].hasNulls) {
+                    view[c] = gatherAsDictionary(t.rows.cols[c - lw], pairCols[c], b.size, m);
                 } else {
                     ColumnVector src = t.rows.cols[c - lw];
                     ColumnVector dst = pairCols[c];
@@ -372,6 +426,57 @@ final class HashJoinOp extends PhysicalOp {
             passBatch.count = m;
             next.accept(passBatch);
         }
+
+        /** The unique-key probe by array index; fills passSel/passMatch and returns the matches. */
+        private int probeDirect(int[] idx, int n) {
+            ColumnVector key = keys[0];
+            long[] v = key.longs;
+            boolean[] nulls = key.nulls;
+            boolean anyNull = key.hasNulls;
+            int[] direct = t.direct;
+            long min = t.directMin;
+            int m = 0;
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                long off = v[i] - min;
+                if (off < 0 || off >= direct.length || anyNull && nulls[i]) {
+                    continue;
+                }
+                int r = direct[(int) off];
+                passSel[m] = i;
+                passMatch[i] = r;
+                m += r >= 0 ? 1 : 0;
+            }
+            return m;
+        }
+
+        /**
+         * A build-side string column aligned with the probe batch, as dictionary codes (the build row)
+         * over the build column: kernels and GROUP BY above then work per build row, not per probe row.
+         * The strings are written for the live rows too, as every VARCHAR vector must carry them.
+         */
+        private ColumnVector gatherAsDictionary(ColumnVector src, ColumnVector dst, int size, int m) {
+            dst.reset(size);
+            if (dictCodes.length < size) {
+                dictCodes = new int[Math.max(size, Batch.MAX_ROWS)];
+            }
+            int[] codes = dictCodes;
+            Arrays.fill(codes, 0, size, -1);
+            Arrays.fill(dst.nulls, 0, size, true);
+            for (int k = 0; k < m; k++) {
+                int i = passSel[k];
+                codes[i] = passMatch[i];
+                dst.nulls[i] = false;
+            }
+            dst.hasNulls = m < size;
+            dst.dictCodes = codes;
+            dst.dictionary = src;
+            DictionaryRows.materializeSelected(dst, size, passSel, m);
+            dst.setSize(size);
+            return dst;
+        }
+
+        private int[] dictCodes = new int[Batch.MAX_ROWS];
 
         private boolean sameKey(int probeRow, int buildRow) {
             for (int c = 0; c < keys.length; c++) {

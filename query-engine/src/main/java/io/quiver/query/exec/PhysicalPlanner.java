@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class PhysicalPlanner {
     private final Map<Plan.Scan, BitSet> reads = new IdentityHashMap<>();
+    /** Fields of each scan read above it (reads minus what only its filter needs). */
+    private final Map<Plan.Scan, BitSet> scanOutputs = new IdentityHashMap<>();
     /** Output columns of each join that its consumers read: the join gathers only these. */
     private final Map<Plan.Join, BitSet> joinOutputs = new IdentityHashMap<>();
     /** Outputs of each projection that its consumers read: the others are not computed. */
@@ -93,6 +95,26 @@ public final class PhysicalPlanner {
                 Plan joined = new Plan.Join(l, r, j.type(), j.leftKeys(), j.rightKeys(), j.residual(), j.fields());
                 return rest == null ? joined : new Plan.Filter(joined, rest);
             }
+            case Plan.Project p -> {
+                // Conjuncts reading only columns the projection passes through (a table alias, a
+                // subquery's select list) go below it, towards the scan (late materialisation,
+                // zone maps); the rest stays above.
+                Expr below = null;
+                Expr above = null;
+                for (Expr c : Binder.conjuncts(cond)) {
+                    if (Refs.of(c).stream().allMatch(i -> p.exprs().get(i) instanceof Expr.Col)) {
+                        Expr inner = Refs.substitute(c, p.exprs());
+                        below = below == null ? inner : Binder.and(below, inner);
+                    } else {
+                        above = above == null ? c : Binder.and(above, c);
+                    }
+                }
+                if (below == null) {
+                    return new Plan.Filter(input, cond);
+                }
+                Plan pushed = new Plan.Project(pushFilter(p.input(), below), p.exprs(), p.fields());
+                return above == null ? pushed : new Plan.Filter(pushed, above);
+            }
             default -> {
                 return new Plan.Filter(input, cond);
             }
@@ -104,6 +126,10 @@ public final class PhysicalPlanner {
     private void needed(Plan p, BitSet need) {
         switch (p) {
             case Plan.Scan s -> {
+                scanOutputs.merge(s, (BitSet) need.clone(), (a, b) -> {
+                    a.or(b);
+                    return a;
+                });
                 BitSet r = (BitSet) need.clone();
                 Refs.collect(s.filter(), r);
                 if (r.isEmpty() && !s.fields().isEmpty()) {
@@ -202,7 +228,8 @@ public final class PhysicalPlanner {
 
     private PhysicalOp physical(Plan p) {
         return switch (p) {
-            case Plan.Scan s -> new ScanOp(s, reads.getOrDefault(s, new BitSet()), zoneMapPredicate(s));
+            case Plan.Scan s -> new ScanOp(s, reads.getOrDefault(s, new BitSet()), scanOutputs.getOrDefault(s, new BitSet()),
+                    zoneMapPredicate(s));
             case Plan.Filter f -> new StreamOps.FilterOp(physical(f.input()), f.condition(), f.input().fields());
             case Plan.Project pr -> {
                 BitSet used = projectOutputs.get(pr);
@@ -217,6 +244,9 @@ public final class PhysicalPlanner {
             case Plan.Aggregate a -> {
                 PhysicalOp input = physical(a.input());
                 AggregateOp agg = new AggregateOp(input, a.groups(), a.aggs(), a.input().fields(), a.fields());
+                if (a.input() instanceof Plan.Scan && input instanceof ScanOp scanOp) {
+                    scanOp.groupKeysOnly(stringGroupKeysOnly(a));
+                }
                 if (a.groups().isEmpty() && !a.aggs().isEmpty() && a.input() instanceof Plan.Scan s && s.filter() == null
                         && input instanceof ScanOp scanOp && a.aggs().stream().allMatch(AggregateOp::answerableFromStats)) {
                     yield new StatsAggregateOp(s, a.aggs(), a.fields(), agg, scanOp);
@@ -246,6 +276,35 @@ public final class PhysicalPlanner {
             case Plan.Window w -> new WindowOp(physical(w.input()), w.fns(), w.input().fields(), w.fields());
             case Plan.Values v -> new StreamOps.ValuesOp(v.rows(), v.fields());
         };
+    }
+
+    /**
+     * String input fields that an aggregation uses only as whole GROUP BY keys or as the argument of
+     * a DISTINCT aggregate (never inside an expression or another aggregate): the group table and
+     * the DISTINCT sets read dictionary-coded vectors through their dictionary, so the scan below
+     * need not write their strings.
+     */
+    private static BitSet stringGroupKeysOnly(Plan.Aggregate a) {
+        BitSet keys = new BitSet();
+        BitSet otherUses = new BitSet();
+        for (Expr g : a.groups()) {
+            if (g instanceof Expr.Col c && c.type() == ColumnType.VARCHAR) {
+                keys.set(c.index());
+            } else {
+                Refs.collect(g, otherUses);
+            }
+        }
+        for (Expr.Agg agg : a.aggs()) {
+            if (Accumulator.setOfDistinct(agg) && agg.args().size() == 1 && agg.args().get(0) instanceof Expr.Col c
+                    && c.type() == ColumnType.VARCHAR) {
+                keys.set(c.index()); // a DISTINCT set of strings reads them from the dictionary
+            } else {
+                agg.args().forEach(e -> Refs.collect(e, otherUses));
+            }
+            Refs.collect(agg.filter(), otherUses);
+        }
+        keys.andNot(otherUses);
+        return keys;
     }
 
     /**

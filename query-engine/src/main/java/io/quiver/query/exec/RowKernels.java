@@ -35,6 +35,8 @@ final class RowKernels extends VecExpr {
     private Pattern cachedPattern;
     private String cachedSource;
     private final boolean strict;
+    /** For EXTRACT(hour | minute FROM timestamp): micros per unit, else 0 (see {@link #extractClock}). */
+    private final long clockUnit;
 
     private RowKernels(Fn fn, ColumnType type, List<Expr> argExprs) {
         super(type);
@@ -60,10 +62,38 @@ final class RowKernels extends VecExpr {
         this.micros = us;
         this.args = compiled.toArray(new VecExpr[0]);
         this.in = new ColumnVector[args.length];
-        this.strict = switch (fn) {
+        this.strict = strict(fn);
+        long unit = 0;
+        if (fn == Fn.EXTRACT && type.physical() == ColumnType.Physical.LONG && argExprs.size() == 2
+                && argExprs.get(1).type() == ColumnType.TIMESTAMP && constants[0] instanceof String field) {
+            unit = switch (field) {
+                case "hour" -> DateTimes.MICROS_PER_HOUR;
+                case "minute" -> DateTimes.MICROS_PER_MINUTE;
+                default -> 0;
+            };
+        }
+        this.clockUnit = unit;
+    }
+
+    /** Whether a NULL argument always gives a NULL result. */
+    private static boolean strict(Fn fn) {
+        return switch (fn) {
             case IS_NULL, IS_NOT_NULL, IS_TRUE, IS_FALSE, IS_NOT_TRUE, IS_NOT_FALSE, NULLIF, GREATEST, LEAST, HASH -> false;
             default -> true;
         };
+    }
+
+    /** The plan-time twin of {@link #dictionaryEligible()}: this call's kernel computes per dictionary entry. */
+    static boolean dictionaryEligible(Expr.Call c) {
+        if (c.type().physical() != ColumnType.Physical.LONG || !strict(c.fn()) || !(c.args().get(0) instanceof Expr.Col)) {
+            return false;
+        }
+        for (int a = 1; a < c.args().size(); a++) {
+            if (!(c.arg(a) instanceof Expr.Lit l) || l.value() == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static VecExpr compile(Expr.Call c) {
@@ -94,13 +124,33 @@ final class RowKernels extends VecExpr {
 
     @Override
     public ColumnVector eval(Batch b, int[] idx, int n) {
+        if (clockUnit != 0) {
+            return extractClock(b, idx, n);
+        }
         if (dictionaryEligible()) {
             ColumnVector col = b.cols[((ExprCompiler.ColumnRef) args[0]).index()];
-            if (col != null && col.dictCodes != null && col.dictionary != null && col.dictionary.size() <= n) {
+            if (col != null && ExprCompiler.onCodes(col, n)) {
                 return evalOverDictionary(b, col, idx, n);
             }
         }
         return evalRows(b, idx, n);
+    }
+
+    /** EXTRACT(hour | minute FROM ts) as integer arithmetic in one loop (no per-row field dispatch). */
+    private ColumnVector extractClock(Batch b, int[] idx, int n) {
+        ColumnVector t = args[1].eval(b, idx, n);
+        ColumnVector o = out(b.size);
+        ExprCompiler.propagateNulls(o, t, null, idx, n);
+        long unit = clockUnit;
+        long perDay = DateTimes.MICROS_PER_DAY / unit;
+        long[] x = t.longs;
+        long[] z = o.longs;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            long inDay = Math.floorMod(x[i], DateTimes.MICROS_PER_DAY);
+            z[i] = inDay / unit % (unit == DateTimes.MICROS_PER_HOUR ? perDay : 60);
+        }
+        return o;
     }
 
     private ColumnVector evalOverDictionary(Batch b, ColumnVector col, int[] idx, int n) {
@@ -666,15 +716,41 @@ final class RowKernels extends VecExpr {
         return true;
     }
 
-    private static int indexOf(byte[] b, int from, int to, byte[] m) {
-        outer:
-        for (int p = from; p + m.length <= to; p++) {
-            for (int q = 0; q < m.length; q++) {
-                if (b[p + q] != m[q]) {
-                    continue outer;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * First position of {@code m} in {@code b[from, to)}, or -1. Finds candidate positions of the
+     * needle's first byte eight bytes at a time (a word XOR the broadcast byte has a zero byte there;
+     * the zero-byte test may flag extra bytes above a true one, never miss one), then verifies each.
+     */
+    static int indexOf(byte[] b, int from, int to, byte[] m) {
+        int len = m.length;
+        if (len == 0) {
+            return from <= to ? from : -1;
+        }
+        int last = to - len; // the last possible start
+        byte first = m[0];
+        long pattern = ONES * (first & 0xFF);
+        int p = from;
+        for (; p + 8 <= to && p <= last; p += 8) {
+            long w = (long) Values.LONG_LE.get(b, p) ^ pattern;
+            long zeros = (w - ONES) & ~w & HIGHS;
+            while (zeros != 0) {
+                int at = p + (Long.numberOfTrailingZeros(zeros) >>> 3);
+                if (at > last) {
+                    return -1;
                 }
+                if (b[at] == first && java.util.Arrays.equals(b, at + 1, at + len, m, 1, len)) {
+                    return at;
+                }
+                zeros &= zeros - 1;
             }
-            return p;
+        }
+        for (; p <= last; p++) {
+            if (b[p] == first && java.util.Arrays.equals(b, p + 1, p + len, m, 1, len)) {
+                return p;
+            }
         }
         return -1;
     }

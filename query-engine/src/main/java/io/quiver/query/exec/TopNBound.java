@@ -1,6 +1,7 @@
 package io.quiver.query.exec;
 
 import io.quiver.storage.scan.ColumnStats;
+import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.scan.ScanPredicate;
 import io.quiver.storage.scan.ScanSplit;
 
@@ -78,6 +79,36 @@ final class TopNBound {
         conditions.add(descending ? new ScanPredicate.LongRange(tableColumn, b, Long.MAX_VALUE)
                 : new ScanPredicate.LongRange(tableColumn, Long.MIN_VALUE, b));
         return ScanPredicate.of(conditions);
+    }
+
+    int tableColumn() {
+        return tableColumn;
+    }
+
+    /**
+     * Narrows a batch's selection to rows whose key may still enter the answer: at or before the
+     * bound (ties stay: a later sort key may decide them), or NULL (kept, whatever their order).
+     * Does nothing until a bound is known.
+     */
+    void narrowRows(Batch b, ColumnVector keys, int[] buf) {
+        if (!set) {
+            return;
+        }
+        long limit = bound.get();
+        int[] idx = b.positions();
+        int n = b.count;
+        long[] v = keys.longs;
+        boolean[] nulls = keys.nulls;
+        boolean anyNull = keys.hasNulls;
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            boolean keep = descending ? v[i] >= limit : v[i] <= limit;
+            buf[m] = i;
+            m += keep || anyNull && nulls[i] ? 1 : 0;
+        }
+        b.sel = buf;
+        b.count = m;
     }
 
     long splitsSkipped() {

@@ -12,6 +12,9 @@ import java.util.Locale;
 
 /** Per-value helpers shared by kernels: comparisons, text conversion, hashing. */
 public final class Values {
+    static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private Values() {
     }
 
@@ -66,8 +69,7 @@ public final class Values {
         long h = 0x9E3779B97F4A7C15L ^ (to - from);
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            long w = (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24
-                    | (b[i + 4] & 0xFFL) << 32 | (b[i + 5] & 0xFFL) << 40 | (b[i + 6] & 0xFFL) << 48 | (b[i + 7] & 0xFFL) << 56;
+            long w = (long) LONG_LE.get(b, i); // one load: the same little-endian word as assembling 8 bytes
             h = (h ^ mix(w)) * 0x9E3779B97F4A7C15L;
         }
         for (; i < to; i++) {

@@ -18,6 +18,15 @@ public interface ScanSplit {
      */
     ScanCursor open(int[] columns, ScanPredicate predicate);
 
+    /**
+     * Opens a cursor that decodes block by block on request (see {@link BlockCursor}), or returns
+     * null when this split cannot (memtables, heap batches, segments with deleted rows): then use
+     * {@link #open}. Same columns, predicate and rows as {@link #open}.
+     */
+    default BlockCursor openBlocks(int[] columns, ScanPredicate predicate) {
+        return null;
+    }
+
     /** A short description for EXPLAIN, e.g. {@code segment 2026-11-23/seg-00000012 rows=1048576}. */
     String describe();
 }

@@ -1,6 +1,7 @@
 package io.quiver.storage.segment;
 
 import io.quiver.storage.ColumnType;
+import io.quiver.storage.scan.DictionaryRows;
 import io.quiver.storage.vector.ColumnVector;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -50,6 +51,15 @@ public final class BlockDecoder {
     /** Decodes one chunk from the mapped file into {@code out}, which is reset to {@code rows} rows. */
     void decode(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc,
                 Encoding encoding, int rows, int nullCount, ColumnType type, ColumnVector out) {
+        decode(file, offset, storedLength, decodedLength, flags, expectedCrc, encoding, rows, nullCount, type, out, true);
+    }
+
+    /**
+     * Decodes one chunk like the method above. With {@code materialize} false, a DICTIONARY block leaves its rows as codes + dictionary only
+     * (every row's string reads as empty until {@link DictionaryRows#materialize} fills it).
+     */
+    void decode(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc,
+                Encoding encoding, int rows, int nullCount, ColumnType type, ColumnVector out, boolean materialize) {
         if (stored.length < storedLength + SCRATCH_PADDING) {
             stored = new byte[storedLength + SCRATCH_PADDING];
         }
@@ -85,7 +95,7 @@ public final class BlockDecoder {
             case DOUBLE -> decodeDoubles(src, pos, decodedLength, encoding, rows, out);
             case BYTES -> {
                 if (encoding == Encoding.DICTIONARY) {
-                    decodeDictionary(src, pos, decodedLength, rows, out, previousDictionary, previousCodes);
+                    decodeDictionary(src, pos, decodedLength, rows, out, previousDictionary, previousCodes, materialize);
                 } else {
                     decodeStrings(src, pos, decodedLength, rows, out);
                 }
@@ -254,7 +264,7 @@ public final class BlockDecoder {
     }
 
     private void decodeDictionary(byte[] src, int pos, int limit, int rows, ColumnVector out,
-                                  ColumnVector previousDictionary, int[] previousCodes) {
+                                  ColumnVector previousDictionary, int[] previousCodes, boolean materialize) {
         need(pos, 4, limit);
         int entries = (int) INT_LE.get(src, pos);
         pos += 4;
@@ -280,45 +290,21 @@ public final class BlockDecoder {
             throw bad("dictionary code " + maxCode + " >= " + entries + " entries");
         }
 
-        // materialise the strings too, so every consumer of a VARCHAR vector sees the same layout
         boolean hasNulls = out.hasNulls;
         boolean[] nulls = out.nulls;
-        int[] dictOffsets = dict.offsets;
-        long total = 0;
-        for (int i = 0; i < rows; i++) {
-            int c = codes[i];
-            total += hasNulls && nulls[i] ? 0 : dictOffsets[c + 1] - dictOffsets[c];
-        }
-        if (total > Integer.MAX_VALUE - 16) {
-            throw bad("dictionary block expands beyond 2 GiB");
-        }
-        out.ensureByteCapacity((int) total + SCRATCH_PADDING);
-        byte[] dictBytes = dict.bytes;
-        byte[] dst = out.bytes;
-        int[] offsets = out.offsets;
-        int at = 0;
-        offsets[0] = 0;
-        for (int i = 0; i < rows; i++) {
-            if (hasNulls && nulls[i]) {
-                codes[i] = -1;
-            } else {
-                int c = codes[i];
-                int from = dictOffsets[c];
-                int len = dictOffsets[c + 1] - from;
-                if (len <= 16) {
-                    // two unaligned 8-byte moves instead of a byte loop: both arrays have 16 bytes of
-                    // slack, and the bytes written past this value are overwritten by the next one
-                    LONG_LE.set(dst, at, (long) LONG_LE.get(dictBytes, from));
-                    LONG_LE.set(dst, at + 8, (long) LONG_LE.get(dictBytes, from + 8));
-                } else {
-                    System.arraycopy(dictBytes, from, dst, at, len);
-                }
-                at += len;
+        if (hasNulls) {
+            for (int i = 0; i < rows; i++) {
+                codes[i] = nulls[i] ? -1 : codes[i];
             }
-            offsets[i + 1] = at;
         }
         out.dictCodes = codes;
         out.dictionary = dict;
+        if (materialize) {
+            // every consumer of a VARCHAR vector reads the same layout: the strings, row by row
+            DictionaryRows.materializeAll(out, rows);
+        } else {
+            Arrays.fill(out.offsets, 0, rows + 1, 0); // codes only: the strings read as empty, never as stale bytes
+        }
     }
 
     private static void checkWidth(int width, int max) {

@@ -180,6 +180,20 @@ public final class SegmentReader {
      *         blocks stay readable); CLOSED after the reader was released
      */
     public void readBlock(int column, int block, ColumnVector out, BlockDecoder scratch) {
+        read(column, block, out, scratch, true);
+    }
+
+    /**
+     * Like {@link #readBlock}, but a DICTIONARY block is left as {@code out.dictCodes} +
+     * {@code out.dictionary} only: its per-row strings are not written (every row reads as the empty
+     * string) until {@link io.quiver.storage.scan.DictionaryRows} materialises the rows someone needs.
+     * Other encodings decode exactly as {@link #readBlock} does.
+     */
+    public void readBlockCodes(int column, int block, ColumnVector out, BlockDecoder scratch) {
+        read(column, block, out, scratch, false);
+    }
+
+    private void read(int column, int block, ColumnVector out, BlockDecoder scratch, boolean materialize) {
         Objects.checkIndex(column, footer.columns.size());
         Objects.checkIndex(block, footer.blockCount());
         ColumnDef def = footer.columns.get(column);
@@ -194,7 +208,7 @@ public final class SegmentReader {
             int chunk = column * footer.blockCount() + block;
             scratch.decode(map, footer.chunkOffset[chunk], footer.storedLength[chunk], footer.decodedLength[chunk],
                     footer.flags[chunk], footer.crc[chunk], footer.encoding[chunk], footer.blockRows[block],
-                    (int) footer.chunkZones[chunk].nullCount(), def.type(), out);
+                    (int) footer.chunkZones[chunk].nullCount(), def.type(), out, materialize);
         } catch (BlockDecoder.BadChunkException e) {
             out.reset(0);
             String what = e.checksum ? "segment block checksum mismatch" : "segment block does not decode";

@@ -1,6 +1,7 @@
 package io.quiver.storage.table;
 
 import io.quiver.storage.TableSchema;
+import io.quiver.storage.scan.BlockCursor;
 import io.quiver.storage.scan.ColumnStats;
 import io.quiver.storage.scan.ScanCursor;
 import io.quiver.storage.scan.ScanPredicate;
@@ -52,18 +53,26 @@ final class SegmentSplit implements ScanSplit {
         return new Cursor(columns, predicate);
     }
 
+    /** Block by block decoding; null while deleted rows exist (the eager cursor drops them row by row). */
+    @Override
+    public BlockCursor openBlocks(int[] columns, ScanPredicate predicate) {
+        return deletes == null ? new Cursor(columns, predicate) : null;
+    }
+
     @Override
     public String describe() {
         return "segment " + reader.file().getParent().getFileName() + '/' + reader.file().getFileName()
                 + " rows=" + reader.rowCount() + " blocks=" + reader.blockCount();
     }
 
-    private final class Cursor implements ScanCursor {
+    private final class Cursor implements BlockCursor {
         private final int[] columns;
         private final ScanPredicate predicate;
         private final int[] predicateColumns;
         private final BlockDecoder decoder = new BlockDecoder();
         private int block;
+        /** The block {@link #nextBlock} positioned on, or -1. */
+        private int current = -1;
         private long blocksRead;
         private long blocksSkipped;
 
@@ -104,6 +113,46 @@ final class SegmentSplit implements ScanSplit {
                 return true;
             }
             return false;
+        }
+
+        @Override
+        public int nextBlock() {
+            current = -1;
+            while (block < reader.blockCount()) {
+                int b = block++;
+                if (!mayMatch(b)) {
+                    blocksSkipped++;
+                    continue;
+                }
+                current = b;
+                blocksRead++;
+                return reader.blockRowCount(b);
+            }
+            return -1;
+        }
+
+        @Override
+        public void read(int column, ColumnVector out) {
+            load(column, out, true);
+        }
+
+        @Override
+        public void readCodes(int column, ColumnVector out) {
+            load(column, out, false);
+        }
+
+        private void load(int column, ColumnVector out, boolean materialize) {
+            if (current < 0) {
+                throw new IllegalStateException("no current block: call nextBlock() first");
+            }
+            int sc = segmentColumnOf[columns[column]];
+            if (sc < 0) {
+                fillNulls(out, reader.blockRowCount(current));
+            } else if (materialize) {
+                reader.readBlock(sc, current, out, decoder);
+            } else {
+                reader.readBlockCodes(sc, current, out, decoder);
+            }
         }
 
         private boolean mayMatch(int b) {
