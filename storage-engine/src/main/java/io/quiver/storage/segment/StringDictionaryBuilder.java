@@ -156,6 +156,11 @@ final class StringDictionaryBuilder {
     }
 
     /** Row of the entry with sorted code {@code code}. */
+    /** A row holding entry {@code entry}'s value, entries in the order {@link #build} found them. */
+    int rowOfEntry(int entry) {
+        return entryRow[entry];
+    }
+
     int rowOfCode(int code) {
         return entryRow[sorted[code]];
     }

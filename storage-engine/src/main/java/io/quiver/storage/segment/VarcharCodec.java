@@ -37,18 +37,12 @@ final class VarcharCodec {
             findBounds(bytes, offsets, nulls, rows, stats);
         } else {
             int entries = dict.size();
-            dict.sortAndRecode(bytes, offsets, rows);
-            // the sorted dictionary already knows the bounds (its one entry is synthetic when all rows are null)
-            boolean anyValue = nullCount < rows;
-            stats.hasBounds = anyValue;
-            stats.minRow = anyValue ? dict.rowOfCode(0) : -1;
-            stats.maxRow = anyValue ? dict.rowOfCode(entries - 1) : -1;
             int codeWidth = BitPacking.bitWidth(entries - 1);
             long dictBytes = 0;
             int dMin = Integer.MAX_VALUE;
             int dMax = 0;
-            for (int c = 0; c < entries; c++) {
-                int r = dict.rowOfCode(c);
+            for (int e = 0; e < entries; e++) { // sizes do not depend on order: decide before sorting
+                int r = dict.rowOfEntry(e);
                 int len = offsets[r + 1] - offsets[r];
                 dictBytes += len;
                 dMin = Math.min(dMin, len);
@@ -56,7 +50,17 @@ final class VarcharCodec {
             }
             long dictSize = 4 + RUN_HEADER + BitPacking.packedLength(entries, BitPacking.bitWidth(dMax - dMin)) + dictBytes
                     + 1 + BitPacking.packedLength(rows, codeWidth);
-            if (entries <= rows / 4 || dictSize < plainSize) {
+            if (entries > rows / 4 && dictSize >= plainSize) {
+                // PLAIN wins: sorting the dictionary (a fifth of a flush's CPU for high-cardinality
+                // columns) would be wasted; find the bounds directly.
+                findBounds(bytes, offsets, nulls, rows, stats);
+            } else {
+                dict.sortAndRecode(bytes, offsets, rows);
+                // the sorted dictionary already knows the bounds (its one entry is synthetic when all rows are null)
+                boolean anyValue = nullCount < rows;
+                stats.hasBounds = anyValue;
+                stats.minRow = anyValue ? dict.rowOfCode(0) : -1;
+                stats.maxRow = anyValue ? dict.rowOfCode(entries - 1) : -1;
                 out.putInt(entries);
                 out.putInt((int) dictBytes);
                 out.putInt(dMin);
