@@ -1,5 +1,6 @@
 package io.quiver.bench.flight;
 
+import io.quiver.bench.data.BatchLoads;
 import io.quiver.bench.BenchContext;
 import io.quiver.bench.BenchEnvironment;
 import io.quiver.bench.Options;
@@ -9,9 +10,7 @@ import io.quiver.bench.duckdb.DuckDb;
 import io.quiver.server.QuiverServer;
 import io.quiver.server.config.ServerConfig;
 import io.quiver.storage.Durability;
-import io.quiver.storage.StorageException;
 import io.quiver.storage.table.Table;
-import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.vector.RowBatch;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -126,9 +125,9 @@ public final class FlightBench {
         try (DuckDBAppender a = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, WideSelectDataset.TABLE)) {
             while (data.next(batch, CHUNK_ROWS) > 0) {
                 long t0 = System.nanoTime();
-                appendWithBackoff(table, batch);
+                BatchLoads.appendWithBackoff(table, batch);
                 long t1 = System.nanoTime();
-                appendToDuckDb(a, batch);
+                BatchLoads.appendToDuckDb(a, batch);
                 long t2 = System.nanoTime();
                 quiverNanos += t1 - t0;
                 duckNanos += t2 - t1;
@@ -158,44 +157,6 @@ public final class FlightBench {
         int segments = table.segments().size();
         p.say("loaded %,d rows: Quiver %.1f s (%d segments on disk), DuckDB %.1f s", rows, quiverNanos / 1e9, segments, duckNanos / 1e9);
         return segments;
-    }
-
-    private static void appendWithBackoff(Table t, RowBatch batch) throws InterruptedException {
-        while (true) {
-            try {
-                t.append(null, batch).join(); // before the batch is refilled
-                return;
-            } catch (StorageException e) {
-                if (e.kind() != StorageException.Kind.RESOURCE_EXHAUSTED) {
-                    throw e;
-                }
-                Thread.sleep(20); // memtables full: the background flush is behind
-            }
-        }
-    }
-
-    private static void appendToDuckDb(DuckDBAppender a, RowBatch b) throws java.sql.SQLException {
-        int n = b.rowCount();
-        for (int r = 0; r < n; r++) {
-            a.beginRow();
-            for (int c = 0; c < b.columnCount(); c++) {
-                ColumnVector v = b.column(c);
-                if (v.isNull(r)) {
-                    a.appendNull();
-                    continue;
-                }
-                switch (v.type()) {
-                    case TIMESTAMP -> a.appendEpochMicros(v.longs[r]);
-                    case DATE -> a.appendEpochDays((int) v.longs[r]);
-                    case INT -> a.append((int) v.longs[r]);
-                    case BOOLEAN -> a.append(v.longs[r] != 0);
-                    case DOUBLE -> a.append(v.doubles[r]);
-                    case VARCHAR -> a.append(v.getString(r));
-                    default -> a.append(v.longs[r]);
-                }
-            }
-            a.endRow();
-        }
     }
 
     // ------------------------------------------------------------------ measuring

@@ -1,5 +1,6 @@
 package io.quiver.bench.query;
 
+import io.quiver.bench.data.BatchLoads;
 import io.quiver.bench.BenchContext;
 import io.quiver.bench.BenchEnvironment;
 import io.quiver.bench.Options;
@@ -11,9 +12,7 @@ import io.quiver.query.catalog.StorageQueryCatalog;
 import io.quiver.storage.Durability;
 import io.quiver.storage.StorageConfig;
 import io.quiver.storage.StorageEngine;
-import io.quiver.storage.StorageException;
 import io.quiver.storage.table.Table;
-import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.vector.RowBatch;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -123,7 +122,7 @@ public final class QueryBench {
         tenants.append(null, tenantRows).join();
         tenants.flush();
         try (DuckDBAppender a = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, HitsDataset.TENANTS)) {
-            append(a, tenantRows);
+            BatchLoads.appendToDuckDb(a, tenantRows);
         }
         HitsDataset data = new HitsDataset(seed, rows);
         RowBatch batch = new RowBatch(HitsDataset.COLUMNS, 65_536);
@@ -131,9 +130,9 @@ public final class QueryBench {
         try (DuckDBAppender a = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, HitsDataset.TABLE)) {
             while (data.next(batch, 65_536) > 0) {
                 long t0 = System.nanoTime();
-                appendWithBackoff(hits, batch);
+                BatchLoads.appendWithBackoff(hits, batch);
                 long t1 = System.nanoTime();
-                append(a, batch);
+                BatchLoads.appendToDuckDb(a, batch);
                 long t2 = System.nanoTime();
                 quiverNanos += t1 - t0;
                 duckNanos += t2 - t1;
@@ -157,47 +156,6 @@ public final class QueryBench {
         quiverNanos += System.nanoTime() - t0;
         p.say("loaded %,d rows: Quiver %.1f s (%d segments), DuckDB %.1f s", rows, quiverNanos / 1e9, hits.segments().size(), duckNanos / 1e9);
         return new long[]{quiverNanos, duckNanos};
-    }
-
-    private static void appendWithBackoff(Table t, RowBatch batch) throws InterruptedException {
-        while (true) {
-            try {
-                t.append(null, batch).join(); // before the batch is refilled
-                return;
-            } catch (StorageException e) {
-                if (e.kind() != StorageException.Kind.RESOURCE_EXHAUSTED) {
-                    throw e;
-                }
-                Thread.sleep(20); // memtables full: the background flush is behind
-            }
-        }
-    }
-
-    /** Appends a batch row by row through DuckDB's Appender. */
-    private static void append(DuckDBAppender a, RowBatch b) throws java.sql.SQLException {
-        int n = b.rowCount();
-        int cols = b.columnCount();
-        for (int r = 0; r < n; r++) {
-            a.beginRow();
-            for (int c = 0; c < cols; c++) {
-                ColumnVector v = b.column(c);
-                if (v.isNull(r)) {
-                    a.appendNull();
-                    continue;
-                }
-                switch (v.type()) {
-                    case TIMESTAMP -> a.appendEpochMicros(v.longs[r]);
-                    case DATE -> a.appendEpochDays((int) v.longs[r]);
-                    case INT -> a.append((int) v.longs[r]);
-                    case SMALLINT -> a.append((short) v.longs[r]);
-                    case BOOLEAN -> a.append(v.longs[r] != 0);
-                    case DOUBLE -> a.append(v.doubles[r]);
-                    case VARCHAR -> a.append(v.getString(r));
-                    default -> a.append(v.longs[r]);
-                }
-            }
-            a.endRow();
-        }
     }
 
     // ------------------------------------------------------------------ measuring
