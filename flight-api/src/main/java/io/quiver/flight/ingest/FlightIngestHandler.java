@@ -13,8 +13,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Arrow Flight {@code DoPut} into a table: each record batch of the stream is one ingest batch,
@@ -45,43 +45,138 @@ public final class FlightIngestHandler {
     /**
      * Reads the whole stream into {@code table}. Runs on the caller's thread (the Runnable that a
      * FlightProducer's acceptPut returns); sends exactly one final signal to {@code acks}.
+     *
+     * <p>Each batch is acknowledged as soon as it is durable, from the append's completion, in
+     * stream order: a client that waits for acks before it sends more (a bounded window, as any
+     * well-behaved writer has) must never wait on a batch whose ack is held back until the next one
+     * arrives.
      */
     public void ingest(String table, String batchIdPrefix, String timestampHint, FlightStream stream,
                        FlightProducer.StreamListener<PutResult> acks) {
-        ArrayDeque<Pending> pending = new ArrayDeque<>();
+        AckPump pump = new AckPump(acks);
         int index = 0;
         try {
             while (stream.next()) {
+                pump.throwIfFailed();
                 VectorSchemaRoot root = stream.getRoot();
                 String batchId = batchId(stream.getLatestMetadata(), batchIdPrefix, index);
                 if (root.getRowCount() == 0) {
                     index++;
                     continue; // Flight writers often send an empty batch first: nothing to write, nothing to refuse
                 }
+                CompletableFuture<AppendResult> result;
                 try {
                     IngestLimits limits = writer.limits();
                     ProtoBatchDecoder.checkRowCount(table, root.getRowCount(), limits);
                     TableWriter.Plan plan = writer.plan(table, ArrowBatchDecoder.incomingColumns(table, root, limits), timestampHint);
                     RowBatch batch = ArrowBatchDecoder.decode(table, root, plan, limits);
-                    pending.addLast(new Pending(index, batchId, writer.write(plan, batchId, batch)));
+                    result = writer.write(plan, batchId, batch);
                 } catch (RuntimeException e) {
                     throw new BatchFailed(index, IngestFailure.from(e));
                 }
-                while (!pending.isEmpty() && (pending.peekFirst().result().isDone() || pending.size() >= maxInFlight)) {
-                    ack(pending.pollFirst(), acks);
-                }
+                pump.add(new Pending(index, batchId, result));
+                pump.awaitBelow(maxInFlight); // a stream holds at most maxInFlight unacknowledged batches
                 index++;
             }
-            while (!pending.isEmpty()) {
-                ack(pending.pollFirst(), acks);
-            }
-            acks.onCompleted();
+            pump.awaitBelow(1);
+            pump.throwIfFailed();
+            pump.finish(null);
         } catch (BatchFailed e) {
-            awaitQuietly(pending);
-            acks.onError(toFlight(e.failure, "record batch " + e.index + " rejected: ").toRuntimeException());
+            pump.awaitAll();
+            pump.finish(toFlight(e.failure, "record batch " + e.index + " rejected: ").toRuntimeException());
         } catch (RuntimeException e) {
-            awaitQuietly(pending);
-            acks.onError(toFlight(IngestFailure.from(e), "").toRuntimeException());
+            pump.awaitAll();
+            pump.finish(toFlight(IngestFailure.from(e), "").toRuntimeException());
+        }
+    }
+
+    /**
+     * Sends the acks of a stream's batches in order, each as soon as it and every batch before it
+     * are durable; called from the reading thread and from append completions, so it serialises
+     * every signal to the (not thread-safe) listener and sends nothing after the final one.
+     */
+    private final class AckPump {
+        private final FlightProducer.StreamListener<PutResult> acks;
+        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private BatchFailed failure;
+        private boolean finished;
+
+        AckPump(FlightProducer.StreamListener<PutResult> acks) {
+            this.acks = acks;
+        }
+
+        void add(Pending p) {
+            synchronized (this) {
+                pending.addLast(p);
+            }
+            p.result().whenComplete((r, t) -> pump());
+        }
+
+        /** Acks every leading batch that is done; records the first failure instead of acking it. */
+        synchronized void pump() {
+            while (!finished && failure == null && !pending.isEmpty() && pending.peekFirst().result().isDone()) {
+                Pending p = pending.peekFirst();
+                try {
+                    AppendResult r = p.result().join();
+                    send(p, r);
+                    pending.pollFirst();
+                } catch (java.util.concurrent.CompletionException e) {
+                    failure = new BatchFailed(p.index(), IngestFailure.from(e.getCause()));
+                }
+            }
+        }
+
+        /** Waits until fewer than {@code limit} batches are unacknowledged (or one failed). */
+        void awaitBelow(int limit) {
+            while (true) {
+                Pending head;
+                synchronized (this) {
+                    if (failure != null || pending.size() < limit) {
+                        return;
+                    }
+                    head = pending.peekFirst();
+                }
+                head.result().handle((r, t) -> null).join();
+                pump();
+            }
+        }
+
+        synchronized void throwIfFailed() {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        /** Waits for appends already under way so an error is not reported while they still run. */
+        void awaitAll() {
+            List<Pending> all;
+            synchronized (this) {
+                all = List.copyOf(pending);
+            }
+            for (Pending p : all) {
+                p.result().handle((r, t) -> null).join();
+            }
+        }
+
+        /** The one final signal: completed when {@code error} is null. */
+        synchronized void finish(RuntimeException error) {
+            finished = true;
+            if (error == null) {
+                acks.onCompleted();
+            } else {
+                acks.onError(error);
+            }
+        }
+
+        private void send(Pending p, AppendResult r) {
+            byte[] body = IngestAck.newBuilder().setBatchId(p.batchId()).setRowCount(r.rows()).setDuplicate(r.duplicate())
+                    .setSequence(r.seq()).build().toByteArray();
+            ArrowBuf buf = allocator.buffer(body.length);
+            buf.setBytes(0, body);
+            buf.writerIndex(body.length);
+            try (PutResult result = PutResult.metadata(buf)) { // the result owns buf and frees it after sending
+                acks.onNext(result);
+            }
         }
     }
 
@@ -92,33 +187,6 @@ public final class FlightIngestHandler {
             return new String(b, StandardCharsets.UTF_8);
         }
         return prefix == null || prefix.isEmpty() ? "" : prefix + '-' + index;
-    }
-
-    private void ack(Pending p, FlightProducer.StreamListener<PutResult> acks) {
-        AppendResult r;
-        try {
-            r = p.result().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BatchFailed(p.index(), IngestFailure.from(e));
-        } catch (ExecutionException e) {
-            throw new BatchFailed(p.index(), IngestFailure.from(e.getCause()));
-        }
-        byte[] body = IngestAck.newBuilder().setBatchId(p.batchId()).setRowCount(r.rows()).setDuplicate(r.duplicate())
-                .setSequence(r.seq()).build().toByteArray();
-        ArrowBuf buf = allocator.buffer(body.length);
-        buf.setBytes(0, body);
-        buf.writerIndex(body.length);
-        try (PutResult result = PutResult.metadata(buf)) { // the result owns buf and frees it after sending
-            acks.onNext(result);
-        }
-    }
-
-    /** Waits for appends already under way so the error is not reported while they still run. */
-    private static void awaitQuietly(ArrayDeque<Pending> pending) {
-        for (Pending p : pending) {
-            p.result().handle((r, t) -> null).join();
-        }
     }
 
     static CallStatus toFlight(IngestFailure f, String prefix) {

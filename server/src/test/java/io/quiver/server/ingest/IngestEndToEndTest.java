@@ -255,6 +255,7 @@ class IngestEndToEndTest {
                      org.apache.arrow.vector.types.pojo.Field.nullable("x", new org.apache.arrow.vector.types.pojo.ArrowType.FloatingPoint(
                              org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE)))), alloc)) {
             List<IngestAck> acks = new CopyOnWriteArrayList<>();
+            java.util.concurrent.Semaphore acked = new java.util.concurrent.Semaphore(0);
             FlightClient.ClientStreamListener put = flight.startPut(FlightDescriptor.path("arrow_events", "load-1"), root, new AsyncPutListener() {
                 @Override
                 public void onNext(PutResult val) {
@@ -265,6 +266,7 @@ class IngestEndToEndTest {
                     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                         throw new AssertionError(e);
                     }
+                    acked.release();
                 }
             });
             for (int batch = 0; batch < 3; batch++) {
@@ -286,6 +288,10 @@ class IngestEndToEndTest {
                 }
                 root.setRowCount(100);
                 put.putNext();
+                // A writer with a window of one: each ack must come while the stream stays open,
+                // not only when the next batch (or the end of the stream) reaches the server.
+                assertTrue(acked.tryAcquire(20, java.util.concurrent.TimeUnit.SECONDS),
+                        "batch " + batch + " acknowledged before the next one is sent");
             }
             put.completed();
             put.getResult();
