@@ -277,6 +277,26 @@ public final class Memtable {
     }
 
     /**
+     * An upper bound of the native bytes appending {@code batch} can allocate here, wherever the
+     * memtable stands: every column may touch one chunk more than its rows fill, and a VARCHAR
+     * column one page more than its bytes. A table reserves this much for a batch from its WAL
+     * append to its apply, so that a batch it has made durable never meets the byte limit.
+     */
+    public long bytesUpperBound(RowBatch batch) {
+        int rows = batch.rowCount();
+        long chunks = (rows + (long) layout.rowsPerChunk - 1) / layout.rowsPerChunk + 1;
+        long total = chunks * layout.chunkBytes * columnSet.columns().length;
+        for (int c = 0; c < batch.columnCount(); c++) {
+            ColumnVector v = batch.column(c);
+            if (v.type().physical() == io.quiver.storage.ColumnType.Physical.BYTES && rows > 0) {
+                long bytes = v.offsets[rows] - v.offsets[0];
+                total += ((bytes + varcharPageBytes - 1) / varcharPageBytes + 1) * varcharPageBytes;
+            }
+        }
+        return total;
+    }
+
+    /**
      * Copies the rows {@code rows[from..from+count)}, in that order, of the given columns into
      * {@code out} (each vector reset to {@code count} rows). Every row must lie below a row count
      * this reader observed. A flush uses it to write a sealed memtable in sort order one block at a

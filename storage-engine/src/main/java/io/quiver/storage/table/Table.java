@@ -189,14 +189,22 @@ public final class Table implements AutoCloseable {
             if (rows.rowCount() == 0) {
                 return CompletableFuture.completedFuture(new AppendResult(wal.lastSeq(), 0, false));
             }
-            long held = st.memtableBytes();
-            if (held >= config.memtableMaxBytes()) {
+            // Decide before the WAL append: a batch made durable must not fail its memtable apply
+            // (it would come back at the next replay). Reserve an upper bound of what it allocates.
+            long need = st.active().bytesUpperBound(rows);
+            if (need > config.memtableMaxBytes()) {
+                throw StorageException.invalid("batch is larger than a memtable may be [table=" + name() + ", rows="
+                        + rows.rowCount() + ", bytes=" + need + ", limit=" + config.memtableMaxBytes() + "]; send smaller batches");
+            }
+            long held = st.memtableBytes() + reservedMemtableBytes.get();
+            if (held + need > config.memtableMaxBytes()) {
                 throw StorageException.exhausted("table memtables are full; flushes are behind [table=" + name()
-                        + ", bytes=" + held + ", limit=" + config.memtableMaxBytes() + "]; retry later");
+                        + ", bytes=" + held + ", needed=" + need + ", limit=" + config.memtableMaxBytes() + "]; retry later");
             }
             WalAppend appended = wal.append(WalRecordType.DATA,
                     walCodec.encode(batchId == null ? "" : batchId, st.schema().version(), rows)); // "" = no batch id
-            PendingAppend p = new PendingAppend(appended.seq(), batchId, rows, st.active());
+            reservedMemtableBytes.addAndGet(need);
+            PendingAppend p = new PendingAppend(appended.seq(), batchId, rows, st.active(), need);
             synchronized (applyLock) {
                 pending.addLast(p);
             }
@@ -232,6 +240,7 @@ public final class Table implements AutoCloseable {
                         LOG.error("applying a durable WAL record to the memtable failed [table={}, seq={}]", name(), p.seq, e);
                     }
                 }
+                reservedMemtableBytes.addAndGet(-p.reservedBytes); // now counted by the memtable itself, or never
                 finished.add(p);
             }
             applyLock.notifyAll();
@@ -268,6 +277,9 @@ public final class Table implements AutoCloseable {
         }
     }
 
+    /** Memtable bytes reserved by batches appended to the WAL but not yet applied (see append). */
+    private final java.util.concurrent.atomic.AtomicLong reservedMemtableBytes = new java.util.concurrent.atomic.AtomicLong();
+
     private static final class PendingAppend {
         final long seq;
         final String batchId;
@@ -278,11 +290,15 @@ public final class Table implements AutoCloseable {
         volatile Throwable walError;
         RuntimeException applyError;
 
-        PendingAppend(long seq, String batchId, RowBatch rows, Memtable memtable) {
+        /** Memtable bytes reserved for this batch until it is applied (or fails). */
+        final long reservedBytes;
+
+        PendingAppend(long seq, String batchId, RowBatch rows, Memtable memtable, long reservedBytes) {
             this.seq = seq;
             this.batchId = batchId;
             this.rows = rows;
             this.memtable = memtable;
+            this.reservedBytes = reservedBytes;
         }
     }
 

@@ -26,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -391,8 +393,46 @@ class TableTest {
     }
 
     @Test
+    void aBatchRefusedForMemoryIsNeverReplayed() throws Exception {
+        // Many appends in flight at once (not joined): each is checked against the memtable limit
+        // before its WAL append, counting the batches still waiting for their fsync. A batch that
+        // were refused only at apply time would already be in the WAL and come back at restart.
+        StorageConfig cfg = smallConfig().memtableMaxBytes(256 * 1024).memtableFlushBytes(1L << 40);
+        List<Long> acknowledged = new ArrayList<>();
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            Map<Long, CompletableFuture<AppendResult>> inFlight = new java.util.LinkedHashMap<>();
+            int refusedAtOnce = 0;
+            for (long first = 0; first < 20_000; first += 100) {
+                try {
+                    inFlight.put(first, t.append(null, rows(first, 100, T0)));
+                } catch (StorageException e) {
+                    assertEquals(StorageException.Kind.RESOURCE_EXHAUSTED, e.kind());
+                    refusedAtOnce++;
+                }
+            }
+            int failedLater = 0;
+            for (Map.Entry<Long, CompletableFuture<AppendResult>> e : inFlight.entrySet()) {
+                try {
+                    e.getValue().join();
+                    acknowledged.addAll(range(e.getKey(), e.getKey() + 100));
+                } catch (CompletionException ex) {
+                    failedLater++;
+                }
+            }
+            assertTrue(refusedAtOnce > 0, "the limit was reached");
+            assertEquals(0, failedLater, "no batch fails after its WAL append");
+            assertEquals(acknowledged, readIds(t));
+        }
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            assertEquals(acknowledged, readIds(engine.tableOrThrow("events")), "after restart: exactly the acknowledged rows");
+        }
+    }
+
+    @Test
     void memtableHardLimitRejectsWritesUntilAFlush() throws Exception {
         StorageConfig cfg = smallConfig().memtableMaxBytes(256 * 1024).memtableFlushBytes(1L << 40);
+        long[] lastId = new long[1];
         try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
             Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
             long id = 0;
@@ -411,9 +451,14 @@ class TableTest {
             assertEquals(StorageException.Kind.RESOURCE_EXHAUSTED, full.kind());
             assertTrue(full.getMessage().contains("limit="), full.getMessage());
             assertEquals(range(0, id), readIds(t), "nothing lost, nothing partial");
+            lastId[0] = id;
             t.flush();
             t.append(null, rows(id, 500, T0)).join();
             assertEquals(range(0, id + 500), readIds(t));
+        }
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            // The refused batch was refused before its WAL append: a replay does not bring it back.
+            assertEquals(range(0, lastId[0] + 500), readIds(engine.tableOrThrow("events")), "after restart");
         }
     }
 
