@@ -28,6 +28,48 @@ public final class BatchLoads {
         }
     }
 
+    /** Fills a batch with up to {@code max} generated rows; returns how many (0 when done). */
+    @FunctionalInterface
+    public interface BatchSource {
+        int next(RowBatch into, int max);
+    }
+
+    /** Time spent loading each engine, in nanoseconds. */
+    public record LoadTimes(long quiverNanos, long duckNanos) {
+    }
+
+    /**
+     * Loads every batch {@code source} generates into both the table (waiting while its memtables are
+     * full) and DuckDB's appender, timing each engine's share and reporting progress every 10 s;
+     * flushes the appender at the end (its time counts for DuckDB). Commits and checkpoints are the
+     * caller's.
+     */
+    public static LoadTimes loadBoth(Table table, DuckDBAppender duck, BatchSource source, RowBatch batch, int chunkRows,
+                                     long totalRows, io.quiver.bench.Progress progress) throws InterruptedException, SQLException {
+        long quiverNanos = 0;
+        long duckNanos = 0;
+        long loaded = 0;
+        long lastReport = System.nanoTime();
+        int n;
+        while ((n = source.next(batch, chunkRows)) > 0) {
+            long t0 = System.nanoTime();
+            appendWithBackoff(table, batch);
+            long t1 = System.nanoTime();
+            appendToDuckDb(duck, batch);
+            long t2 = System.nanoTime();
+            quiverNanos += t1 - t0;
+            duckNanos += t2 - t1;
+            loaded += n;
+            if (t2 - lastReport > 10_000_000_000L) {
+                progress.say("loaded %,d of %,d rows", loaded, totalRows);
+                lastReport = t2;
+            }
+        }
+        long t0 = System.nanoTime();
+        duck.flush();
+        return new LoadTimes(quiverNanos, duckNanos + System.nanoTime() - t0);
+    }
+
     /** Appends a batch row by row through DuckDB's Appender, NULLs included. */
     public static void appendToDuckDb(DuckDBAppender a, RowBatch b) throws SQLException {
         int n = b.rowCount();

@@ -119,27 +119,12 @@ public final class FlightBench {
         duck.setAutoCommit(false);
         WideSelectDataset data = new WideSelectDataset(seed, rows);
         RowBatch batch = new RowBatch(WideSelectDataset.COLUMNS, CHUNK_ROWS);
-        long quiverNanos = 0;
-        long duckNanos = 0;
-        long lastReport = System.nanoTime();
+        BatchLoads.LoadTimes times;
         try (DuckDBAppender a = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, WideSelectDataset.TABLE)) {
-            while (data.next(batch, CHUNK_ROWS) > 0) {
-                long t0 = System.nanoTime();
-                BatchLoads.appendWithBackoff(table, batch);
-                long t1 = System.nanoTime();
-                BatchLoads.appendToDuckDb(a, batch);
-                long t2 = System.nanoTime();
-                quiverNanos += t1 - t0;
-                duckNanos += t2 - t1;
-                if (t2 - lastReport > 10_000_000_000L) {
-                    p.say("loaded %,d of %,d rows", data.produced(), rows);
-                    lastReport = t2;
-                }
-            }
-            long t0 = System.nanoTime();
-            a.flush();
-            duckNanos += System.nanoTime() - t0;
+            times = BatchLoads.loadBoth(table, a, data::next, batch, CHUNK_ROWS, rows, p);
         }
+        long quiverNanos = times.quiverNanos();
+        long duckNanos = times.duckNanos();
         long t0 = System.nanoTime();
         duck.commit();
         duck.setAutoCommit(true);

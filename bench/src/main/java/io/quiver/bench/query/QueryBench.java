@@ -126,23 +126,11 @@ public final class QueryBench {
         }
         HitsDataset data = new HitsDataset(seed, rows);
         RowBatch batch = new RowBatch(HitsDataset.COLUMNS, 65_536);
-        long lastReport = System.nanoTime();
         try (DuckDBAppender a = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, HitsDataset.TABLE)) {
-            while (data.next(batch, 65_536) > 0) {
-                long t0 = System.nanoTime();
-                BatchLoads.appendWithBackoff(hits, batch);
-                long t1 = System.nanoTime();
-                BatchLoads.appendToDuckDb(a, batch);
-                long t2 = System.nanoTime();
-                quiverNanos += t1 - t0;
-                duckNanos += t2 - t1;
-                if (t2 - lastReport > 10_000_000_000L) {
-                    p.say("loaded %,d of %,d rows", data.produced(), rows);
-                    lastReport = t2;
-                }
-            }
+            BatchLoads.LoadTimes times = BatchLoads.loadBoth(hits, a, data::next, batch, 65_536, rows, p);
+            quiverNanos += times.quiverNanos();
+            duckNanos += times.duckNanos();
             long t0 = System.nanoTime();
-            a.flush();
             duck.commit();
             duck.setAutoCommit(true);
             DuckDb.execute(duck, "CHECKPOINT");
