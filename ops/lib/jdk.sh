@@ -35,3 +35,14 @@ export PATH="$JAVA_HOME/bin:$PATH"
 
 # The JVM flags verified in shared/STACK.md; kept in step with quiver.jvm.flags in the root pom.xml.
 QUIVER_JVM_FLAGS="--add-opens=java.base/java.nio=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Dchronicle.analytics.disable=true --sun-misc-unsafe-memory-access=allow --add-modules=jdk.incubator.vector"
+
+# Builds <module> (and what it needs) when <jar> is missing or older than any main source or pom:
+# the launchers then always run what the checkout holds.
+quiver_build_if_stale() { # $1 = repository root, $2 = module, $3 = the module's jar
+  local root="$1" module="$2" jar="$3" newest_source
+  newest_source=$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null || true)
+  if [ ! -f "$jar" ] || [ -n "$newest_source" ] || [ "$root/pom.xml" -nt "$jar" ] || [ "$root/$module/pom.xml" -nt "$jar" ]; then
+    echo "quiver: building $module (first run, or sources changed)..." >&2
+    (cd "$root" && mvn -B -q -ntp -DskipTests -pl "$module" -am package) >&2
+  fi
+}

@@ -92,6 +92,32 @@ public final class QueryClient implements AutoCloseable {
         return self[0];
     }
 
+    /**
+     * Runs a statement without knowing its kind in advance, as a SQL shell does: the server's
+     * prepared-statement answer says whether it returns rows (its result schema has columns) or
+     * changes them, and the statement then runs the matching way.
+     */
+    public StatementResult run(String sqlText) {
+        try {
+            FlightSqlClient.PreparedStatement ps = sql.prepare(sqlText, auth);
+            try {
+                if (!ps.getResultSetSchema().getFields().isEmpty()) {
+                    return new StatementResult.Rows(open(ps.execute(auth), ps)); // closing the stream closes ps
+                }
+            } catch (RuntimeException e) {
+                ps.close(auth);
+                throw e;
+            }
+            try {
+                return new StatementResult.Updated(ps.executeUpdate(auth));
+            } finally {
+                ps.close(auth);
+            }
+        } catch (FlightRuntimeException e) {
+            throw translate(e);
+        }
+    }
+
     /** Runs DDL or DML; returns the affected row count (0 for DDL). */
     public long execute(String sqlText, Object... params) {
         try {

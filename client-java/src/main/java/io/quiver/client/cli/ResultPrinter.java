@@ -1,0 +1,233 @@
+package io.quiver.client.cli;
+
+import io.quiver.client.query.QueryStream;
+import io.quiver.client.query.Row;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes a result in one of the shell's formats. {@code table} holds at most {@code maxRows} rows
+ * (to size its columns) and stops reading there, which cancels the rest on the server; {@code csv}
+ * and {@code json} stream every row as it arrives, so they can export results of any size.
+ */
+final class ResultPrinter {
+    enum Format { TABLE, CSV, JSON }
+
+    /** Longest cell a table shows; longer text is cut with an ellipsis (csv and json never cut). */
+    static final int MAX_CELL = 60;
+
+    private final Format format;
+    private final long maxRows;
+
+    ResultPrinter(Format format, long maxRows) {
+        this.format = format;
+        this.maxRows = maxRows;
+    }
+
+    /** Prints the stream; returns the rows printed and whether rows were left unread. */
+    Printed print(QueryStream stream, PrintStream out) {
+        List<Field> fields = stream.schema().getFields();
+        Iterator<Row> rows = stream.rows();
+        return switch (format) {
+            case TABLE -> table(fields, rows, out);
+            case CSV -> csv(fields, rows, out);
+            case JSON -> json(fields, rows, out);
+        };
+    }
+
+    record Printed(long rows, boolean truncated) {
+    }
+
+    private Printed table(List<Field> fields, Iterator<Row> rows, PrintStream out) {
+        int n = fields.size();
+        List<String[]> cells = new ArrayList<>();
+        boolean truncated = false;
+        while (rows.hasNext()) {
+            if (cells.size() >= maxRows) {
+                truncated = true;
+                break;
+            }
+            Row row = rows.next();
+            String[] line = new String[n];
+            for (int c = 0; c < n; c++) {
+                line[c] = cut(text(row, c, "NULL"));
+            }
+            cells.add(line);
+        }
+        int[] width = new int[n];
+        boolean[] right = new boolean[n];
+        for (int c = 0; c < n; c++) {
+            String name = cut(fields.get(c).getName());
+            width[c] = Math.max(1, name.codePointCount(0, name.length()));
+            ArrowType t = fields.get(c).getType();
+            right[c] = t instanceof ArrowType.Int || t instanceof ArrowType.FloatingPoint || t instanceof ArrowType.Decimal;
+        }
+        for (String[] line : cells) {
+            for (int c = 0; c < n; c++) {
+                width[c] = Math.max(width[c], line[c].codePointCount(0, line[c].length()));
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (int c = 0; c < n; c++) {
+            b.append(c == 0 ? " " : " | ");
+            pad(b, cut(fields.get(c).getName()), width[c], false);
+        }
+        out.println(b.toString().stripTrailing());
+        b.setLength(0);
+        for (int c = 0; c < n; c++) {
+            b.append(c == 0 ? "-" : "-+-").append("-".repeat(width[c]));
+        }
+        out.println(b.append('-'));
+        for (String[] line : cells) {
+            b.setLength(0);
+            for (int c = 0; c < n; c++) {
+                b.append(c == 0 ? " " : " | ");
+                pad(b, line[c], width[c], right[c]);
+            }
+            out.println(b.toString().stripTrailing());
+        }
+        return new Printed(cells.size(), truncated);
+    }
+
+    private static void pad(StringBuilder b, String s, int width, boolean right) {
+        int fill = width - s.codePointCount(0, s.length());
+        if (right) {
+            b.append(" ".repeat(fill)).append(s);
+        } else {
+            b.append(s).append(" ".repeat(fill));
+        }
+    }
+
+    private static String cut(String s) {
+        // line breaks would tear the table apart; the text of a cell shows them escaped
+        String one = s.replace("\n", "\\n").replace("\r", "\\r");
+        if (one.codePointCount(0, one.length()) <= MAX_CELL) {
+            return one;
+        }
+        return one.substring(0, one.offsetByCodePoints(0, MAX_CELL - 1)) + "…";
+    }
+
+    private static Printed csv(List<Field> fields, Iterator<Row> rows, PrintStream out) {
+        StringBuilder b = new StringBuilder();
+        for (int c = 0; c < fields.size(); c++) {
+            if (c > 0) {
+                b.append(',');
+            }
+            csvField(b, fields.get(c).getName());
+        }
+        out.print(b.append("\r\n"));
+        long count = 0;
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            b.setLength(0);
+            for (int c = 0; c < fields.size(); c++) {
+                if (c > 0) {
+                    b.append(',');
+                }
+                if (!row.isNull(c)) {
+                    csvField(b, text(row, c, ""));
+                }
+            }
+            out.print(b.append("\r\n"));
+            count++;
+        }
+        return new Printed(count, false);
+    }
+
+    /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled; NULL is an empty field. */
+    private static void csvField(StringBuilder b, String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            b.append(s);
+            return;
+        }
+        b.append('"').append(s.replace("\"", "\"\"")).append('"');
+    }
+
+    /** One JSON object per row and line (NDJSON, what the server's ingest endpoint takes back). */
+    private static Printed json(List<Field> fields, Iterator<Row> rows, PrintStream out) {
+        long count = 0;
+        StringBuilder b = new StringBuilder();
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            b.setLength(0);
+            b.append('{');
+            for (int c = 0; c < fields.size(); c++) {
+                if (c > 0) {
+                    b.append(',');
+                }
+                jsonString(b, fields.get(c).getName());
+                b.append(':');
+                Object v = row.getObject(c);
+                switch (v) {
+                    case null -> b.append("null");
+                    case Boolean x -> b.append(x);
+                    case Double d when d.isNaN() || d.isInfinite() -> jsonString(b, d.toString()); // JSON has no NaN/Infinity
+                    case Float f when f.isNaN() || f.isInfinite() -> jsonString(b, f.toString());
+                    case Number x -> b.append(x);
+                    case Instant t -> jsonString(b, t.toString());
+                    default -> jsonString(b, v.toString());
+                }
+            }
+            out.println(b.append('}'));
+            count++;
+        }
+        return new Printed(count, false);
+    }
+
+    private static void jsonString(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+
+    /** A value as text: timestamps as UTC {@code yyyy-MM-dd HH:mm:ss[.ffffff]} like DuckDB and PostgreSQL print them. */
+    private static String text(Row row, int column, String nullText) {
+        Object v = row.getObject(column);
+        return switch (v) {
+            case null -> nullText;
+            case Instant t -> timestamp(t);
+            default -> v.toString();
+        };
+    }
+
+    private static String timestamp(Instant t) {
+        LocalDateTime at = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+        String s = String.format(Locale.ROOT, "%04d-%02d-%02d %02d:%02d:%02d", at.getYear(), at.getMonthValue(), at.getDayOfMonth(),
+                at.getHour(), at.getMinute(), at.getSecond());
+        int micros = at.getNano() / 1000;
+        if (micros == 0) {
+            return s;
+        }
+        String frac = String.format(Locale.ROOT, "%06d", micros);
+        int end = frac.length();
+        while (frac.charAt(end - 1) == '0') {
+            end--;
+        }
+        return s + '.' + frac.substring(0, end);
+    }
+}
