@@ -8,7 +8,7 @@ import io.quiver.query.exec.ExecContext;
 import io.quiver.query.exec.PhysicalOp;
 import io.quiver.query.exec.PhysicalPlanner;
 import io.quiver.query.exec.Sink;
-import io.quiver.query.parse.SqlFrontEnd;
+import io.quiver.query.parse.StatementCache;
 import io.quiver.query.parse.Statement;
 import io.quiver.query.plan.Binder;
 import io.quiver.query.plan.BoundDelete;
@@ -48,6 +48,7 @@ public final class QueryEngine implements AutoCloseable {
     private final QueryConfig config;
     private final ExecutorService workers;
     private final ExecutorService coordinators;
+    private final StatementCache statements = new StatementCache(256);
 
     public QueryEngine(QueryCatalog catalog, QueryConfig config) {
         this.catalog = catalog;
@@ -80,7 +81,7 @@ public final class QueryEngine implements AutoCloseable {
         long maxRows = opts.resultMaxRows() > 0 ? opts.resultMaxRows() : config.resultMaxRows();
         ctx.start(timeout, memory);
         try {
-            Statement st = SqlFrontEnd.parse(sql);
+            Statement st = statements.parse(sql);
             return switch (st) {
                 case Statement.Query q -> query(q.node(), ctx, maxRows);
                 case Statement.Explain e -> explain(e, ctx);

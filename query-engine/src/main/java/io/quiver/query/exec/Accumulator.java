@@ -69,6 +69,11 @@ abstract class Accumulator {
         return false;
     }
 
+    /** Whether live positions {@code idx[0..n)} (ascending, distinct) are exactly 0..n-1: then kernels may index the values directly. */
+    static boolean isIdentity(int[] idx, int n) {
+        return n > 0 && idx[0] == 0 && idx[n - 1] == n - 1;
+    }
+
     abstract void merge(Accumulator other, int[] map, int otherGroups);
 
     /** Appends the final value of groups {@code [from, from+n)} to {@code out}. */
@@ -188,7 +193,10 @@ abstract class Accumulator {
             long s = sums[g];
             boolean any = false;
             try {
-                if (!arg.hasNulls) {
+                if (!arg.hasNulls && isIdentity(idx, n)) {
+                    s = sumDense(s, v, n);
+                    any = n > 0;
+                } else if (!arg.hasNulls) {
                     for (int k = 0; k < n; k++) {
                         s = Math.addExact(s, v[idx[k]]);
                     }
@@ -208,6 +216,28 @@ abstract class Accumulator {
             sums[g] = s;
             seen[g] |= any;
             return true;
+        }
+
+        /**
+         * {@code s} plus {@code v[0..n)}. The common case, values in [0, 2^31) as in counters and
+         * durations, is summed without a per-value overflow check, in a loop the JIT vectorises: n
+         * (an int) such values cannot wrap a long. Other values take the checked loop.
+         */
+        static long sumDense(long s, long[] v, int n) {
+            long total = 0;
+            long bits = 0;
+            for (int i = 0; i < n; i++) {
+                long x = v[i];
+                total += x;
+                bits |= x;
+            }
+            if (bits >>> 31 == 0) {
+                return Math.addExact(s, total);
+            }
+            for (int i = 0; i < n; i++) {
+                s = Math.addExact(s, v[i]);
+            }
+            return s;
         }
 
         @Override

@@ -7,7 +7,6 @@ import io.quiver.storage.ColumnType;
 import io.quiver.storage.vector.ColumnVector;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,6 +39,7 @@ final class AggregateOp extends PhysicalOp {
         private final long[] scratch;
         private final ExecContext ctx;
         private final List<Partial> done;
+        /** Group of each live row; without GROUP BY never written, so it stays all group 0. */
         private int[] gids = new int[Batch.MAX_ROWS];
         private int[] subIdx = new int[Batch.MAX_ROWS];
         private int[] subGids = new int[Batch.MAX_ROWS];
@@ -79,9 +79,7 @@ final class AggregateOp extends PhysicalOp {
                 subIdx = new int[n];
                 subGids = new int[n];
             }
-            if (groups.isEmpty()) {
-                Arrays.fill(gids, 0, n, 0);
-            } else {
+            if (!groups.isEmpty()) {
                 for (int c = 0; c < keyCols.length; c++) {
                     keyCols[c] = keyExprs.get(c).eval(b, idx, n);
                 }

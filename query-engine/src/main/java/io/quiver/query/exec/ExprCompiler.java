@@ -437,6 +437,68 @@ public final class ExprCompiler {
             return o;
         }
 
+        /** Column against an integer constant, without NULLs: the passing rows in one loop, no verdict vector. */
+        @Override
+        public int selectTrue(Batch b, int[] idx, int n, int[] out) {
+            if (scalar == null) {
+                return super.selectTrue(b, idx, n, out);
+            }
+            ColumnVector l = left.eval(b, idx, n);
+            if (l.hasNulls) {
+                return super.selectTrue(b, idx, n, out);
+            }
+            selectSawNull = false;
+            long c = scalar;
+            long[] x = l.longs;
+            int m = 0;
+            switch (op) {
+                case EQ -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        out[m] = i;
+                        m += x[i] == c ? 1 : 0;
+                    }
+                }
+                case NE -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        out[m] = i;
+                        m += x[i] != c ? 1 : 0;
+                    }
+                }
+                case LT -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        out[m] = i;
+                        m += x[i] < c ? 1 : 0;
+                    }
+                }
+                case LE -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        out[m] = i;
+                        m += x[i] <= c ? 1 : 0;
+                    }
+                }
+                case GT -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        out[m] = i;
+                        m += x[i] > c ? 1 : 0;
+                    }
+                }
+                case GE -> {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        out[m] = i;
+                        m += x[i] >= c ? 1 : 0;
+                    }
+                }
+                default -> throw QueryException.internal("not a comparison: " + op, null);
+            }
+            return m;
+        }
+
         @Override
         public ColumnVector eval(Batch b, int[] idx, int n) {
             if (scalar != null) {
@@ -573,6 +635,7 @@ public final class ExprCompiler {
         private final VecExpr left;
         private final VecExpr right;
         private int[] rest = new int[Batch.MAX_ROWS];
+        private int[] passedLeft = new int[Batch.MAX_ROWS];
 
         Logic(boolean and, VecExpr left, VecExpr right) {
             super(ColumnType.BOOLEAN);
@@ -620,6 +683,28 @@ public final class ExprCompiler {
             }
             o.hasNulls = any;
             return o;
+        }
+
+        /**
+         * AND as a filter: the right side sees only the rows the left passed, as in {@link #eval}
+         * when the left has no NULL there. A NULL on the left (rare) takes the verdict-vector path,
+         * which also evaluates the right side on those rows.
+         */
+        @Override
+        public int selectTrue(Batch b, int[] idx, int n, int[] out) {
+            if (!and) {
+                return super.selectTrue(b, idx, n, out);
+            }
+            if (passedLeft.length < n) {
+                passedLeft = new int[Math.max(n, passedLeft.length * 2)];
+            }
+            int m = left.selectTrue(b, idx, n, passedLeft);
+            if (left.selectSawNull) {
+                return super.selectTrue(b, idx, n, out);
+            }
+            int r = m == 0 ? 0 : right.selectTrue(b, passedLeft, m, out);
+            selectSawNull = m != 0 && right.selectSawNull;
+            return r;
         }
     }
 

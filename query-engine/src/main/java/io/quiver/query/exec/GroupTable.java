@@ -74,6 +74,92 @@ final class GroupTable {
             singleLongKey(keyCols[0], idx, n, gids, scratch);
             return;
         }
+        if (width > 1 && fewCodeCombinations(keyCols, n)) {
+            codeCombinationKeys(keyCols, idx, n, gids, scratch);
+            return;
+        }
+        anyKeys(keyCols, idx, n, gids, scratch);
+    }
+
+    /** Code combinations up to this many are indexed directly (an int per combination, reset per batch). */
+    private static final int MAX_CODE_COMBINATIONS = 4096;
+    /** For several dictionary-coded keys: code combination -> group id for the current batch (-1 unknown, -2 pending). */
+    private int[] combinationGroups;
+    private int[] rowCombination = new int[0];
+    private int[] newRows = new int[0];
+    private int[] newCombinations = new int[0];
+    private int[] newGroups = new int[0];
+    private int[] radix = new int[0];
+
+    /** Whether every key is a dictionary-coded string and their code combinations (NULL as one more code) are few. */
+    private boolean fewCodeCombinations(ColumnVector[] keyCols, int n) {
+        int combinations = 1;
+        for (int c = 0; c < width; c++) {
+            ColumnVector v = keyCols[c];
+            if (dicts[c] == null || !ExprCompiler.onCodes(v, n)) {
+                return false;
+            }
+            combinations *= v.dictionary.size() + 1;
+            if (combinations > MAX_CODE_COMBINATIONS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Several low-cardinality string keys (GROUP BY os, browser): a row's code combination indexes
+     * its group directly. Only the first row of each combination new to the batch goes through the
+     * hashing path, all of them in one call, so the table and its hashes stay those of {@link #anyKeys}.
+     */
+    private void codeCombinationKeys(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
+        if (radix.length < width) {
+            radix = new int[width];
+        }
+        int combinations = 1;
+        for (int c = 0; c < width; c++) {
+            radix[c] = keyCols[c].dictionary.size() + 1;
+            combinations *= radix[c];
+        }
+        combinationGroups = reset(combinationGroups, combinations);
+        if (rowCombination.length < n) {
+            rowCombination = new int[Math.max(n, Batch.MAX_ROWS)];
+        }
+        int fresh = 0;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            int combination = 0;
+            for (int c = 0; c < width; c++) {
+                ColumnVector v = keyCols[c];
+                combination = combination * radix[c] + (v.nulls[i] ? 0 : v.dictCodes[i] + 1);
+            }
+            rowCombination[k] = combination;
+            if (combinationGroups[combination] == -1) {
+                combinationGroups[combination] = -2;
+                if (newRows.length <= fresh) {
+                    newRows = Arrays.copyOf(newRows, Math.max(16, fresh * 2));
+                    newCombinations = Arrays.copyOf(newCombinations, newRows.length);
+                }
+                newRows[fresh] = i;
+                newCombinations[fresh++] = combination;
+            }
+        }
+        if (fresh > 0) {
+            if (newGroups.length < fresh) {
+                newGroups = new int[newRows.length];
+            }
+            anyKeys(keyCols, newRows, fresh, newGroups, scratch);
+            for (int f = 0; f < fresh; f++) {
+                combinationGroups[newCombinations[f]] = newGroups[f];
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            gids[k] = combinationGroups[rowCombination[k]];
+        }
+    }
+
+    /** Any number and types of keys: each row hashed and probed (string keys through this table's dictionaries). */
+    private void anyKeys(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
         int[][] ids = null;
         for (int c = 0; c < width; c++) {
             ColumnVector v = keyCols[c];

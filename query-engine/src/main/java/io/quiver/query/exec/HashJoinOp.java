@@ -539,7 +539,7 @@ final class HashJoinOp extends PhysicalOp {
             }
             pairBatch.set(pairView, pairs);
             if (residualExpr != null && type != JoinType.SINGLE) {
-                selBuf = select(pairBatch, residualExpr.eval(pairBatch, pairBatch.positions(), pairs), selBuf);
+                selBuf = select(pairBatch, residualExpr, selBuf);
             }
             int[] live = pairBatch.positions();
             if (buildPreserved) {

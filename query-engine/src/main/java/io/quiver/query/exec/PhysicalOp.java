@@ -143,29 +143,12 @@ public abstract class PhysicalOp {
     }
 
     /** Narrows a batch's selection to rows where {@code cond} is TRUE; reuses {@code buf}. */
-    static int[] select(Batch b, io.quiver.storage.vector.ColumnVector cond, int[] buf) {
-        int[] idx = b.positions();
+    static int[] select(Batch b, VecExpr cond, int[] buf) {
         int n = b.count;
         if (buf == null || buf.length < n) {
             buf = new int[Math.max(n, Batch.MAX_ROWS)];
         }
-        int m = 0;
-        long[] v = cond.longs;
-        boolean[] nulls = cond.nulls;
-        if (cond.hasNulls) {
-            for (int k = 0; k < n; k++) {
-                int i = idx[k];
-                if (v[i] != 0 && !nulls[i]) {
-                    buf[m++] = i;
-                }
-            }
-        } else {
-            for (int k = 0; k < n; k++) {
-                int i = idx[k];
-                buf[m] = i;
-                m += (int) (v[i] & 1);
-            }
-        }
+        int m = cond.selectTrue(b, b.positions(), n, buf);
         b.sel = buf;
         b.count = m;
         return buf;

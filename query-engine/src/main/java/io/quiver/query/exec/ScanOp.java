@@ -136,9 +136,8 @@ final class ScanOp extends PhysicalOp {
                     if (cond == null) {
                         budget.cover(full, null);
                     } else {
-                        ColumnVector verdict = cond.eval(batch, batch.positions(), batch.count);
-                        budget.cover(full, verdict);
-                        selBuf = select(batch, verdict, selBuf);
+                        budget.cover(full, null);
+                        selBuf = select(batch, cond, selBuf);
                         if (batch.count == 0) {
                             continue;
                         }
@@ -175,9 +174,7 @@ final class ScanOp extends PhysicalOp {
                     }
                 }
                 if (cond != null) {
-                    ColumnVector verdict = cond.eval(batch, batch.positions(), batch.count);
-                    budget.cover(full, verdict);
-                    selBuf = select(batch, verdict, selBuf);
+                    selBuf = select(batch, cond, selBuf);
                     if (batch.count == 0) {
                         continue; // no row passed: the other columns are never decoded
                     }

@@ -33,7 +33,7 @@ final class StreamOps {
                     public void accept(Batch b) {
                         int[] oldSel = b.sel;
                         int oldCount = b.count;
-                        buf = select(b, cond.eval(b, b.positions(), b.count), buf);
+                        buf = select(b, cond, buf);
                         if (b.count > 0) {
                             next.accept(b);
                         }

@@ -96,7 +96,6 @@ final class BitPacking {
         switch (width) {
             case 0 -> java.util.Arrays.fill(dst, dstOff, dstOff + count, base);
             case 8 -> unpack8(src, srcOff, count, base, dst, dstOff);
-            case 16 -> unpack16(src, srcOff, count, base, dst, dstOff);
             case 32 -> unpack32(src, srcOff, count, base, dst, dstOff);
             default -> {
                 if (width <= 56) {
@@ -108,14 +107,94 @@ final class BitPacking {
         }
     }
 
-    /** Widths up to 56: a value plus its bit offset in the first byte (<= 7) fits in one long read. */
+    /**
+     * Widths up to 56: a value plus its bit offset in the first byte (<= 7) fits in one long read.
+     * Eight values take exactly {@code width} bytes, so values go eight at a time from a byte-aligned
+     * group start with fixed byte offsets and shifts: no position arithmetic carried from value to value.
+     */
     private static void unpackNarrow(byte[] src, int srcOff, int count, int width, long base, long[] dst, int dstOff) {
         long mask = (1L << width) - 1;
-        long bitPos = (long) srcOff << 3;
-        for (int i = 0; i < count; i++) {
+        int groups = count >>> 3;
+        if (width <= 8) {
+            unpackUpTo8(src, srcOff, groups, width, base, dst, dstOff);
+        } else if (width <= 16) {
+            unpackUpTo16(src, srcOff, groups, width, base, dst, dstOff);
+        } else {
+            int o1 = width >>> 3;
+            int o2 = (2 * width) >>> 3;
+            int o3 = (3 * width) >>> 3;
+            int o4 = (4 * width) >>> 3;
+            int o5 = (5 * width) >>> 3;
+            int o6 = (6 * width) >>> 3;
+            int o7 = (7 * width) >>> 3;
+            int h1 = width & 7;
+            int h2 = (2 * width) & 7;
+            int h3 = (3 * width) & 7;
+            int h4 = (4 * width) & 7;
+            int h5 = (5 * width) & 7;
+            int h6 = (6 * width) & 7;
+            int h7 = (7 * width) & 7;
+            int at = srcOff;
+            int d = dstOff;
+            for (int g = 0; g < groups; g++, at += width, d += 8) {
+                dst[d] = base + ((long) LONG_LE.get(src, at) & mask);
+                dst[d + 1] = base + (((long) LONG_LE.get(src, at + o1) >>> h1) & mask);
+                dst[d + 2] = base + (((long) LONG_LE.get(src, at + o2) >>> h2) & mask);
+                dst[d + 3] = base + (((long) LONG_LE.get(src, at + o3) >>> h3) & mask);
+                dst[d + 4] = base + (((long) LONG_LE.get(src, at + o4) >>> h4) & mask);
+                dst[d + 5] = base + (((long) LONG_LE.get(src, at + o5) >>> h5) & mask);
+                dst[d + 6] = base + (((long) LONG_LE.get(src, at + o6) >>> h6) & mask);
+                dst[d + 7] = base + (((long) LONG_LE.get(src, at + o7) >>> h7) & mask);
+            }
+        }
+        long bitPos = ((long) srcOff + (long) groups * width) << 3;
+        for (int i = groups << 3; i < count; i++) {
             long word = (long) LONG_LE.get(src, (int) (bitPos >>> 3));
             dst[dstOff + i] = base + ((word >>> (bitPos & 7)) & mask);
             bitPos += width;
+        }
+    }
+
+    /**
+     * Widths 9..16: a group of eight values is two long reads, four values each. The second half
+     * starts at bit 4 * width, that is at a byte boundary plus a shift of 0 or 4, and 4 + 4 * 15 <= 64
+     * (width 16 has no shift).
+     */
+    private static void unpackUpTo16(byte[] src, int srcOff, int groups, int width, long base, long[] dst, int dstOff) {
+        long mask = (1L << width) - 1;
+        int half = (4 * width) >>> 3;
+        int shift = (4 * width) & 7;
+        int at = srcOff;
+        int d = dstOff;
+        for (int g = 0; g < groups; g++, at += width, d += 8) {
+            long lo = (long) LONG_LE.get(src, at);
+            long hi = (long) LONG_LE.get(src, at + half) >>> shift;
+            dst[d] = base + (lo & mask);
+            dst[d + 1] = base + ((lo >>> width) & mask);
+            dst[d + 2] = base + ((lo >>> (2 * width)) & mask);
+            dst[d + 3] = base + ((lo >>> (3 * width)) & mask);
+            dst[d + 4] = base + (hi & mask);
+            dst[d + 5] = base + ((hi >>> width) & mask);
+            dst[d + 6] = base + ((hi >>> (2 * width)) & mask);
+            dst[d + 7] = base + ((hi >>> (3 * width)) & mask);
+        }
+    }
+
+    /** Widths 1..8: a group of eight values is one long read. */
+    private static void unpackUpTo8(byte[] src, int srcOff, int groups, int width, long base, long[] dst, int dstOff) {
+        long mask = (1L << width) - 1;
+        int at = srcOff;
+        int d = dstOff;
+        for (int g = 0; g < groups; g++, at += width, d += 8) {
+            long word = (long) LONG_LE.get(src, at);
+            dst[d] = base + (word & mask);
+            dst[d + 1] = base + ((word >>> width) & mask);
+            dst[d + 2] = base + ((word >>> (2 * width)) & mask);
+            dst[d + 3] = base + ((word >>> (3 * width)) & mask);
+            dst[d + 4] = base + ((word >>> (4 * width)) & mask);
+            dst[d + 5] = base + ((word >>> (5 * width)) & mask);
+            dst[d + 6] = base + ((word >>> (6 * width)) & mask);
+            dst[d + 7] = base + ((word >>> (7 * width)) & mask);
         }
     }
 
@@ -137,13 +216,6 @@ final class BitPacking {
     private static void unpack8(byte[] src, int srcOff, int count, long base, long[] dst, int dstOff) {
         for (int i = 0; i < count; i++) {
             dst[dstOff + i] = base + (src[srcOff + i] & 0xFFL);
-        }
-    }
-
-    private static void unpack16(byte[] src, int srcOff, int count, long base, long[] dst, int dstOff) {
-        for (int i = 0; i < count; i++) {
-            int at = srcOff + (i << 1);
-            dst[dstOff + i] = base + ((src[at] & 0xFFL) | ((src[at + 1] & 0xFFL) << 8));
         }
     }
 

@@ -121,7 +121,22 @@ public final class BlockDecoder {
         int len = SegmentFormat.nullBitmapLength(rows);
         need(0, len, limit);
         int count = 0;
-        for (int i = 0; i < rows; i++) {
+        int full = rows >>> 3;
+        // a byte of the bitmap at a time: eight fixed shifts, and the count from the byte's popcount
+        for (int j = 0; j < full; j++) {
+            int bits = src[j] & 0xFF;
+            count += Integer.bitCount(bits);
+            int i = j << 3;
+            nulls[i] = (bits & 1) != 0;
+            nulls[i + 1] = (bits & 2) != 0;
+            nulls[i + 2] = (bits & 4) != 0;
+            nulls[i + 3] = (bits & 8) != 0;
+            nulls[i + 4] = (bits & 16) != 0;
+            nulls[i + 5] = (bits & 32) != 0;
+            nulls[i + 6] = (bits & 64) != 0;
+            nulls[i + 7] = (bits & 128) != 0;
+        }
+        for (int i = full << 3; i < rows; i++) {
             boolean isNull = ((src[i >>> 3] >>> (i & 7)) & 1) != 0;
             nulls[i] = isNull;
             count += isNull ? 1 : 0;
