@@ -31,134 +31,19 @@ final class RowSorter {
         return partitionOf[row];
     }
 
-    /**
-     * The sorted permutation of row indexes. Ingest is mostly in order (concurrent writers interleave
-     * batches that are each in order), so the rows are taken as the natural runs they already form
-     * and adjacent runs are merged, each merge moving only the rows where the two runs overlap.
-     */
+    /** The sorted permutation of row indexes. */
     int[] sort() {
         int n = rows.rowCount();
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
             idx[i] = i;
         }
-        int[] runEnds = naturalRuns(idx);
-        int runs = runEnds.length;
-        int[] tmp = new int[0];
-        for (int width = 1; width < runs; width *= 2) {
-            for (int left = 0; left + width < runs; left += 2 * width) {
-                int lo = left == 0 ? 0 : runEnds[left - 1];
-                int mid = runEnds[left + width - 1];
-                int hi = runEnds[Math.min(runs, left + 2 * width) - 1];
-                tmp = merge(idx, lo, mid, hi, tmp);
-            }
+        if (isSorted(idx)) {
+            return idx; // time-ordered ingest is the common case: nothing to do
         }
+        int[] tmp = new int[n];
+        mergeSort(idx, tmp, 0, n);
         return idx;
-    }
-
-    /** Shortest run worth merging; shorter stretches (random data) are extended by insertion sort. */
-    private static final int MIN_RUN = 32;
-
-    /**
-     * Splits the identity permutation {@code idx} into ascending runs (reversing strictly
-     * descending ones, which keeps equal rows in arrival order) and returns where each run ends.
-     */
-    private int[] naturalRuns(int[] idx) {
-        int n = idx.length;
-        int[] ends = new int[16];
-        int count = 0;
-        int start = 0;
-        while (start < n) {
-            int end = start + 1;
-            if (end < n && compare(idx[end - 1], idx[end]) > 0) {
-                while (end < n && compare(idx[end - 1], idx[end]) > 0) {
-                    end++;
-                }
-                reverse(idx, start, end);
-            } else {
-                while (end < n && compare(idx[end - 1], idx[end]) <= 0) {
-                    end++;
-                }
-            }
-            if (end - start < MIN_RUN && end < n) {
-                int forced = Math.min(n, start + MIN_RUN);
-                insertionSort(idx, start, end, forced);
-                end = forced;
-            }
-            if (count == ends.length) {
-                ends = java.util.Arrays.copyOf(ends, count * 2);
-            }
-            ends[count++] = end;
-            start = end;
-        }
-        return java.util.Arrays.copyOf(ends, count);
-    }
-
-    private static void reverse(int[] a, int from, int to) {
-        for (int i = from, j = to - 1; i < j; i++, j--) {
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
-    /** Sorts {@code a[from..to)} given that {@code a[from..sortedTo)} is already sorted; stable. */
-    private void insertionSort(int[] a, int from, int sortedTo, int to) {
-        for (int i = sortedTo; i < to; i++) {
-            int v = a[i];
-            int j = i - 1;
-            while (j >= from && compare(a[j], v) > 0) {
-                a[j + 1] = a[j];
-                j--;
-            }
-            a[j + 1] = v;
-        }
-    }
-
-    /**
-     * Merges the sorted runs {@code a[lo..mid)} and {@code a[mid..hi)} in place, stable. Rows of the
-     * left run not after the right run's first row, and rows of the right run not before the left
-     * run's last row, are already in place; only the overlap between them is merged. Returns the
-     * scratch array, grown if it had to be.
-     */
-    private int[] merge(int[] a, int lo, int mid, int hi, int[] tmp) {
-        if (lo >= mid || mid >= hi || compare(a[mid - 1], a[mid]) <= 0) {
-            return tmp;
-        }
-        int from = firstAfter(a, lo, mid, a[mid], false);
-        int to = firstAfter(a, mid, hi, a[mid - 1], true);
-        int leftLength = mid - from;
-        if (tmp.length < leftLength) {
-            tmp = new int[Math.max(leftLength, tmp.length * 2)];
-        }
-        System.arraycopy(a, from, tmp, 0, leftLength);
-        int i = 0;
-        int j = mid;
-        int k = from;
-        while (i < leftLength && j < to) {
-            a[k++] = compare(a[j], tmp[i]) < 0 ? a[j++] : tmp[i++];
-        }
-        System.arraycopy(tmp, i, a, k, leftLength - i); // the right run's rest is already in place
-        return tmp;
-    }
-
-    /**
-     * The first position in sorted {@code a[from..to)} whose row sorts after {@code row}, or with
-     * {@code orEqual} the first whose row does not sort before it.
-     */
-    private int firstAfter(int[] a, int from, int to, int row, boolean orEqual) {
-        int lo = from;
-        int hi = to;
-        int limit = orEqual ? -1 : 0;
-        while (lo < hi) {
-            int m = (lo + hi) >>> 1;
-            if (compare(a[m], row) <= limit) {
-                lo = m + 1;
-            } else {
-                hi = m;
-            }
-        }
-        return lo;
     }
 
     /** Whether the rows are already in order, as they stand. */
@@ -169,6 +54,50 @@ final class RowSorter {
             }
         }
         return true;
+    }
+
+    private boolean isSorted(int[] idx) {
+        for (int i = 1; i < idx.length; i++) {
+            if (compare(idx[i - 1], idx[i]) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void mergeSort(int[] a, int[] tmp, int from, int to) {
+        int len = to - from;
+        if (len <= 32) {
+            for (int i = from + 1; i < to; i++) {
+                int v = a[i];
+                int j = i - 1;
+                while (j >= from && compare(a[j], v) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = v;
+            }
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSort(a, tmp, from, mid);
+        mergeSort(a, tmp, mid, to);
+        if (compare(a[mid - 1], a[mid]) <= 0) {
+            return;
+        }
+        System.arraycopy(a, from, tmp, from, len);
+        int i = from;
+        int j = mid;
+        int k = from;
+        while (i < mid && j < to) {
+            a[k++] = compare(tmp[j], tmp[i]) < 0 ? tmp[j++] : tmp[i++];
+        }
+        while (i < mid) {
+            a[k++] = tmp[i++];
+        }
+        while (j < to) {
+            a[k++] = tmp[j++];
+        }
     }
 
     int compare(int r1, int r2) {
