@@ -22,9 +22,11 @@ abstract sealed class FixedWidthColumn extends MemtableColumn permits LongColumn
     abstract void zeroValues(ColumnVector vector, int from, int to);
 
     @Override
-    final int readRows(ChunkDirectory dir, long fromRow, int count, ColumnVector out, int outPos) {
+    final void read(long fromRow, int count, ColumnVector out) {
+        out.reset(count);
         Object values = values(out);
         ValueLayout slot = slotLayout();
+        ChunkDirectory dir = directory();
         int nulls = 0;
         int done = 0;
         long row = fromRow;
@@ -33,16 +35,46 @@ abstract sealed class FixedWidthColumn extends MemtableColumn permits LongColumn
             int inChunk = layout.rowInChunk(row);
             int len = Math.min(count - done, layout.rowsPerChunk - inChunk);
             MemorySegment segment = dir.chunk(chunk);
-            int at = outPos + done;
             if (segment == null) {
-                zeroValues(out, at, at + len);
+                zeroValues(out, done, done + len);
             } else {
-                MemorySegment.copy(segment, slot, ChunkLayout.slotOffset(inChunk), values, at, len);
+                MemorySegment.copy(segment, slot, ChunkLayout.slotOffset(inChunk), values, done, len);
             }
-            nulls += readNulls(dir, chunk, segment, inChunk, out.nulls, at, len);
+            nulls += readNulls(dir, chunk, segment, inChunk, out.nulls, done, len);
             done += len;
             row += len;
         }
-        return nulls;
+        out.hasNulls = nulls > 0;
+        out.setSize(count);
+    }
+
+    @Override
+    final void gather(int[] rows, int from, int count, ColumnVector out) {
+        out.reset(count);
+        ChunkDirectory dir = directory();
+        boolean doubles = slotLayout() == ValueLayout.JAVA_DOUBLE;
+        long[] longs = out.longs;
+        double[] doubleValues = out.doubles;
+        boolean[] nulls = out.nulls;
+        int nullCount = 0;
+        for (int i = 0; i < count; i++) {
+            int row = rows[from + i];
+            int chunk = layout.chunkOf(row);
+            int inChunk = layout.rowInChunk(row);
+            MemorySegment segment = dir.chunk(chunk);
+            boolean isNull = isNullAt(dir, chunk, segment, inChunk);
+            nulls[i] = isNull;
+            if (isNull) {
+                nullCount++;
+            }
+            long bits = segment == null ? 0L : segment.get(ValueLayout.JAVA_LONG, ChunkLayout.slotOffset(inChunk));
+            if (doubles) {
+                doubleValues[i] = Double.longBitsToDouble(bits);
+            } else {
+                longs[i] = bits;
+            }
+        }
+        out.hasNulls = nullCount > 0;
+        out.setSize(count);
     }
 }

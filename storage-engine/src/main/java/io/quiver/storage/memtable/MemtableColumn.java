@@ -142,42 +142,22 @@ abstract sealed class MemtableColumn permits FixedWidthColumn, VarcharColumn {
     // ---------------------------------------------------------------- reader side
 
     /** Copies rows {@code [fromRow, fromRow+count)}, all below a row count the caller acquired, into {@code out}. */
-    final void read(long fromRow, int count, ColumnVector out) {
-        out.reset(count);
-        int nulls = readRows(directory(), fromRow, count, out, 0);
-        out.hasNulls = nulls > 0;
-        out.setSize(count);
-    }
+    abstract void read(long fromRow, int count, ColumnVector out);
 
     /**
      * Copies the rows {@code rows[from..from+count)} (any order, each below a row count the caller
      * acquired) into {@code out} rows {@code [0, count)}: the gather a flush uses to write rows in
-     * sort order without copying the whole memtable onto the heap first. A sorted order of mostly
-     * in-order ingest is long stretches of consecutive rows, each copied as one read.
+     * sort order without copying the whole memtable onto the heap first.
      */
-    final void gather(int[] rows, int from, int count, ColumnVector out) {
-        out.reset(count);
-        ChunkDirectory dir = directory();
-        int nulls = 0;
-        int done = 0;
-        while (done < count) {
-            int first = rows[from + done];
-            int run = 1;
-            while (done + run < count && rows[from + done + run] == first + run) {
-                run++;
-            }
-            nulls += readRows(dir, first, run, out, done);
-            done += run;
-        }
-        out.hasNulls = nulls > 0;
-        out.setSize(count);
-    }
+    abstract void gather(int[] rows, int from, int count, ColumnVector out);
 
-    /**
-     * Copies rows {@code [fromRow, fromRow+count)} into {@code out} rows {@code [outPos, outPos+count)},
-     * whose rows before {@code outPos} are already filled; returns how many of them are NULL.
-     */
-    abstract int readRows(ChunkDirectory dir, long fromRow, int count, ColumnVector out, int outPos);
+    /** Whether {@code row} is NULL, given its chunk (null when wholly before the column existed). */
+    final boolean isNullAt(ChunkDirectory dir, int chunk, MemorySegment segment, int inChunk) {
+        if (segment == null) {
+            return true;
+        }
+        return dir.nullCount(chunk) != 0 && NullBitmap.isSet(segment, layout.bitmapOffset, inChunk);
+    }
 
     /** Fills {@code dst[dstPos..dstPos+len)} with the null flags of a run; returns how many are NULL. */
     final int readNulls(ChunkDirectory dir, int chunk, MemorySegment segment, int inChunk, boolean[] dst, int dstPos, int len) {

@@ -148,6 +148,10 @@ final class VarcharColumn extends MemtableColumn {
         }
     }
 
+    private void copyOut(long streamPosition, byte[] dst, long length) {
+        copyOut(streamPosition, dst, 0, length);
+    }
+
     private void copyOut(long streamPosition, byte[] dst, int dstOffset, long length) {
         MemorySegment[] pageArray = pages;
         long position = streamPosition;
@@ -176,18 +180,18 @@ final class VarcharColumn extends MemtableColumn {
     }
 
     @Override
-    int readRows(ChunkDirectory dir, long fromRow, int count, ColumnVector out, int outPos) {
+    void read(long fromRow, int count, ColumnVector out) {
+        out.reset(count);
+        ChunkDirectory dir = directory();
         long base = startOf(dir, fromRow);
-        long length = fromRow + count <= firstRow ? 0 : endOf(dir, fromRow + count - 1) - base;
-        int outStart = out.offsets[outPos];
-        if (outStart + length > MAX_READ_BYTES) {
+        long total = fromRow + count <= firstRow ? 0 : endOf(dir, fromRow + count - 1) - base;
+        if (total > MAX_READ_BYTES) {
             throw new IllegalArgumentException("VARCHAR rows hold more bytes than one vector can [column=" + def.name()
-                    + ", fromRow=" + fromRow + ", count=" + count + ", bytes=" + (outStart + length) + "]: read fewer rows");
+                    + ", fromRow=" + fromRow + ", count=" + count + ", bytes=" + total + "]: read fewer rows");
         }
-        out.ensureByteCapacity((int) (outStart + length));
-        copyOut(base, out.bytes, outStart, length);
+        out.ensureByteCapacity((int) total);
+        copyOut(base, out.bytes, total);
         int[] offsets = out.offsets;
-        long shift = outStart - base; // stream position -> position in out.bytes
         int nulls = 0;
         int done = 0;
         long row = fromRow;
@@ -196,23 +200,59 @@ final class VarcharColumn extends MemtableColumn {
             int inChunk = layout.rowInChunk(row);
             int len = Math.min(count - done, layout.rowsPerChunk - inChunk);
             MemorySegment segment = dir.chunk(chunk);
-            int at = outPos + done;
             if (segment == null) {
-                Arrays.fill(offsets, at + 1, at + len + 1, outStart); // before the column existed: base is 0 too
+                Arrays.fill(offsets, done + 1, done + len + 1, 0); // before the column existed: base is 0 too
             } else {
                 // Rows of the chunk before the column was added have no slot written (the chunk's memory
                 // may be reused): they are NULL and empty.
                 int before = (int) Math.max(0, Math.min(len, firstRow - row));
-                Arrays.fill(offsets, at + 1, at + before + 1, outStart);
+                Arrays.fill(offsets, done + 1, done + before + 1, 0);
                 long slot = ChunkLayout.slotOffset(inChunk + before);
-                for (int i = at + before + 1, last = at + len; i <= last; i++, slot += ChunkLayout.SLOT_BYTES) {
-                    offsets[i] = (int) (segment.get(JAVA_LONG, slot) + shift);
+                for (int i = done + before + 1, last = done + len; i <= last; i++, slot += ChunkLayout.SLOT_BYTES) {
+                    offsets[i] = (int) (segment.get(JAVA_LONG, slot) - base);
                 }
             }
-            nulls += readNulls(dir, chunk, segment, inChunk, out.nulls, at, len);
+            nulls += readNulls(dir, chunk, segment, inChunk, out.nulls, done, len);
             done += len;
             row += len;
         }
-        return nulls;
+        out.hasNulls = nulls > 0;
+        out.setSize(count);
+    }
+
+    @Override
+    void gather(int[] rows, int from, int count, ColumnVector out) {
+        out.reset(count);
+        ChunkDirectory dir = directory();
+        int[] offsets = out.offsets;
+        boolean[] nulls = out.nulls;
+        int nullCount = 0;
+        long total = 0;
+        offsets[0] = 0;
+        for (int i = 0; i < count; i++) {
+            int row = rows[from + i];
+            int chunk = layout.chunkOf(row);
+            int inChunk = layout.rowInChunk(row);
+            MemorySegment segment = dir.chunk(chunk);
+            boolean isNull = isNullAt(dir, chunk, segment, inChunk);
+            nulls[i] = isNull;
+            long length = 0;
+            if (isNull) {
+                nullCount++;
+            } else {
+                long start = startOf(dir, row);
+                length = segment.get(JAVA_LONG, ChunkLayout.slotOffset(inChunk)) - start;
+                if (total + length > MAX_READ_BYTES) {
+                    throw new IllegalArgumentException("VARCHAR rows hold more bytes than one vector can [column=" + def.name()
+                            + ", rows=" + count + "]: gather fewer rows");
+                }
+                out.ensureByteCapacity((int) (total + length));
+                copyOut(start, out.bytes, (int) total, length);
+            }
+            total += length;
+            offsets[i + 1] = (int) total;
+        }
+        out.hasNulls = nullCount > 0;
+        out.setSize(count);
     }
 }
