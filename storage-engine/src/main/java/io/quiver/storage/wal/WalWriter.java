@@ -39,7 +39,9 @@ import java.util.zip.CRC32C;
  *   <li>{@link #append} either returns a {@link WalAppend} whose record is completely written to
  *       the OS, or throws; a throwing append consumed no seq, and the next append reuses it.</li>
  *   <li>A future that completed normally: FSYNC: the record and every earlier one are on stable
- *       storage (file data fsynced, and the file's directory entry fsynced when it was created).
+ *       storage (file data fsynced, and the file's header and directory entry fsynced by the first
+ *       fsync that counted one of its records durable: creating a file at a rollover waits for
+ *       no fsync of it).
  *       BATCH and NONE: the record was written to the OS; it survives a process crash, not a
  *       power loss.</li>
  *   <li>A future that completed exceptionally (IO, or CLOSED): the record may or may not be
@@ -49,7 +51,8 @@ import java.util.zip.CRC32C;
  *       only that append. If even the truncate fails, or an fsync fails, the file is abandoned:
  *       every record not yet known durable fails, nothing is rewritten, and the next append starts
  *       a new file (flagged {@link WalFormat#FLAG_PREDECESSOR_ABANDONED}); appends keep failing
- *       with IO until that new file can be created, and work again once the fault is gone.</li>
+ *       with IO until that new file can be created (and its records until it can be fsynced with
+ *       its directory entry), and work again once the fault is gone.</li>
  * </ul>
  *
  * <h2>Ownership</h2>
@@ -89,6 +92,12 @@ public final class WalWriter implements AutoCloseable {
     private long writtenBytes;
     private long syncedBytes;
     private long lastSyncStartNanos;
+    /**
+     * The open file's header and directory entry are not fsynced yet. Creating a file does not
+     * wait for them (a rollover happens under the table's write lock, which every append needs);
+     * the first fsync that makes one of its records durable makes them durable too.
+     */
+    private boolean currentFileEntryUnsynced;
     /** FSYNC mode: appends written but not yet covered by an fsync, in seq order. */
     private final ArrayDeque<WalAppend> pending = new ArrayDeque<>();
     private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(INITIAL_WRITE_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -285,7 +294,7 @@ public final class WalWriter implements AutoCloseable {
                 }
                 if (cfg.durability() != Durability.NONE) {
                     try {
-                        fs.force(channel, false);
+                        forceDurably(channel, currentFileEntryUnsynced);
                         markSynced(last, writtenBytes);
                     } catch (IOException | RuntimeException e) {
                         LOG.error("WAL fsync failed at rollover; abandoning the file [file={}]", current.path, e);
@@ -418,6 +427,7 @@ public final class WalWriter implements AutoCloseable {
             WalFile file;
             long upToSeq;
             long upToBytes;
+            boolean withEntry;
             appendLock.lock();
             try {
                 long unsynced = writtenBytes - syncedBytes;
@@ -433,12 +443,13 @@ public final class WalWriter implements AutoCloseable {
                 file = current;
                 upToSeq = nextSeq - 1;
                 upToBytes = writtenBytes;
+                withEntry = currentFileEntryUnsynced;
             } finally {
                 appendLock.unlock();
             }
             Exception failure = null;
             try {
-                fs.force(ch, false);
+                forceDurably(ch, withEntry);
             } catch (IOException | RuntimeException e) {
                 failure = e;
             }
@@ -447,6 +458,9 @@ public final class WalWriter implements AutoCloseable {
             try {
                 if (failure == null) {
                     markSynced(upToSeq, upToBytes);
+                    if (ch == channel) {
+                        currentFileEntryUnsynced = false;
+                    }
                 } else if (ch == channel) {
                     abandoned = abandonCurrentFile();
                 }
@@ -555,7 +569,7 @@ public final class WalWriter implements AutoCloseable {
      */
     private List<WalAppend> closeCurrentFile() {
         try {
-            fs.force(channel, false);
+            forceDurably(channel, currentFileEntryUnsynced);
             markSynced(nextSeq - 1, writtenBytes);
         } catch (IOException | RuntimeException e) {
             LOG.error("WAL fsync failed while closing the file; abandoning it [file={}]", current.path, e);
@@ -568,6 +582,14 @@ public final class WalWriter implements AutoCloseable {
         return null;
     }
 
+    /** Fsyncs a file's data, and with {@code withEntry} also its metadata and its directory entry. */
+    private void forceDurably(FileChannel ch, boolean withEntry) throws IOException {
+        fs.force(ch, withEntry);
+        if (withEntry) {
+            fs.fsyncDirectory(dir);
+        }
+    }
+
     private void markSynced(long upToSeq, long upToBytes) {
         syncedBytes = Math.max(syncedBytes, upToBytes);
         while (!pending.isEmpty() && pending.peekFirst().seq() <= upToSeq) {
@@ -575,7 +597,7 @@ public final class WalWriter implements AutoCloseable {
         }
     }
 
-    /** Creates the file for {@code nextSeq}: header, then (unless NONE) fsync of file and directory. */
+    /** Creates the file for {@code nextSeq} with its header; the first fsync of a record makes it durable. */
     private void startNewFile() {
         long first = nextSeq;
         Path path = dir.resolve(WalFormat.fileName(first));
@@ -593,10 +615,6 @@ public final class WalWriter implements AutoCloseable {
             WalFormat.writeHeader(headerBuffer, first, nextFileFlags);
             headerBuffer.flip();
             fs.write(ch, headerBuffer, 0);
-            if (cfg.durability() != Durability.NONE) {
-                fs.force(ch, true);
-                fs.fsyncDirectory(dir);
-            }
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
                 closeQuietly(ch, path);
@@ -615,6 +633,7 @@ public final class WalWriter implements AutoCloseable {
         writePosition = WalFormat.HEADER_LENGTH;
         totalBytes += WalFormat.HEADER_LENGTH;
         nextFileFlags = 0;
+        currentFileEntryUnsynced = cfg.durability() != Durability.NONE;
         publish();
     }
 

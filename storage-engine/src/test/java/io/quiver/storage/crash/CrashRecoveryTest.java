@@ -52,7 +52,7 @@ class CrashRecoveryTest {
         long nextBatch = 0;
         for (int trial = 0; trial < trials; trial++) {
             String phase = CrashWriterMain.PHASES[trial % CrashWriterMain.PHASES.length];
-            long nth = 1 + random.nextInt(phase.startsWith("wal") ? 300 : 3);
+            long nth = 1 + random.nextInt(phase.equals("wal-append") || phase.equals("wal-fsync") ? 300 : 3);
             String context = "[seed=" + seed + ", trial=" + trial + ", phase=" + phase + ", nth=" + nth + "]";
             ChildRun run = runChild(nextBatch, 50 + random.nextInt(700), phase, nth, context);
             if (run.killedInPhase) {

@@ -61,8 +61,8 @@ public final class CrashWriterMain {
     }
 
     /** Where a trial kills the child: the parent waits for "AT <phase>" and then sends SIGKILL. */
-    static final String[] PHASES = {"anywhere", "wal-append", "wal-fsync", "flush-segment-write", "manifest-publish",
-            "compaction-write", "compaction-retire"};
+    static final String[] PHASES = {"anywhere", "wal-append", "wal-fsync", "wal-new-file-sync", "flush-segment-write",
+            "manifest-publish", "compaction-write", "compaction-retire"};
 
     /**
      * Blocks the thread that reaches the chosen operation for the {@code nth} time, after telling the
@@ -93,6 +93,9 @@ public final class CrashWriterMain {
             case "anywhere" -> { }
             case "wal-append" -> fs.rule(FaultInjectingFilesFacade.Op.WRITE).onFiles("wal-.*\\.log").always().run(counted);
             case "wal-fsync" -> fs.rule(FaultInjectingFilesFacade.Op.FORCE).onFiles("wal-.*\\.log").always().run(counted);
+            // A rolled WAL file's directory entry is fsynced by the group commit of its first records,
+            // after the roll: a kill here must lose none of the batches acknowledged before it.
+            case "wal-new-file-sync" -> fs.rule(FaultInjectingFilesFacade.Op.FSYNC_DIRECTORY).onFiles("wal").always().run(counted);
             case "flush-segment-write" -> fs.rule(FaultInjectingFilesFacade.Op.WRITE).onFiles("seg-.*").always().run(() -> {
                 if (!inMerge.getAsBoolean()) {
                     counted.run();

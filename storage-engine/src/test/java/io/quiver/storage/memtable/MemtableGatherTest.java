@@ -89,6 +89,47 @@ class MemtableGatherTest {
     }
 
     /**
+     * The order a flush of interleaved in-order batches gathers by: stretches of consecutive rows of
+     * any length, across chunk and VARCHAR page boundaries, with NULLs and empty strings.
+     */
+    @Test
+    void gatherOfConsecutiveStretchesReturnsTheRowsInTheOrderAsked() {
+        for (long seed = 0; seed < 10; seed++) {
+            Random rnd = new Random(seed);
+            Memtable m = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30);
+            List<Object[]> rows = randomRows(rnd, 500);
+            for (int start = 0; start < rows.size(); start += 60) {
+                m.append(batch(COLS, rows.subList(start, Math.min(rows.size(), start + 60))));
+            }
+            List<int[]> stretches = new ArrayList<>();
+            for (int start = 0; start < rows.size(); ) {
+                int length = Math.min(rows.size() - start, 1 + rnd.nextInt(rnd.nextBoolean() ? 3 : 80));
+                stretches.add(new int[] {start, length});
+                start += length;
+            }
+            Collections.shuffle(stretches, rnd);
+            int[] order = new int[rows.size()];
+            int at = 0;
+            for (int[] stretch : stretches) {
+                for (int i = 0; i < stretch[1]; i++) {
+                    order[at++] = stretch[0] + i;
+                }
+            }
+            for (int from = 0; from < order.length; ) {
+                int count = Math.min(order.length - from, 1 + rnd.nextInt(150));
+                List<Object[]> expected = new ArrayList<>();
+                for (int i = from; i < from + count; i++) {
+                    expected.add(rows.get(order[i]));
+                }
+                assertRows(expected, gather(m, order, from, count, COLS), "gather from " + from + " seed " + seed);
+                from += count;
+            }
+            m.release();
+        }
+        leakCheck.assertNoLeak();
+    }
+
+    /**
      * A VARCHAR column added in the middle of a chunk whose memory was recycled: the slots of the rows
      * before it were never written and hold the old memtable's bytes. Reads and gathers that start at
      * or before the column's first row must still see NULL then the right values.
@@ -139,6 +180,12 @@ class MemtableGatherTest {
             List<Object[]> expectedReversed = new ArrayList<>(expected);
             Collections.reverse(expectedReversed);
             assertRows(expectedReversed, gather(m, reversed, 0, 12, wide), "gather reversed");
+            int[] runs = {3, 4, 5, 6, 7, 0, 1, 2, 8, 9, 10, 11}; // stretches across the column's first row
+            List<Object[]> expectedRuns = new ArrayList<>();
+            for (int row : runs) {
+                expectedRuns.add(expected.get(row));
+            }
+            assertRows(expectedRuns, gather(m, runs, 0, 12, wide), "gather runs");
             m.release();
         }
         leakCheck.assertNoLeak();

@@ -97,20 +97,20 @@ class WalFaultTest {
             WalAppend lost = w.append(WalRecordType.DATA, text("not-durable"));
             StorageException e = ioFailure(lost.durable());
             assertTrue(e.getMessage().contains("fsync failed"), e.getMessage());
-            // While fsyncs keep failing, appends fail too (the new file cannot be made durable).
-            StorageException during = assertThrows(StorageException.class, () -> w.append(WalRecordType.DATA, text("x")));
-            assertEquals(StorageException.Kind.IO, during.kind());
+            // While fsyncs keep failing, no record is acknowledged (the new file cannot be made durable).
+            ioFailure(w.append(WalRecordType.DATA, text("x")).durable());
             fsyncFails.remove();
             WalAppend after = w.append(WalRecordType.DATA, text("after"));
-            assertEquals(3, after.seq());
-            assertEquals(3L, after.durable().get(5, TimeUnit.SECONDS));
+            assertEquals(4, after.seq());
+            assertEquals(4L, after.durable().get(5, TimeUnit.SECONDS));
         }
         List<Path> files = walFiles(dir);
-        assertEquals(List.of(WalFormat.fileName(1), WalFormat.fileName(3)), files.stream().map(p -> p.getFileName().toString()).toList());
+        assertEquals(List.of(WalFormat.fileName(1), WalFormat.fileName(3), WalFormat.fileName(4)),
+                files.stream().map(p -> p.getFileName().toString()).toList());
         List<Rec> got = replayAll(FS, dir, 0);
-        // The record whose future failed may or may not come back (here the page cache kept it):
+        // The records whose futures failed may or may not come back (here the page cache kept them):
         // that is why the table skips DATA records whose batch id it has already seen.
-        assertEquals(List.of("durable", "not-durable", "after"), got.stream().map(Rec::text).toList());
+        assertEquals(List.of("durable", "not-durable", "x", "after"), got.stream().map(Rec::text).toList());
     }
 
     @Test
@@ -201,7 +201,7 @@ class WalFaultTest {
             FaultInjectingFilesFacade.Rule fsyncFails = fs.rule(Op.FORCE).onFiles("wal-.*").fail();
             ioFailure(w.append(WalRecordType.DATA, text("lost")).durable());
             fsyncFails.remove();
-            fs.rule(Op.FSYNC_DIRECTORY).times(2).fail();
+            fs.rule(Op.WRITE).onFiles("wal-.*").times(2).fail();
             assertThrows(StorageException.class, () -> w.append(WalRecordType.DATA, text("x")));
             assertThrows(StorageException.class, () -> w.append(WalRecordType.DATA, text("y")));
             WalAppend ok = w.append(WalRecordType.DATA, text("three"));
@@ -211,6 +211,51 @@ class WalFaultTest {
         List<Rec> got = replayAll(FS, dir, 0);
         assertEquals("three", got.getLast().text());
         assertEquals(3, got.getLast().seq());
+    }
+
+    /** A new file whose directory entry cannot be fsynced: its records fail (never acked) until it can. */
+    @Test
+    void failedDirectoryFsyncOfANewFileFailsItsRecordsUntilItWorks() throws Exception {
+        try (WalWriter w = WalWriter.open(fs, dir, WalConfig.defaults(), 1)) {
+            w.append(WalRecordType.DATA, text("one")).durable().get(5, TimeUnit.SECONDS);
+            w.rollover();
+            FaultInjectingFilesFacade.Rule dirFsyncFails = fs.rule(Op.FSYNC_DIRECTORY).always().fail();
+            ioFailure(w.append(WalRecordType.DATA, text("x")).durable());
+            ioFailure(w.append(WalRecordType.DATA, text("y")).durable());
+            dirFsyncFails.remove();
+            WalAppend ok = w.append(WalRecordType.DATA, text("three"));
+            ok.durable().get(5, TimeUnit.SECONDS);
+        }
+        List<Rec> got = replayAll(FS, dir, 0);
+        assertEquals("one", got.getFirst().text());
+        assertEquals("three", got.getLast().text());
+    }
+
+    /**
+     * The table rolls its WAL under its write lock, which every append needs: the roll must not
+     * wait for fsyncs of the new file. Its directory entry is fsynced by the group commit, outside
+     * the append lock, and a record in it is acknowledged only after that.
+     */
+    @Test
+    void rolloverDoesNotWaitForTheNewFilesFsyncsButItsRecordsDo() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (WalWriter w = WalWriter.open(fs, dir, WalConfig.defaults(), 1)) {
+            w.append(WalRecordType.DATA, text("one")).durable().get(5, TimeUnit.SECONDS);
+            fs.rule(Op.FSYNC_DIRECTORY).always().run(() -> release.await(30, TimeUnit.SECONDS));
+            try {
+                java.util.concurrent.CompletableFuture<Long> roll = java.util.concurrent.CompletableFuture.supplyAsync(w::rollover);
+                assertEquals(1L, roll.get(5, TimeUnit.SECONDS), "the roll waited for a directory fsync");
+                java.util.concurrent.CompletableFuture<WalAppend> append =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> w.append(WalRecordType.DATA, text("two")));
+                WalAppend two = append.get(5, TimeUnit.SECONDS);
+                Thread.sleep(200);
+                assertFalse(two.durable().isDone(), "acknowledged before the new file's directory entry was fsynced");
+            } finally {
+                release.countDown();
+            }
+            w.append(WalRecordType.DATA, text("three")).durable().get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("one", "two", "three"), replayAll(FS, dir, 0).stream().map(Rec::text).toList());
     }
 
     @Test
