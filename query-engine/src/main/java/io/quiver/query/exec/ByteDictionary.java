@@ -2,6 +2,9 @@ package io.quiver.query.exec;
 
 import java.util.Arrays;
 
+import static io.quiver.query.exec.TaggedSlots.EMPTY;
+import static io.quiver.query.exec.TaggedSlots.TAG;
+
 /** Distinct byte strings to dense ids, open addressing, no allocation per lookup. */
 final class ByteDictionary {
     private byte[] data;
@@ -9,7 +12,8 @@ final class ByteDictionary {
     private int[] offsets;
     private long[] hashes;
     private int size;
-    private int[] slots;
+    /** See {@link TaggedSlots}. */
+    private long[] slots;
     private int mask;
 
     ByteDictionary() {
@@ -22,9 +26,9 @@ final class ByteDictionary {
         data = new byte[n * 16];
         offsets = new int[n + 1];
         hashes = new long[n];
-        slots = new int[n * 2];
+        slots = new long[n * 2];
         mask = slots.length - 1;
-        Arrays.fill(slots, -1);
+        Arrays.fill(slots, EMPTY);
     }
 
     int size() {
@@ -32,22 +36,76 @@ final class ByteDictionary {
     }
 
     long bytes() {
-        return data.length + offsets.length * 4L + hashes.length * 8L + slots.length * 4L;
+        return data.length + offsets.length * 4L + hashes.length * 8L + slots.length * 8L;
     }
 
     /** The id of the string, adding it when new. */
     int intern(byte[] b, int from, int to) {
-        long h = Values.hashBytes(b, from, to);
+        return intern(b, from, to, Values.hashBytes(b, from, to));
+    }
+
+    private int intern(byte[] b, int from, int to, long h) {
         int s = (int) h & mask;
+        long tag = h & TAG;
         while (true) {
-            int id = slots[s];
-            if (id < 0) {
+            long e = slots[s];
+            if (e == EMPTY) {
                 return add(b, from, to, h, s);
             }
-            if (hashes[id] == h && Arrays.equals(data, offsets[id], offsets[id + 1], b, from, to)) {
-                return id;
+            if ((e & TAG) == tag) {
+                int id = (int) e;
+                if (Arrays.equals(data, offsets[id], offsets[id + 1], b, from, to)) {
+                    return id;
+                }
             }
             s = (s + 1) & mask;
+        }
+    }
+
+    private long[] rowHashes = new long[0];
+    private long[] candidates = new long[0];
+
+    /**
+     * The ids of the strings of rows {@code idx[0..n)} of {@code bytes}/{@code rowOffsets} into
+     * {@code ids} (-1 for a null row), adding new ones. All hashes first, then every row's candidate
+     * slot, then the comparisons: passes of independent work whose cache misses overlap, where one
+     * row at a time would wait out each miss.
+     */
+    void internRows(byte[] bytes, int[] rowOffsets, boolean[] nulls, int[] idx, int n, int[] ids) {
+        if (rowHashes.length < n) {
+            rowHashes = new long[n];
+            candidates = new long[n];
+        }
+        long[] hashes = rowHashes;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            hashes[k] = nulls != null && nulls[i] ? 0 : Values.hashBytes(bytes, rowOffsets[i], rowOffsets[i + 1]);
+        }
+        long[] table = slots;
+        int m = mask;
+        long[] cand = candidates;
+        for (int k = 0; k < n; k++) {
+            cand[k] = TaggedSlots.candidate(table, m, hashes[k]);
+        }
+        int misses = 0;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            long e = cand[k];
+            if (nulls != null && nulls[i]) {
+                ids[k] = -1;
+            } else if (e != EMPTY && Arrays.equals(data, offsets[(int) e], offsets[(int) e + 1], bytes, rowOffsets[i], rowOffsets[i + 1])) {
+                ids[k] = (int) e;
+            } else {
+                ids[k] = -2;
+                misses++;
+            }
+        }
+        for (int k = 0; misses > 0 && k < n; k++) {
+            if (ids[k] == -2) {
+                int i = idx[k];
+                ids[k] = intern(bytes, rowOffsets[i], rowOffsets[i + 1], hashes[k]);
+                misses--;
+            }
         }
     }
 
@@ -65,7 +123,7 @@ final class ByteDictionary {
         dataLength += len;
         offsets[size + 1] = dataLength;
         hashes[size] = h;
-        slots[slot] = size;
+        slots[slot] = TaggedSlots.entry(h, size);
         size++;
         if (size * 2 > slots.length) {
             rehash();
@@ -74,15 +132,16 @@ final class ByteDictionary {
     }
 
     private void rehash() {
-        slots = new int[slots.length * 2];
-        Arrays.fill(slots, -1);
+        slots = new long[slots.length * 2];
+        Arrays.fill(slots, EMPTY);
         mask = slots.length - 1;
         for (int id = 0; id < size; id++) {
-            int s = (int) hashes[id] & mask;
-            while (slots[s] >= 0) {
+            long h = hashes[id];
+            int s = (int) h & mask;
+            while (slots[s] != EMPTY) {
                 s = (s + 1) & mask;
             }
-            slots[s] = id;
+            slots[s] = TaggedSlots.entry(h, id);
         }
     }
 

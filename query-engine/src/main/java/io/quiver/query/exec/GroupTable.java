@@ -5,6 +5,9 @@ import io.quiver.storage.vector.ColumnVector;
 
 import java.util.Arrays;
 
+import static io.quiver.query.exec.TaggedSlots.EMPTY;
+import static io.quiver.query.exec.TaggedSlots.TAG;
+
 /**
  * Group keys to dense group ids: an open-addressing table over keys encoded as longs (integers and
  * dates as themselves, doubles as normalised bits, strings as ids of a per-table {@link
@@ -22,8 +25,15 @@ final class GroupTable {
     private long[] records;
     private final int stride;
     private int size;
-    private int[] slots;
+    /** Group ids tagged with their hashes ({@link TaggedSlots}): a probe rejects most other groups without loading their record. */
+    private long[] slots;
     private int mask;
+
+    /** Per batch: every live row's hash, null mask and keys ({@link #width} per row), then the slot each probe reads first. */
+    private long[] rowHashes = new long[0];
+    private long[] rowNulls = new long[0];
+    private long[] rowKeys = new long[0];
+    private long[] firstSlots = new long[0];
 
     GroupTable(ColumnType[] types) {
         this.types = types;
@@ -36,8 +46,8 @@ final class GroupTable {
         }
         stride = width + 2;
         records = new long[stride * 64];
-        slots = new int[128];
-        Arrays.fill(slots, -1);
+        slots = new long[128];
+        Arrays.fill(slots, EMPTY);
         mask = 127;
     }
 
@@ -46,7 +56,7 @@ final class GroupTable {
     }
 
     long bytes() {
-        long b = records.length * 8L + slots.length * 4L;
+        long b = records.length * 8L + slots.length * 8L + (rowHashes.length + rowNulls.length + rowKeys.length + firstSlots.length) * 8L;
         for (ByteDictionary d : dicts) {
             if (d != null) {
                 b += d.bytes();
@@ -71,7 +81,7 @@ final class GroupTable {
             return;
         }
         if (width == 1 && types[0].physical() == ColumnType.Physical.LONG) {
-            singleLongKey(keyCols[0], idx, n, gids, scratch);
+            singleLongKey(keyCols[0], idx, n, gids);
             return;
         }
         if (width > 1 && fewCodeCombinations(keyCols, n)) {
@@ -175,6 +185,8 @@ final class GroupTable {
         if (ids == null && codeIds != null) {
             java.util.Arrays.fill(codeIds, null);
         }
+        ensureRowBuffers(n);
+        long[] keysOut = rowKeys;
         for (int k = 0; k < n; k++) {
             int i = idx[k];
             long nulls = 0;
@@ -205,11 +217,62 @@ final class GroupTable {
                         }
                     };
                 }
-                scratch[c] = key;
+                keysOut[k * width + c] = key;
                 h = (h ^ key) * 0xff51afd7ed558ccdL + c;
             }
-            h = Values.mix(h ^ nulls);
-            gids[k] = find(scratch, nulls, h);
+            rowNulls[k] = nulls;
+            rowHashes[k] = Values.mix(h ^ nulls);
+        }
+        probeRows(n, gids);
+    }
+
+    private void ensureRowBuffers(int n) {
+        if (rowHashes.length < n) {
+            int cap = Math.max(n, Batch.MAX_ROWS);
+            rowHashes = new long[cap];
+            rowNulls = new long[cap];
+            firstSlots = new long[cap];
+            rowKeys = new long[cap * Math.max(1, width)];
+        }
+    }
+
+    /**
+     * Groups of the {@code n} rows in {@link #rowHashes}/{@link #rowNulls}/{@link #rowKeys}, in
+     * passes of loads that do not wait on one another, so that the cache misses of a table much
+     * larger than the cache overlap instead of following one another: first every row's candidate
+     * (the first slot on its probe path with its hash tag, or an empty slot), then every candidate's
+     * record. Rows whose candidate holds their key (nearly all repeats) are settled there; the rest
+     * (new groups, tag collisions, slots moved by a growth in this batch) take the full probe.
+     */
+    private void probeRows(int n, int[] gids) {
+        long[] hashes = rowHashes;
+        long[] first = firstSlots;
+        long[] table = slots;
+        int m = mask;
+        for (int k = 0; k < n; k++) {
+            first[k] = TaggedSlots.candidate(table, m, hashes[k]);
+        }
+        long[] nulls = rowNulls;
+        long[] keys = rowKeys;
+        int w = width;
+        int st = stride;
+        long[] rec = records;
+        int misses = 0;
+        for (int k = 0; k < n; k++) {
+            long e = first[k];
+            int g = (int) e;
+            if (e != EMPTY && rec[g * st + 1] == nulls[k] && sameKey(rec, g * st + 2, keys, k * w)) {
+                gids[k] = g;
+            } else {
+                gids[k] = -1;
+                misses++;
+            }
+        }
+        for (int k = 0; misses > 0 && k < n; k++) {
+            if (gids[k] < 0) {
+                gids[k] = find(keys, k * w, nulls[k], hashes[k]);
+                misses--;
+            }
         }
     }
 
@@ -248,52 +311,36 @@ final class GroupTable {
      * its group directly, so each row costs one hash lookup (the interning), not two.
      */
     private void singleStringKey(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
-        ByteDictionary dict = dicts[0];
-        byte[] bytes = v.bytes;
-        int[] offsets = v.offsets;
-        boolean[] nulls = v.nulls;
-        boolean anyNull = v.hasNulls;
+        dicts[0].internRows(v.bytes, v.offsets, v.hasNulls ? v.nulls : null, idx, n, gids);
         for (int k = 0; k < n; k++) {
-            int i = idx[k];
-            if (anyNull && nulls[i]) {
+            int id = gids[k];
+            if (id < 0) {
                 gids[k] = nullGroup(scratch);
                 continue;
             }
-            int id = dict.intern(bytes, offsets[i], offsets[i + 1]);
             int g = id < groupOfId.length ? groupOfId[id] : -1;
             gids[k] = g >= 0 ? g : groupOfString(id, scratch);
         }
     }
 
     /** One integer key: the generic loop without its per-column dispatch (same hashes, so tables still merge). */
-    private void singleLongKey(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
+    private void singleLongKey(ColumnVector v, int[] idx, int n, int[] gids) {
+        ensureRowBuffers(n);
         long[] x = v.longs;
-        boolean[] nulls = v.nulls;
+        boolean[] isNull = v.nulls;
         boolean anyNull = v.hasNulls;
+        long[] keys = rowKeys;
+        long[] nulls = rowNulls;
+        long[] hashes = rowHashes;
         for (int k = 0; k < n; k++) {
             int i = idx[k];
-            if (anyNull && nulls[i]) {
-                gids[k] = nullGroup(scratch);
-                continue;
-            }
-            long key = x[i];
-            long h = Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL);
-            int slot = (int) h & mask;
-            while (true) {
-                int g = slots[slot];
-                if (g < 0) {
-                    scratch[0] = key;
-                    gids[k] = add(scratch, 0L, h, slot);
-                    break;
-                }
-                int base = g * 3; // stride of one key
-                if (records[base] == h && records[base + 2] == key && records[base + 1] == 0) {
-                    gids[k] = g;
-                    break;
-                }
-                slot = (slot + 1) & mask;
-            }
+            long nullBit = anyNull && isNull[i] ? 1L : 0L;
+            long key = nullBit == 0 ? x[i] : 0L;
+            keys[k] = key;
+            nulls[k] = nullBit;
+            hashes[k] = Values.mix(((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL) ^ nullBit);
         }
+        probeRows(n, gids);
     }
 
     /** The group of string id {@code id} of a single string key, found (or added) and remembered. */
@@ -338,49 +385,61 @@ final class GroupTable {
     }
 
     private int find(long[] key, long nulls, long h) {
+        return find(key, 0, nulls, h);
+    }
+
+    private int find(long[] key, int keyAt, long nulls, long h) {
         int s = (int) h & mask;
+        long tag = h & TAG;
         while (true) {
-            int g = slots[s];
-            if (g < 0) {
-                return add(key, nulls, h, s);
+            long e = slots[s];
+            if (e == EMPTY) {
+                return add(key, keyAt, nulls, h, s);
             }
-            int base = g * stride;
-            if (records[base] == h && records[base + 1] == nulls && sameKey(base + 2, key)) {
-                return g;
+            if ((e & TAG) == tag) {
+                int base = (int) e * stride;
+                if (records[base + 1] == nulls && sameKey(base + 2, key, keyAt)) {
+                    return (int) e;
+                }
             }
             s = (s + 1) & mask;
         }
     }
 
-    private boolean sameKey(int at, long[] key) {
+    private boolean sameKey(int at, long[] key, int keyAt) {
+        return sameKey(records, at, key, keyAt);
+    }
+
+    private boolean sameKey(long[] rec, int at, long[] key, int keyAt) {
         for (int c = 0; c < width; c++) {
-            if (records[at + c] != key[c]) {
+            if (rec[at + c] != key[keyAt + c]) {
                 return false;
             }
         }
         return true;
     }
 
-    private int add(long[] key, long nulls, long h, int slot) {
+    private int add(long[] key, int keyAt, long nulls, long h, int slot) {
         int base = size * stride;
         if (base + stride > records.length) {
             records = Arrays.copyOf(records, records.length * 2);
         }
         records[base] = h;
         records[base + 1] = nulls;
-        System.arraycopy(key, 0, records, base + 2, width);
-        slots[slot] = size;
+        System.arraycopy(key, keyAt, records, base + 2, width);
+        slots[slot] = TaggedSlots.entry(h, size);
         size++;
         if (size * 2 > slots.length) {
-            slots = new int[slots.length * 2];
-            Arrays.fill(slots, -1);
+            slots = new long[slots.length * 2];
+            Arrays.fill(slots, EMPTY);
             mask = slots.length - 1;
             for (int g = 0; g < size; g++) {
-                int s = (int) records[g * stride] & mask;
-                while (slots[s] >= 0) {
+                long gh = records[g * stride];
+                int s = (int) gh & mask;
+                while (slots[s] != EMPTY) {
                     s = (s + 1) & mask;
                 }
-                slots[s] = g;
+                slots[s] = TaggedSlots.entry(gh, g);
             }
         }
         return size - 1;
@@ -389,21 +448,29 @@ final class GroupTable {
     /** Inserts every group of {@code other}; returns other's group id -> this table's group id. */
     int[] mergeFrom(GroupTable other) {
         int[] map = new int[other.size];
-        long[] key = new long[width];
-        for (int g = 0; g < other.size; g++) {
-            long nulls = other.records[g * stride + 1];
-            long h = 0x9E3779B97F4A7C15L;
-            for (int c = 0; c < width; c++) {
-                long k = other.records[g * stride + 2 + c];
-                if (dicts[c] != null && (nulls & (1L << c)) == 0) {
-                    ByteDictionary od = other.dicts[c];
-                    k = dicts[c].intern(od.data(), od.start((int) k), od.end((int) k));
+        int[] chunkGids = new int[Batch.MAX_ROWS];
+        long[] otherRecords = other.records;
+        for (int from = 0; from < other.size; from += Batch.MAX_ROWS) {
+            int n = Math.min(Batch.MAX_ROWS, other.size - from);
+            ensureRowBuffers(n);
+            for (int j = 0; j < n; j++) {
+                int at = (from + j) * stride;
+                long nulls = otherRecords[at + 1];
+                long h = 0x9E3779B97F4A7C15L;
+                for (int c = 0; c < width; c++) {
+                    long k = otherRecords[at + 2 + c];
+                    if (dicts[c] != null && (nulls & (1L << c)) == 0) {
+                        ByteDictionary od = other.dicts[c];
+                        k = dicts[c].intern(od.data(), od.start((int) k), od.end((int) k));
+                    }
+                    rowKeys[j * width + c] = k;
+                    h = (h ^ k) * 0xff51afd7ed558ccdL + c;
                 }
-                key[c] = k;
-                h = (h ^ k) * 0xff51afd7ed558ccdL + c;
+                rowNulls[j] = nulls;
+                rowHashes[j] = width == 0 ? 0 : Values.mix(h ^ nulls);
             }
-            h = width == 0 ? 0 : Values.mix(h ^ nulls);
-            map[g] = find(key, nulls, h);
+            probeRows(n, chunkGids);
+            System.arraycopy(chunkGids, 0, map, from, n);
         }
         return map;
     }
