@@ -37,6 +37,16 @@ public interface ResultCursor extends AutoCloseable {
     default void release(RowBatch batch) {
     }
 
+    /**
+     * Reads the rest of the result as units of {@code encoder} instead of batches; call it instead
+     * of {@link #next()}, not after. A cursor fed by the engine's workers encodes on those threads
+     * (in parallel, without an intermediate copy); this default encodes on the reader's thread,
+     * gathering batches already queued into one unit. Closing the returned cursor closes this one.
+     */
+    default <T> EncodedCursor<T> encoded(ResultEncoder<T> encoder) {
+        return new ReaderThreadEncoding<>(this, encoder);
+    }
+
     @Override
     void close();
 }

@@ -13,19 +13,37 @@ import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bridge between a running query and its reader: result sinks copy each batch's live rows (bulk
  * array copies, or one gather loop per column under a selection) into a {@link RowBatch} the reader
  * gave back ({@link #release}) or a new one, and put it on a small bounded queue (backpressure on
  * the workers); the reader takes from it. Exactly one terminal signal follows the batches: the end, or the failure.
+ *
+ * <p>Once the reader asks for {@link #encoded} units, each worker's sink appends its rows to its own
+ * {@link ResultEncoder.Part} instead (no intermediate copy of a contiguous batch) and queues the
+ * finished units: the conversion runs on all workers while the reader only ships. A part ships early
+ * when the queue is empty at its append (the reader is waiting), and the reader takes a part's
+ * pending rows itself when nothing has arrived for {@link #IDLE_STEAL_MS}, so a slow query's rows are
+ * not held back. A worker queues under its part's lock, so rows taken that way never overtake that
+ * worker's earlier units.
  */
 final class StreamingCursor implements ResultCursor {
     private static final Object END = new Object();
     /** More than the queue plus one batch per worker never waits for reuse. */
     private static final int MAX_RECYCLED = 16;
+    /** How long the reader of encoded units waits before taking the workers' pending rows itself. */
+    private static final long IDLE_STEAL_MS = 10;
+    /**
+     * Encoded units queued at once: each gathers several engine batches (a record batch of ~2 MiB for
+     * Flight) and holds off-heap memory, so a few keep the reader busy without the queue's full depth.
+     */
+    private static final int MAX_QUEUED_UNITS = 3;
 
     private final List<String> names;
     private final List<ColumnType> types;
@@ -33,10 +51,45 @@ final class StreamingCursor implements ResultCursor {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8);
     /** Batches the reader is done with, refilled by the sinks: a long stream stops allocating (bounded by what is in flight). */
     private final Queue<RowBatch> recycled = new ConcurrentLinkedQueue<>();
+    /** Room for encoded units on the queue: taken by a worker before it queues one, given back when the unit leaves the queue. */
+    private final Semaphore unitRoom = new Semaphore(MAX_QUEUED_UNITS);
     private final QueryContext context;
     private final long maxRows;
     private final AtomicLong rows = new AtomicLong();
     private boolean done;
+    /** Set once by {@link #encoded}: from then on the sinks hand their rows to parts of it. */
+    private volatile ResultEncoder<?> encoder;
+    private final List<WorkerPart<?>> parts = new CopyOnWriteArrayList<>();
+    /** The reader closed: whatever is queued from now on is discarded, never delivered. */
+    private volatile boolean closed;
+
+    /** A finished unit of the encoder on the queue (told apart from a {@link RowBatch} queued before the switch). */
+    private record Unit(Object value) {
+    }
+
+    /** One sink's part, locked while its thread appends and queues and while the reader takes its pending rows. */
+    private static final class WorkerPart<T> {
+        final ResultEncoder.Part<T> part;
+        final ReentrantLock lock = new ReentrantLock();
+        boolean closed;
+
+        WorkerPart(ResultEncoder.Part<T> part) {
+            this.part = part;
+        }
+
+        /** Frees pending rows; the part takes no more. */
+        void close() {
+            lock.lock();
+            try {
+                if (!closed) {
+                    closed = true;
+                    part.close();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
 
     StreamingCursor(List<String> names, List<ColumnType> types, QueryContext context, long maxRows) {
         this.names = List.copyOf(names);
@@ -52,6 +105,10 @@ final class StreamingCursor implements ResultCursor {
 
     Sink.Factory sinkFactory() {
         return () -> new Sink() {
+            private WorkerPart<?> part;
+            private RowBatch compacted;
+            private ColumnVector[] cols;
+
             @Override
             public void accept(Batch b) {
                 if (b.count == 0) {
@@ -62,6 +119,11 @@ final class StreamingCursor implements ResultCursor {
                     throw new QueryException(ErrorCode.RESULT_LIMIT, "query returned more rows than allowed [limit=query.result.max.rows, max="
                             + maxRows + ']');
                 }
+                ResultEncoder<?> enc = encoder;
+                if (enc != null) {
+                    encode(enc, b);
+                    return;
+                }
                 RowBatch out = recycledOrNew(b.count);
                 int[] idx = b.sel; // null: rows [0, count) are all live, copied in bulk
                 for (int c = 0; c < defs.size(); c++) {
@@ -71,10 +133,88 @@ final class StreamingCursor implements ResultCursor {
                 put(out);
             }
 
+            private void encode(ResultEncoder<?> enc, Batch b) {
+                if (part == null) {
+                    part = new WorkerPart<>(enc.newPart(types));
+                    parts.add(part);
+                    cols = new ColumnVector[defs.size()];
+                }
+                if (b.sel == null) {
+                    System.arraycopy(b.cols, 0, cols, 0, cols.length);
+                } else { // the encoder takes contiguous rows: gather the live ones first
+                    if (compacted == null) {
+                        compacted = new RowBatch(defs, b.count);
+                    }
+                    compacted.reset(b.count);
+                    for (int c = 0; c < cols.length; c++) {
+                        copyRows(b.cols[c], b.sel, b.count, compacted.column(c));
+                        cols[c] = compacted.column(c);
+                    }
+                }
+                appendAndQueue(part, cols, b.count, false);
+            }
+
             @Override
             public void finish() {
+                if (part != null) {
+                    appendAndQueue(part, null, 0, true);
+                }
             }
         };
+    }
+
+    /**
+     * Appends rows to a worker's part (none when {@code cols} is null) and queues the unit that
+     * finishes, or the pending rows when {@code flush} or when the reader has nothing queued.
+     */
+    private <T> void appendAndQueue(WorkerPart<T> wp, ColumnVector[] cols, int count, boolean flush) {
+        wp.lock.lock();
+        try {
+            if (wp.closed) {
+                throw new QueryException(ErrorCode.QUERY_CANCELLED, "query cancelled");
+            }
+            T unit = cols == null ? null : wp.part.append(cols, count);
+            if (unit == null && (flush || queue.isEmpty())) {
+                unit = wp.part.flush();
+            }
+            if (unit != null) {
+                put(new Unit(unit));
+            }
+        } finally {
+            wp.lock.unlock();
+        }
+    }
+
+    /** Frees every part's pending rows: once the workers are done, or when the reader gave up. */
+    private void closeParts() {
+        for (WorkerPart<?> p : parts) {
+            p.close();
+        }
+    }
+
+    /** Frees a queued item that will never be delivered. */
+    @SuppressWarnings("unchecked")
+    private void discard(Object item) {
+        ResultEncoder<Object> enc = (ResultEncoder<Object>) encoder;
+        if (item instanceof Unit u && enc != null) {
+            enc.discard(u.value());
+        }
+    }
+
+    /** Gives back the queue room of a unit that left the queue. */
+    private void unitLeft(Object item) {
+        if (item instanceof Unit) {
+            unitRoom.release();
+        }
+    }
+
+    /** Empties the queue, freeing encoded units. */
+    private void drain() {
+        Object item;
+        while ((item = queue.poll()) != null) {
+            unitLeft(item);
+            discard(item);
+        }
     }
 
     /** A batch the reader gave back ({@link #release}), emptied and sized for {@code rows}, or a new one. */
@@ -167,21 +307,45 @@ final class StreamingCursor implements ResultCursor {
 
     /** Blocks while the reader is behind; gives up when the query dies. */
     private void put(Object item) {
+        boolean queued = false;
+        boolean roomTaken = false;
         try {
+            if (item instanceof Unit) {
+                while (!unitRoom.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                    context.checkAlive();
+                }
+                roomTaken = true;
+            }
             while (!queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
                 context.checkAlive();
             }
+            queued = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QueryException(ErrorCode.QUERY_CANCELLED, "query cancelled");
+        } finally {
+            if (!queued) {
+                if (roomTaken) {
+                    unitRoom.release();
+                }
+                discard(item);
+            }
+        }
+        if (closed) {
+            drain(); // the reader left between our offer and its own drain
         }
     }
 
     void complete() {
+        for (WorkerPart<?> p : parts) { // the workers are done; an operator that never called finish() left rows pending
+            appendAndQueue(p, null, 0, true);
+        }
+        closeParts();
         putTerminal(END);
     }
 
     void fail(QueryException e) {
+        closeParts();
         putTerminal(e);
     }
 
@@ -190,7 +354,7 @@ final class StreamingCursor implements ResultCursor {
         try {
             while (!queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
                 if (context.isCancelled()) {
-                    queue.clear();
+                    drain();
                 }
             }
         } catch (InterruptedException e) {
@@ -218,20 +382,25 @@ final class StreamingCursor implements ResultCursor {
             while ((item = queue.poll(50, TimeUnit.MILLISECONDS)) == null) {
                 // The coordinator reports failures itself; this only guards a reader whose query hung.
             }
-            if (item == END) {
-                done = true;
-                return null;
-            }
-            if (item instanceof QueryException e) {
-                done = true;
-                throw new QueryException(e.code(), e.getMessage(), e.line(), e.column(), e);
-            }
-            return (RowBatch) item;
+            return (RowBatch) terminalOr(item);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             context.cancel();
             throw new QueryException(ErrorCode.QUERY_CANCELLED, "query cancelled");
         }
+    }
+
+    /** The item itself, or null at the end (the failure is thrown). */
+    private Object terminalOr(Object item) {
+        if (item == END) {
+            done = true;
+            return null;
+        }
+        if (item instanceof QueryException e) {
+            done = true;
+            throw new QueryException(e.code(), e.getMessage(), e.line(), e.column(), e);
+        }
+        return item;
     }
 
     @Override
@@ -247,11 +416,111 @@ final class StreamingCursor implements ResultCursor {
     }
 
     @Override
+    public <T> EncodedCursor<T> encoded(ResultEncoder<T> encoder) {
+        if (this.encoder != null) {
+            throw new IllegalStateException("the cursor already hands out encoded units");
+        }
+        this.encoder = encoder;
+        return new EncodedCursor<>() {
+            private final ResultEncoder.Part<T> readerPart = encoder.newPart(types);
+            private final ColumnVector[] scratch = new ColumnVector[types.size()];
+
+            @Override
+            public List<String> columnNames() {
+                return names;
+            }
+
+            @Override
+            public List<ColumnType> columnTypes() {
+                return types;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public T next() {
+                while (true) {
+                    Object item = take();
+                    if (item == null) {
+                        return null;
+                    }
+                    if (item instanceof Unit u) {
+                        unitLeft(u);
+                        return (T) u.value();
+                    }
+                    // a batch queued before the switch: encoded here, alone, so it keeps its place
+                    RowBatch b = (RowBatch) item;
+                    ReaderThreadEncoding.encode(readerPart, b, scratch);
+                    T unit = readerPart.flush();
+                    if (unit != null) {
+                        return unit;
+                    }
+                }
+            }
+
+            /** The next queued item, rows taken from an idle worker's part, or null at the end. */
+            private Object take() {
+                if (done) {
+                    return null;
+                }
+                try {
+                    Object item = queue.poll(IDLE_STEAL_MS, TimeUnit.MILLISECONDS);
+                    while (item == null) {
+                        Object stolen = takePending();
+                        if (stolen != null) {
+                            return stolen;
+                        }
+                        item = queue.poll(50, TimeUnit.MILLISECONDS);
+                    }
+                    return terminalOr(item);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    context.cancel();
+                    throw new QueryException(ErrorCode.QUERY_CANCELLED, "query cancelled");
+                }
+            }
+
+            /** Rows a worker holds while nothing is queued, as a unit (the worker is not mid-append: its lock is free). */
+            private Object takePending() {
+                for (WorkerPart<?> p : parts) {
+                    if (p.lock.tryLock()) {
+                        try {
+                            if (!p.closed && queue.isEmpty()) {
+                                Object unit = p.part.flush();
+                                if (unit != null) {
+                                    return new Unit(unit);
+                                }
+                            }
+                        } finally {
+                            p.lock.unlock();
+                        }
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean ready() {
+                return StreamingCursor.this.ready();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    StreamingCursor.this.close();
+                } finally {
+                    readerPart.close();
+                }
+            }
+        };
+    }
+
+    @Override
     public void close() {
+        closed = true;
         if (!done) {
             context.cancel();
-            queue.clear();
             done = true;
         }
+        drain();
     }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,27 +29,7 @@ class ResultCursorReuseTest {
     @BeforeEach
     void start() {
         engine = new QueryEngine(new MemoryCatalog(500, true), QueryConfig.defaults().withParallelism(2));
-        engine.execute("CREATE TABLE t (ts TIMESTAMP, k BIGINT, d DOUBLE, s VARCHAR)").close();
-        SplittableRandom random = new SplittableRandom(SEED);
-        StringBuilder sql = new StringBuilder();
-        for (int i = 0; i < ROWS; i++) {
-            if (sql.isEmpty()) {
-                sql.append("INSERT INTO t VALUES ");
-            } else {
-                sql.append(", ");
-            }
-            Double dv = random.nextInt(5) == 0 ? null : random.nextInt(1000) / 4.0;
-            String sv = random.nextInt(7) == 0 ? null : "v" + random.nextInt(100) + "x".repeat(random.nextInt(30));
-            inserted.add(java.util.Arrays.asList((long) i, dv, sv));
-            String d = dv == null ? "NULL" : Double.toString(dv);
-            String s = sv == null ? "NULL" : "'" + sv + "'";
-            sql.append("(TIMESTAMP '2026-01-01 00:00:00' + INTERVAL '").append(i).append("' SECOND, ").append(i).append(", ")
-                    .append(d).append(", ").append(s).append(')');
-            if ((i + 1) % 1_000 == 0) {
-                engine.execute(sql.toString()).close();
-                sql.setLength(0);
-            }
-        }
+        inserted.addAll(CursorTestTable.create(engine, ROWS, SEED));
     }
 
     @AfterEach

@@ -7,6 +7,7 @@ import io.quiver.bench.Options;
 import io.quiver.bench.Progress;
 import io.quiver.bench.ResultTable;
 import io.quiver.bench.duckdb.DuckDb;
+import io.quiver.client.query.FlightReadPath;
 import io.quiver.server.QuiverServer;
 import io.quiver.server.config.ServerConfig;
 import io.quiver.storage.Durability;
@@ -58,6 +59,8 @@ public final class FlightBench {
     }
 
     static int run(String[] args, BenchContext ctx) throws Exception {
+        // as Quiver's own query client does; before the server and client below load Arrow's ArrowMessage
+        boolean singleCopyRead = FlightReadPath.useSingleCopyRead();
         Options o = Options.parse(args);
         long rows = o.size("rows", 10_000_000);
         long seed = o.size("seed", 20261123);
@@ -77,7 +80,7 @@ public final class FlightBench {
         }
         Path dir = dirOpt == null ? Files.createTempDirectory("quiver-flightbench") : Path.of(dirOpt);
         Progress p = ctx.progress();
-        p.say("flight bench: %,d rows, seed %d, dir %s", rows, seed, dir);
+        p.say("flight bench: %,d rows, seed %d, dir %s, Flight single-copy read %s", rows, seed, dir, singleCopyRead ? "on" : "off");
         List<PathResult> results = new ArrayList<>();
         String duckVersion;
         String flightJdbcUrl;

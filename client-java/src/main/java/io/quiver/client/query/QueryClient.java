@@ -40,6 +40,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * java.sql.Timestamp, null.
  */
 public final class QueryClient implements AutoCloseable {
+    static {
+        FlightReadPath.useSingleCopyRead(); // before this class builds the JVM's first Flight client
+    }
+
     private final String host;
     private final int port;
     private final String token;

@@ -1,19 +1,18 @@
 package io.quiver.flight.sql;
 
+import io.quiver.query.EncodedCursor;
 import io.quiver.query.QueryContext;
 import io.quiver.query.QueryEngine;
 import io.quiver.query.QueryOptions;
 import io.quiver.query.QueryResult;
-import io.quiver.query.ResultCursor;
-import io.quiver.storage.vector.ColumnVector;
-import io.quiver.storage.vector.RowBatch;
 import org.apache.arrow.flight.BackpressureStrategy;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,10 +27,10 @@ final class ResultStream implements Runnable {
     /** How often a stalled stream re-checks the query's deadline while waiting for the client. */
     private static final long READY_POLL_MS = 200;
     /**
-     * Engine batches (4096 rows) already waiting in the cursor are gathered into record batches of
-     * up to about this many Arrow bytes: a quarter as many messages as one per engine batch for a
-     * typical row, and under the 4 MiB default inbound limit of plain gRPC clients (Arrow's own
-     * clients accept any size). Nothing waits for a batch that is not there yet.
+     * The engine's workers gather their rows into record batches of up to about this many Arrow
+     * bytes: a quarter as many messages as one per engine batch (4096 rows) for a typical row, and
+     * under the 4 MiB default inbound limit of plain gRPC clients (Arrow's own clients accept any
+     * size). A worker ships a smaller one when the stream has nothing queued to send.
      */
     static final long TARGET_MESSAGE_BYTES = 2L << 20;
     /** How long a finished stream waits for gRPC to let go of its zero-copy buffers before closing its allocator. */
@@ -82,37 +81,30 @@ final class ResultStream implements Runnable {
     public void run() {
         VectorSchemaRoot root = null;
         try {
-            RowBatchWriter writer = null;
-            List<RowBatch> pending = new ArrayList<>();
+            VectorLoader loader = null;
+            ArrowBatchEncoder encoder = new ArrowBatchEncoder(allocator, TARGET_MESSAGE_BYTES);
             long bytes = 0;
             for (String sql : sqls) {
                 try (QueryResult result = engine.execute(sql, options)) {
                     if (!result.hasRows()) {
                         throw FlightErrors.invalid("statement does not return rows: send it as an update");
                     }
-                    ResultCursor cursor = result.cursor();
-                    if (root == null) {
-                        root = VectorSchemaRoot.create(ArrowTypes.resultSchema(cursor.columnNames(), cursor.columnTypes()), allocator);
-                        writer = new RowBatchWriter(root, cursor.columnTypes());
-                        listener.setUseZeroCopy(true); // gRPC writes the Arrow buffers themselves: the writer never refills them
-                        listener.start(root);
-                    }
-                    long pendingBytes = 0;
-                    RowBatch batch;
-                    while ((batch = cursor.next()) != null) {
-                        if (batch.rowCount() == 0) {
-                            continue;
+                    // the engine's workers fill the Arrow buffers; this thread only loads and sends them
+                    try (EncodedCursor<ArrowRecordBatch> cursor = result.cursor().encoded(encoder)) {
+                        if (root == null) {
+                            root = VectorSchemaRoot.create(ArrowTypes.resultSchema(cursor.columnNames(), cursor.columnTypes()), allocator);
+                            loader = new VectorLoader(root);
+                            listener.setUseZeroCopy(true); // gRPC writes the Arrow buffers themselves: they are never refilled
+                            listener.start(root);
                         }
-                        pending.add(batch);
-                        pendingBytes += estimatedBytes(batch);
-                        // Gather only batches already queued: a slow query's rows go out as soon as they exist.
-                        if (pendingBytes >= TARGET_MESSAGE_BYTES || !cursor.ready()) {
-                            bytes = send(writer, pending, cursor, bytes);
-                            pendingBytes = 0;
+                        ArrowRecordBatch batch;
+                        while ((batch = cursor.next()) != null) {
+                            try {
+                                bytes = send(loader, batch, bytes);
+                            } finally {
+                                batch.close(); // the root holds its own references now
+                            }
                         }
-                    }
-                    if (!pending.isEmpty()) {
-                        bytes = send(writer, pending, cursor, bytes);
                     }
                 }
             }
@@ -146,32 +138,18 @@ final class ResultStream implements Runnable {
         }
     }
 
-    /** Writes the pending batches as one record batch once gRPC is ready; returns the stream's Arrow bytes so far. */
-    private long send(RowBatchWriter writer, List<RowBatch> pending, ResultCursor cursor, long bytesSoFar) {
+    /** Sends one record batch through the root once gRPC is ready; returns the stream's Arrow bytes so far. */
+    private long send(VectorLoader loader, ArrowRecordBatch batch, long bytesSoFar) {
         if (!awaitReady()) {
             throw new CancelledByClient();
         }
-        long bytes = bytesSoFar + writer.write(pending);
-        for (RowBatch b : pending) {
-            cursor.release(b); // copied into Arrow buffers: the engine may refill it
-        }
-        pending.clear();
+        long bytes = bytesSoFar + batch.computeBodyLength();
+        loader.load(batch); // the root's vectors drop the previous buffers (gRPC may still hold them) and take these
         if (maxBytes > 0 && bytes > maxBytes) {
             throw FlightErrors.status(CallStatus.RESOURCE_EXHAUSTED, "result larger than allowed [bytes>" + maxBytes
                     + ", limit=flight.result.max.bytes]", FlightErrors.PROGRAM_LIMIT);
         }
         listener.putNext(); // zero-copy: gRPC holds references to these buffers until written; the next write allocates new ones
-        return bytes;
-    }
-
-    /** About the Arrow bytes a batch becomes: 8 per fixed-width value (an upper bound), string bytes + 4 per string. */
-    private static long estimatedBytes(RowBatch batch) {
-        long n = batch.rowCount();
-        long bytes = 0;
-        for (int c = 0; c < batch.columnCount(); c++) {
-            ColumnVector v = batch.column(c);
-            bytes += v.offsets != null ? 4 * n + v.offsets[(int) n] - v.offsets[0] : 8 * n;
-        }
         return bytes;
     }
 

@@ -10,8 +10,9 @@
  * has let go of its last message; its one {@code VectorSchemaRoot} is reused for every record batch
  * (with fresh buffers each time: messages are written zero-copy, gRPC holds a reference to their
  * buffers until they are on the socket) and closed by {@link io.quiver.flight.sql.ResultStream}.
- * Metadata results use a child closed before the call returns. Engine batches ({@code RowBatch}) are
- * on-heap, copied into Arrow buffers by {@link io.quiver.flight.sql.RowBatchWriter} and then handed
- * back to the engine's cursor for reuse.
+ * Metadata results use a child closed before the call returns. The engine's worker threads copy
+ * their result rows straight into Arrow record batches ({@link io.quiver.flight.sql.ArrowBatchEncoder},
+ * buffers from the stream's allocator); the stream loads each into its root and sends it. Record
+ * batches the client never got (cancel, failure) are freed by the engine's cursor when it closes.
  */
 package io.quiver.flight.sql;

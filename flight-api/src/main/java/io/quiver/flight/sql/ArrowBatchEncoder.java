@@ -1,0 +1,357 @@
+package io.quiver.flight.sql;
+
+import io.quiver.query.ResultEncoder;
+import io.quiver.storage.ColumnType;
+import io.quiver.storage.vector.ColumnVector;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes result rows straight into Arrow record batches on the engine's worker threads (one
+ * {@link Builder} per thread), so the copy into Arrow runs in parallel with the scan and the
+ * stream's thread only loads finished batches into its root and sends them.
+ *
+ * <p>Buffers come from the stream's allocator <em>without</em> {@code allocateNew}'s zeroing: every
+ * byte that goes on the wire is written (only the validity and BOOLEAN bitmaps, a 64th of the data,
+ * are cleared first, because their bits are OR-ed in). A record batch gathers engine batches until
+ * about {@code targetBytes} of Arrow data (fewer, larger messages); every batch gets fresh buffers,
+ * since gRPC's zero-copy write keeps referencing a sent batch's buffers until they are on the socket.
+ */
+final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
+    /** Rows of a builder's first record batch (times 4, at most) before the row width is known. */
+    private static final int FIRST_CAPACITY_ROWS = 4096;
+
+    private final BufferAllocator allocator;
+    private final long targetBytes;
+
+    ArrowBatchEncoder(BufferAllocator allocator, long targetBytes) {
+        this.allocator = allocator;
+        this.targetBytes = targetBytes;
+    }
+
+    @Override
+    public Builder newPart(List<ColumnType> types) {
+        return new Builder(types.toArray(new ColumnType[0]));
+    }
+
+    @Override
+    public void discard(ArrowRecordBatch unit) {
+        unit.close();
+    }
+
+    /** One thread's record batch under construction. */
+    final class Builder implements ResultEncoder.Part<ArrowRecordBatch> {
+        private final ColumnType[] types;
+        private final ArrowBuf[] validity;
+        private final ArrowBuf[] data;
+        private final ArrowBuf[] offsets;
+        private final int[] nullCounts;
+        /** Bytes of string data written per VARCHAR column. */
+        private final long[] stringBytes;
+        private int rows;
+        private int capacityRows;
+        private int[] scratchInts = new int[0];
+        private short[] scratchShorts = new short[0];
+        private byte[] scratchBits = new byte[0];
+        /** Arrow bytes per row of the last record batch: sizes the next one. */
+        private double bytesPerRow;
+
+        Builder(ColumnType[] types) {
+            this.types = types;
+            int n = types.length;
+            validity = new ArrowBuf[n];
+            data = new ArrowBuf[n];
+            offsets = new ArrowBuf[n];
+            nullCounts = new int[n];
+            stringBytes = new long[n];
+        }
+
+        @Override
+        public ArrowRecordBatch append(ColumnVector[] cols, int count) {
+            if (count == 0) {
+                return null;
+            }
+            ArrowRecordBatch finished = null;
+            if (rows > 0 && rows + count > capacityRows) {
+                finished = flush();
+            }
+            if (rows == 0) {
+                allocate(cols, count);
+            }
+            for (int c = 0; c < types.length; c++) {
+                appendColumn(c, cols[c], count);
+            }
+            rows += count;
+            if (finished == null && bytes() >= targetBytes) {
+                finished = flush();
+            }
+            return finished;
+        }
+
+        /** Arrow bytes of the rows gathered so far. */
+        private long bytes() {
+            long b = 0;
+            for (int c = 0; c < types.length; c++) {
+                b += ((rows + 7) >>> 3) + dataBytes(c, rows);
+            }
+            return b;
+        }
+
+        private long dataBytes(int c, int n) {
+            return switch (types[c]) {
+                case BOOLEAN -> (n + 7) >>> 3;
+                case SMALLINT -> 2L * n;
+                case INT, DATE -> 4L * n;
+                case BIGINT, TIMESTAMP, DOUBLE -> 8L * n;
+                case VARCHAR -> 4L * (n + 1) + stringBytes[c];
+            };
+        }
+
+        /** Fresh buffers for a record batch of about {@code targetBytes}, sized from the last one's rows (or this batch's). */
+        private void allocate(ColumnVector[] cols, int count) {
+            double perRow = bytesPerRow;
+            if (perRow == 0) {
+                perRow = 0;
+                for (int c = 0; c < types.length; c++) {
+                    perRow += types[c] == ColumnType.VARCHAR
+                            ? 4 + (double) (cols[c].offsets[count] - cols[c].offsets[0]) / count
+                            : Math.max(1, dataBytes(c, 8) / 8.0);
+                }
+            }
+            long wanted = Math.min((long) (targetBytes / perRow), bytesPerRow == 0 ? FIRST_CAPACITY_ROWS * 4L : Integer.MAX_VALUE / 16);
+            // 2^k - 1 rows: fixed-width buffers and the VARCHAR offsets ((rows + 1) * 4 bytes) then fill the
+            // power-of-two blocks the allocator hands out instead of spilling into the next one
+            capacityRows = Math.max(count, Integer.highestOneBit((int) Math.max(FIRST_CAPACITY_ROWS, wanted + 1)) - 1);
+            for (int c = 0; c < types.length; c++) {
+                int bitmapBytes = (capacityRows + 7) >>> 3;
+                validity[c] = allocator.buffer(bitmapBytes);
+                validity[c].setZero(0, bitmapBytes);
+                nullCounts[c] = 0;
+                if (types[c] == ColumnType.VARCHAR) {
+                    offsets[c] = allocator.buffer(4L * (capacityRows + 1));
+                    offsets[c].setInt(0, 0);
+                    long avg = Math.max(1, (cols[c].offsets[count] - cols[c].offsets[0]) / count);
+                    data[c] = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(Math.max(1, avg * capacityRows)));
+                    stringBytes[c] = 0;
+                } else {
+                    data[c] = allocator.buffer(Math.max(1, dataBytes(c, capacityRows)));
+                    if (types[c] == ColumnType.BOOLEAN) {
+                        data[c].setZero(0, data[c].capacity());
+                    }
+                }
+            }
+        }
+
+        private void appendColumn(int c, ColumnVector src, int n) {
+            int at = rows;
+            ArrowBuf buf = data[c];
+            switch (types[c]) {
+                case BIGINT, TIMESTAMP -> buf.nioBuffer((long) at << 3, n << 3).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(src.longs, 0, n);
+                case DOUBLE -> buf.nioBuffer((long) at << 3, n << 3).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(src.doubles, 0, n);
+                case INT, DATE -> {
+                    int[] narrow = ints(n);
+                    long[] longs = src.longs;
+                    for (int i = 0; i < n; i++) {
+                        narrow[i] = (int) longs[i];
+                    }
+                    buf.nioBuffer((long) at << 2, n << 2).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(narrow, 0, n);
+                }
+                case SMALLINT -> {
+                    short[] narrow = shorts(n);
+                    long[] longs = src.longs;
+                    for (int i = 0; i < n; i++) {
+                        narrow[i] = (short) longs[i];
+                    }
+                    buf.nioBuffer((long) at << 1, n << 1).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(narrow, 0, n);
+                }
+                case BOOLEAN -> {
+                    // valid slots of a NULL hold 0 (ColumnVector's contract), so the NULL's value bit stays clear
+                    int shift = at & 7;
+                    byte[] bits = clearedBits(((n + shift + 7) >>> 3));
+                    long[] longs = src.longs;
+                    for (int i = 0; i < n; i++) {
+                        int k = i + shift;
+                        bits[k >>> 3] |= (byte) ((longs[i] != 0 ? 1 : 0) << (k & 7));
+                    }
+                    orBits(buf, at, bits, n + shift);
+                }
+                case VARCHAR -> appendStrings(c, src, n);
+            }
+            appendValidity(c, src, n);
+        }
+
+        private void appendStrings(int c, ColumnVector src, int n) {
+            int[] o = src.offsets;
+            int first = o[0];
+            int len = o[n] - first;
+            long base = stringBytes[c];
+            if (base + len > Integer.MAX_VALUE) {
+                throw new IllegalStateException("string data of one record batch over 2 GiB [bytes=" + (base + len) + ']');
+            }
+            if (base + len > data[c].capacity()) {
+                grow(c, base + len);
+            }
+            int[] rebased = ints(n);
+            int delta = (int) base - first;
+            for (int i = 0; i < n; i++) {
+                rebased[i] = o[i + 1] + delta;
+            }
+            offsets[c].nioBuffer((long) (rows + 1) << 2, n << 2).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(rebased, 0, n);
+            if (len > 0) {
+                data[c].setBytes(base, src.bytes, first, len);
+            }
+            stringBytes[c] = base + len;
+        }
+
+        /** Moves a VARCHAR column's bytes into a buffer at least {@code needed} long (half again, to grow rarely). */
+        private void grow(int c, long needed) {
+            ArrowBuf bigger = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(
+                    Math.min(Integer.MAX_VALUE, Math.max(needed, data[c].capacity() + (data[c].capacity() >> 1)))));
+            bigger.setBytes(0, data[c], 0, stringBytes[c]);
+            data[c].close();
+            data[c] = bigger;
+        }
+
+        private void appendValidity(int c, ColumnVector src, int n) {
+            ArrowBuf v = validity[c];
+            int at = rows;
+            if (!src.hasNulls) {
+                setOnes(v, at, at + n);
+                return;
+            }
+            int shift = at & 7;
+            byte[] bits = clearedBits((n + shift + 7) >>> 3);
+            boolean[] nulls = src.nulls;
+            int nullCount = 0;
+            for (int i = 0; i < n; i++) {
+                int k = i + shift;
+                boolean isNull = nulls[i];
+                nullCount += isNull ? 1 : 0;
+                bits[k >>> 3] |= (byte) ((isNull ? 0 : 1) << (k & 7));
+            }
+            nullCounts[c] += nullCount;
+            orBits(v, at, bits, n + shift);
+        }
+
+        @Override
+        public ArrowRecordBatch flush() {
+            if (rows == 0) {
+                return null;
+            }
+            List<ArrowFieldNode> nodes = new ArrayList<>(types.length);
+            List<ArrowBuf> buffers = new ArrayList<>(types.length * 3);
+            for (int c = 0; c < types.length; c++) {
+                nodes.add(new ArrowFieldNode(rows, nullCounts[c]));
+                buffers.add(validity[c] = fitted(validity[c], (rows + 7) >>> 3));
+                if (types[c] == ColumnType.VARCHAR) {
+                    buffers.add(offsets[c] = fitted(offsets[c], 4L * (rows + 1)));
+                    buffers.add(data[c] = fitted(data[c], stringBytes[c]));
+                } else {
+                    buffers.add(data[c] = fitted(data[c], dataBytes(c, rows)));
+                }
+            }
+            ArrowRecordBatch batch;
+            try {
+                batch = new ArrowRecordBatch(rows, nodes, buffers); // takes its own reference to every buffer
+            } finally {
+                bytesPerRow = (double) bytes() / rows;
+                release();
+            }
+            return batch;
+        }
+
+        /**
+         * {@code buf} with its first {@code used} bytes readable; moved into a buffer of its size when
+         * it fills less than half of it. A record batch shipped early (the stream was waiting) may
+         * stay referenced by gRPC until the client reads it: it should hold its rows' memory, not a
+         * full batch's capacity.
+         */
+        private ArrowBuf fitted(ArrowBuf buf, long used) {
+            if (used >= buf.capacity() >> 1 || buf.capacity() <= 4096) {
+                return buf.writerIndex(used);
+            }
+            ArrowBuf exact = allocator.buffer(Math.max(1, used));
+            exact.setBytes(0, buf, 0, used);
+            buf.close();
+            return exact.writerIndex(used);
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+
+        private void release() {
+            for (ArrowBuf[] bufs : List.of(validity, data, offsets)) {
+                for (int c = 0; c < bufs.length; c++) {
+                    if (bufs[c] != null) {
+                        bufs[c].close();
+                        bufs[c] = null;
+                    }
+                }
+            }
+            rows = 0;
+        }
+
+        private int[] ints(int n) {
+            if (scratchInts.length < n) {
+                scratchInts = new int[Math.max(n, scratchInts.length * 2)];
+            }
+            return scratchInts;
+        }
+
+        private short[] shorts(int n) {
+            if (scratchShorts.length < n) {
+                scratchShorts = new short[Math.max(n, scratchShorts.length * 2)];
+            }
+            return scratchShorts;
+        }
+
+        private byte[] clearedBits(int bytes) {
+            if (scratchBits.length < bytes) {
+                scratchBits = new byte[Math.max(bytes, scratchBits.length * 2)];
+            } else {
+                java.util.Arrays.fill(scratchBits, 0, bytes, (byte) 0);
+            }
+            return scratchBits;
+        }
+    }
+
+    /** Sets bits {@code [from, to)} of a cleared bitmap: partial bytes at the ends, a fill in between. */
+    private static void setOnes(ArrowBuf bits, int from, int to) {
+        int firstFull = (from + 7) >>> 3;
+        int lastFull = to >>> 3; // exclusive
+        if (firstFull > lastFull) { // the whole run sits inside one byte
+            for (int k = from; k < to; k++) {
+                bits.setByte(k >>> 3, bits.getByte(k >>> 3) | (1 << (k & 7)));
+            }
+            return;
+        }
+        for (int k = from; k < firstFull << 3; k++) {
+            bits.setByte(k >>> 3, bits.getByte(k >>> 3) | (1 << (k & 7)));
+        }
+        if (lastFull > firstFull) {
+            bits.setOne(firstFull, lastFull - firstFull);
+        }
+        for (int k = lastFull << 3; k < to; k++) {
+            bits.setByte(k >>> 3, bits.getByte(k >>> 3) | (1 << (k & 7)));
+        }
+    }
+
+    /** ORs {@code bitCount} packed bits into {@code dst} starting at the byte holding bit {@code at}. */
+    private static void orBits(ArrowBuf dst, int at, byte[] bits, int bitCount) {
+        int base = at >>> 3;
+        int bytes = (bitCount + 7) >>> 3;
+        for (int i = 0; i < bytes; i++) {
+            if (bits[i] != 0) {
+                dst.setByte(base + i, dst.getByte(base + i) | bits[i]);
+            }
+        }
+    }
+}
