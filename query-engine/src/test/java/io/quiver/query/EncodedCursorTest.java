@@ -25,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EncodedCursorTest {
     private static final long SEED = 20261123L;
-    private static final int ROWS = 30_000;
+    // Enough rows that even the sorted result (4096-row batches) outgrows the cursor queue (8) before the
+    // reader switches to encoded units: some units must then be encoded on the engine's threads.
+    private static final int ROWS = 100_000;
     private QueryEngine engine;
     private final List<List<Object>> inserted = new ArrayList<>();
 
