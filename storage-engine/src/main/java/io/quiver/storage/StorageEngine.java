@@ -116,7 +116,8 @@ public final class StorageEngine implements AutoCloseable {
             Path scratchDir = null;
             try {
                 scratchDir = java.nio.file.Files.createTempDirectory("quiver-warmup");
-                try (IdempotencyIndex ignored = IdempotencyIndex.open(scratchDir.resolve("dedup.cm"), 16, 1)) {
+                try (IdempotencyIndex scratch = IdempotencyIndex.open(scratchDir.resolve("dedup.cm"), 16, 1)) {
+                    scratch.lookup("warm-up"); // the heap value class is generated on a thread's first lookup
                     LOG.debug("idempotency index code generated");
                 }
             } catch (IOException | RuntimeException e) {

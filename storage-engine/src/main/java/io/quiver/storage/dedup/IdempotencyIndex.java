@@ -37,12 +37,21 @@ public final class IdempotencyIndex implements AutoCloseable {
     private static final int CHRONICLE_SIZE_WORD_OFFSET = 8;
     private static final int CHRONICLE_HEADER_TEXT_OFFSET = 12;
     private static final byte[] CHRONICLE_HEADER_TAG = "!net.openhft.chronicle.map.".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /**
+     * Chronicle generates and compiles classes the first time a JVM opens a map or makes a value
+     * instance, and its compiler is not safe for two threads doing that at once (a
+     * ConcurrentModificationException in its file manager, OpenHFT/Chronicle-Values#180). It also
+     * remembers a failed class for the life of the JVM, so one collision (the server's warm-up
+     * racing the first auto-created table) would fail every later table create and open. Opens are
+     * rare, so every map open and every value instance goes through this one lock.
+     */
+    private static final Object CHRONICLE_CODEGEN = new Object();
 
     private final Path file;
     private final long capacity;
     private final long retentionMillis;
     private final ChronicleMap<CharSequence, DedupEntry> map;
-    private final ThreadLocal<DedupEntry> scratch = ThreadLocal.withInitial(() -> Values.newHeapInstance(DedupEntry.class));
+    private final ThreadLocal<DedupEntry> scratch = ThreadLocal.withInitial(IdempotencyIndex::newScratchEntry);
 
     private IdempotencyIndex(Path file, long capacity, long retentionMillis, ChronicleMap<CharSequence, DedupEntry> map) {
         this.file = file;
@@ -62,6 +71,18 @@ public final class IdempotencyIndex implements AutoCloseable {
             throw StorageException.invalid("bad idempotency index settings [file=" + file + ", capacity=" + capacityEntries
                     + ", retentionMillis=" + retentionMillis + ']');
         }
+        synchronized (CHRONICLE_CODEGEN) {
+            return new IdempotencyIndex(file, capacityEntries, retentionMillis, openOrRecreate(file, capacityEntries));
+        }
+    }
+
+    private static DedupEntry newScratchEntry() {
+        synchronized (CHRONICLE_CODEGEN) {
+            return Values.newHeapInstance(DedupEntry.class);
+        }
+    }
+
+    private static ChronicleMap<CharSequence, DedupEntry> openOrRecreate(Path file, long capacityEntries) {
         Path cleanMarker = cleanMarker(file);
         ChronicleMap<CharSequence, DedupEntry> map;
         try {
@@ -80,7 +101,7 @@ public final class IdempotencyIndex implements AutoCloseable {
                     file, e);
             map = recreate(file, capacityEntries);
         }
-        return new IdempotencyIndex(file, capacityEntries, retentionMillis, map);
+        return map;
     }
 
     private static ChronicleMap<CharSequence, DedupEntry> openMap(Path file, long capacity, boolean recover) throws IOException {
