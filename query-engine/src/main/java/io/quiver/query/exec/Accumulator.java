@@ -117,10 +117,9 @@ abstract class Accumulator {
                     counts[gids[k]]++;
                 }
             } else {
+                boolean[] nulls = arg.nulls;
                 for (int k = 0; k < n; k++) {
-                    if (!arg.nulls[idx[k]]) {
-                        counts[gids[k]]++;
-                    }
+                    counts[gids[k]] += nulls[idx[k]] ? 0 : 1;
                 }
             }
         }
@@ -290,17 +289,45 @@ abstract class Accumulator {
             counts = Arrays.copyOf(counts, cap);
         }
 
+        /** Positions k of the batch whose argument is not NULL, for {@link #add}. */
+        private int[] nonNull = new int[0];
+
         @Override
         void add(int[] gids, ColumnVector arg, int[] idx, int n) {
-            boolean longs = arg.type().physical() == ColumnType.Physical.LONG;
-            for (int k = 0; k < n; k++) {
-                int i = idx[k];
-                if (arg.nulls[i]) {
-                    continue;
+            double[] s = sums;
+            long[] c = counts;
+            int[] live = null;
+            int m = n;
+            if (arg.hasNulls) {
+                // the non-NULL positions first, without a branch: a NULL test per row mispredicts
+                // wherever NULLs and values mix (revenue: 94% NULL), and the sums then run branch-free
+                if (nonNull.length < n) {
+                    nonNull = new int[Math.max(n, Batch.MAX_ROWS)];
                 }
-                int g = gids[k];
-                sums[g] += longs ? (double) arg.longs[i] : arg.doubles[i];
-                counts[g]++;
+                live = nonNull;
+                boolean[] nulls = arg.nulls;
+                m = 0;
+                for (int k = 0; k < n; k++) {
+                    live[m] = k;
+                    m += nulls[idx[k]] ? 0 : 1;
+                }
+            }
+            if (arg.type().physical() == ColumnType.Physical.LONG) {
+                long[] v = arg.longs;
+                for (int j = 0; j < m; j++) {
+                    int k = live == null ? j : live[j];
+                    int g = gids[k];
+                    s[g] += (double) v[idx[k]];
+                    c[g]++;
+                }
+            } else {
+                double[] v = arg.doubles;
+                for (int j = 0; j < m; j++) {
+                    int k = live == null ? j : live[j];
+                    int g = gids[k];
+                    s[g] += v[idx[k]];
+                    c[g]++;
+                }
             }
         }
 
