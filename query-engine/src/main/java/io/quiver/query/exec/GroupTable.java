@@ -56,7 +56,8 @@ final class GroupTable {
     }
 
     long bytes() {
-        long b = records.length * 8L + slots.length * 8L + (rowHashes.length + rowNulls.length + rowKeys.length + firstSlots.length) * 8L;
+        long b = records.length * 8L + slots.length * 8L + (rowHashes.length + rowNulls.length + rowKeys.length + firstSlots.length) * 8L
+                + (direct == null ? 0 : direct.length * 4L);
         for (ByteDictionary d : dicts) {
             if (d != null) {
                 b += d.bytes();
@@ -393,7 +394,89 @@ final class GroupTable {
             smallRangeLongKey(x, isNull, anyNull, min, (int) (max - min), idx, n, gids, scratch);
             return;
         }
+        if (n > 0 && directCovers(min, max, n)) {
+            directLongKey(x, isNull, anyNull, idx, n, gids, scratch);
+            return;
+        }
         hashedLongKey(v, idx, n, gids);
+    }
+
+    /** Keys of a single integer key that are dense ids: key - directBase -> group id + 1 (0: not looked up yet). */
+    private int[] direct;
+    private long directBase;
+    /** Window entries allowed per group (plus the batch's rows), and at most this many entries in all (32 MiB). */
+    private static final long DIRECT_PER_GROUP = 16;
+    private static final long MAX_DIRECT_ENTRIES = 1L << 23;
+
+    /**
+     * Whether the direct index covers keys [min, max], growing it when the window needed stays small
+     * against the groups (ids over a few hundred thousand values: an int each, 1.6 MB, where the
+     * hashed table's slots and records take 17 MB and a probe misses the cache twice).
+     */
+    private boolean directCovers(long min, long max, int n) {
+        // keys this far from the ends of the long range keep every window offset below free of overflow
+        if (min < Long.MIN_VALUE + MAX_DIRECT_ENTRIES || max > Long.MAX_VALUE - MAX_DIRECT_ENTRIES) {
+            return false;
+        }
+        if (direct != null && min >= directBase && max - directBase < direct.length) {
+            return true;
+        }
+        long lo = direct == null ? min : Math.min(min, directBase);
+        long hi = direct == null ? max : Math.max(max, directBase + direct.length - 1);
+        long width = hi - lo; // negative only when the true width overflows a long
+        long allowed = Math.min(MAX_DIRECT_ENTRIES, Math.max(1 << 12, DIRECT_PER_GROUP * ((long) size + n)));
+        if (width < 0 || width >= allowed) {
+            return false;
+        }
+        long span = width + 1;
+        long room = Math.min(allowed, Long.highestOneBit(span - 1) << 1);
+        int[] grown = new int[(int) Math.max(span, room)];
+        if (direct != null) {
+            System.arraycopy(direct, 0, grown, (int) (directBase - lo), direct.length);
+        }
+        direct = grown;
+        directBase = lo;
+        return true;
+    }
+
+    /**
+     * Group ids through the direct index: a gather per row, no call; keys not looked up yet (and
+     * NULLs) go through the hashed find afterwards, which is what keeps the index a cache of the table.
+     */
+    private void directLongKey(long[] x, boolean[] isNull, boolean anyNull, int[] idx, int n, int[] gids, long[] scratch) {
+        int[] d = direct;
+        long base = directBase;
+        int misses = 0;
+        if (anyNull) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                int g = isNull[i] ? -1 : d[(int) (x[i] - base)] - 1;
+                gids[k] = g;
+                misses += g >>> 31;
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                int g = d[(int) (x[idx[k]] - base)] - 1;
+                gids[k] = g;
+                misses += g >>> 31;
+            }
+        }
+        for (int k = 0; misses > 0 && k < n; k++) {
+            if (gids[k] >= 0) {
+                continue;
+            }
+            misses--;
+            int i = idx[k];
+            if (anyNull && isNull[i]) {
+                gids[k] = nullGroup(scratch);
+                continue;
+            }
+            long key = x[i];
+            scratch[0] = key;
+            int g = find(scratch, 0L, Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL));
+            d[(int) (key - base)] = g + 1;
+            gids[k] = g;
+        }
     }
 
     private void smallRangeLongKey(long[] x, boolean[] isNull, boolean anyNull, long min, int range, int[] idx, int n,

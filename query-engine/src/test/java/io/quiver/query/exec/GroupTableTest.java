@@ -154,6 +154,34 @@ class GroupTableTest {
         assertEquals(ids.size(), table.size(), "a group per distinct live key, no more");
     }
 
+    /**
+     * Dense ids over a wide range (a user id): hashed while the groups are few against the range,
+     * then through the direct index, which grows downwards and upwards as new ids arrive; NULLs,
+     * selections, and batches reaching the ends of the long range (never indexed directly) mixed in.
+     */
+    @Test
+    void denseIdsMoveToTheDirectIndexAndKeepTheirGroups() {
+        GroupTable table = new GroupTable(new ColumnType[] {ColumnType.BIGINT});
+        Map<Object, Integer> ids = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(17);
+        for (int b = 0; b < 150; b++) {
+            ColumnVector v = new ColumnVector(ColumnType.BIGINT, Batch.MAX_ROWS);
+            // the id range widens with the batches, below and above the first ids
+            long lo = 5_000_000 - 2_000L * b;
+            long width = 200_000 + 4_000L * b;
+            for (int i = 0; i < Batch.MAX_ROWS; i++) {
+                if (random.nextInt(40) == 0) {
+                    v.appendNull();
+                } else if (b % 37 == 36 && i < 3) {
+                    v.appendLong(i == 0 ? Long.MIN_VALUE : Long.MAX_VALUE - i);
+                } else {
+                    v.appendLong(lo + random.nextLong(width));
+                }
+            }
+            assertConsistentGroups(table, ids, v, everyOther(Batch.MAX_ROWS, b % 4 == 1));
+        }
+    }
+
     /** Dictionary-coded keys under a selection: codes no selected row holds make no group. */
     @Test
     void dictionaryKeyGroupsOnlySelectedCodes() {
