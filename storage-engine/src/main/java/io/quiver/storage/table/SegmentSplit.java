@@ -25,10 +25,7 @@ final class SegmentSplit implements ScanSplit {
         this.schema = schema;
         this.reader = reader;
         this.deletes = deletes == null || deletes.count() == 0 ? null : deletes;
-        this.segmentColumnOf = new int[schema.columnCount()];
-        for (int c = 0; c < schema.columnCount(); c++) {
-            segmentColumnOf[c] = reader.columnIndex(schema.column(c).name());
-        }
+        this.segmentColumnOf = reader.columnIndexes(schema);
     }
 
     @Override
