@@ -72,4 +72,68 @@ class GroupedSumTest {
             }
         }
     }
+
+    /**
+     * A whole block into one group (AVG over a table): summed as one exact long when the values
+     * are small, the same bits as the additions row by row; large and negative values, NULLs and
+     * selections on the other paths. MIN and MAX over the same blocks against a loop.
+     */
+    @Test
+    void wholeBlocksIntoOneGroupMatchRowByRow() {
+        SplittableRandom r = new SplittableRandom(8);
+        long[][] ranges = {{0, 1L << 31}, {-(1L << 31), 1L << 31}, {-(1L << 40), 1L << 40}, {Long.MIN_VALUE / 4, Long.MAX_VALUE / 4}};
+        for (long[] range : ranges) {
+            Accumulator.SumDouble avg = new Accumulator.SumDouble(true);
+            Accumulator.Extreme min = new Accumulator.Extreme(ColumnType.BIGINT, io.quiver.query.plan.AggFn.MIN);
+            Accumulator.Extreme max = new Accumulator.Extreme(ColumnType.BIGINT, io.quiver.query.plan.AggFn.MAX);
+            avg.ensure(1);
+            min.ensure(1);
+            max.ensure(1);
+            double sum = 0;
+            long count = 0;
+            long lo = Long.MAX_VALUE;
+            long hi = Long.MIN_VALUE;
+            for (int b = 0; b < 30; b++) {
+                int size = 1 + r.nextInt(Batch.MAX_ROWS);
+                ColumnVector v = new ColumnVector(ColumnType.BIGINT, size);
+                boolean withNulls = b % 5 == 4;
+                for (int i = 0; i < size; i++) {
+                    if (withNulls && r.nextInt(10) == 0) {
+                        v.appendNull();
+                    } else {
+                        v.appendLong(r.nextLong(range[0], range[1]));
+                    }
+                }
+                int[] idx = b % 7 == 6 ? java.util.stream.IntStream.range(0, size).filter(i -> i % 3 != 0).toArray() : Batch.identity(size);
+                int n = b % 7 == 6 ? idx.length : size;
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    if (!v.nulls[i]) {
+                        sum += (double) v.longs[i];
+                        count++;
+                        lo = Math.min(lo, v.longs[i]);
+                        hi = Math.max(hi, v.longs[i]);
+                    }
+                }
+                assertEquals(true, avg.addAll(0, v, idx, n));
+                assertEquals(true, min.addAll(0, v, idx, n));
+                assertEquals(true, max.addAll(0, v, idx, n));
+            }
+            ColumnVector out = new ColumnVector(ColumnType.DOUBLE, 1);
+            avg.output(0, 1, out);
+            ColumnVector mins = new ColumnVector(ColumnType.BIGINT, 1);
+            ColumnVector maxes = new ColumnVector(ColumnType.BIGINT, 1);
+            min.output(0, 1, mins);
+            max.output(0, 1, maxes);
+            String at = "range " + range[0] + ".." + range[1];
+            if (range[1] <= 1L << 40) {
+                // sums below 2^53: exact either way, so the same bits
+                assertEquals(Double.doubleToLongBits(sum / count), Double.doubleToLongBits(out.doubles[0]), at);
+            } else {
+                assertEquals(sum / count, out.doubles[0], Math.abs(sum / count) * 1e-9, at);
+            }
+            assertEquals(lo, mins.longs[0], at);
+            assertEquals(hi, maxes.longs[0], at);
+        }
+    }
 }
