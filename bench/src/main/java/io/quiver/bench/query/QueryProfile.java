@@ -31,6 +31,7 @@ public final class QueryProfile {
         int runs = o.intValue("runs", 5);
         int threads = o.intValue("threads", io.quiver.bench.BenchEnvironment.cores());
         boolean explain = !o.flag("no-explain");
+        boolean each = o.flag("each"); // every run's time, to see the JIT warm up over the first runs
         o.rejectUnused();
         try (StorageEngine storage = StorageEngine.open(dir.resolve("quiver"), new StorageConfig().durability(Durability.NONE)
                 .dedupCapacity(10_000).memtableMaxBytes(1L << 30));
@@ -47,7 +48,11 @@ public final class QueryProfile {
                 for (int r = 0; r < runs; r++) {
                     long t0 = System.nanoTime();
                     ResultRows.quiver(engine, q.sql());
-                    best = Math.min(best, System.nanoTime() - t0);
+                    long took = System.nanoTime() - t0;
+                    best = Math.min(best, took);
+                    if (each) {
+                        System.out.printf("%s run %d: %.1f ms%n", q.id(), r + 1, took / 1e6);
+                    }
                 }
                 System.out.printf("%s best of %d: %.1f ms%n", q.id(), runs, best / 1e6);
             }

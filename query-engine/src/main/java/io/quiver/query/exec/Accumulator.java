@@ -117,10 +117,9 @@ abstract class Accumulator {
                     counts[gids[k]]++;
                 }
             } else {
+                boolean[] nulls = arg.nulls;
                 for (int k = 0; k < n; k++) {
-                    if (!arg.nulls[idx[k]]) {
-                        counts[gids[k]]++;
-                    }
+                    counts[gids[k]] += nulls[idx[k]] ? 0 : 1;
                 }
             }
         }
@@ -290,21 +289,56 @@ abstract class Accumulator {
             counts = Arrays.copyOf(counts, cap);
         }
 
+        /** Positions k of the batch whose argument is not NULL, for {@link #add}. */
+        private int[] nonNull = new int[0];
+
         @Override
         void add(int[] gids, ColumnVector arg, int[] idx, int n) {
-            boolean longs = arg.type().physical() == ColumnType.Physical.LONG;
-            for (int k = 0; k < n; k++) {
-                int i = idx[k];
-                if (arg.nulls[i]) {
-                    continue;
+            double[] s = sums;
+            long[] c = counts;
+            int[] live = null;
+            int m = n;
+            if (arg.hasNulls) {
+                // the non-NULL positions first, without a branch: a NULL test per row mispredicts
+                // wherever NULLs and values mix (revenue: 94% NULL), and the sums then run branch-free
+                if (nonNull.length < n) {
+                    nonNull = new int[Math.max(n, Batch.MAX_ROWS)];
                 }
-                int g = gids[k];
-                sums[g] += longs ? (double) arg.longs[i] : arg.doubles[i];
-                counts[g]++;
+                live = nonNull;
+                boolean[] nulls = arg.nulls;
+                m = 0;
+                for (int k = 0; k < n; k++) {
+                    live[m] = k;
+                    m += nulls[idx[k]] ? 0 : 1;
+                }
+            }
+            if (arg.type().physical() == ColumnType.Physical.LONG) {
+                long[] v = arg.longs;
+                for (int j = 0; j < m; j++) {
+                    int k = live == null ? j : live[j];
+                    int g = gids[k];
+                    s[g] += (double) v[idx[k]];
+                    c[g]++;
+                }
+            } else {
+                double[] v = arg.doubles;
+                for (int j = 0; j < m; j++) {
+                    int k = live == null ? j : live[j];
+                    int g = gids[k];
+                    s[g] += v[idx[k]];
+                    c[g]++;
+                }
             }
         }
 
-        /** The same additions in the same order as {@link #add}, so the double sum is bit-identical. */
+        /**
+         * The same additions in the same order as {@link #add}, so the double sum is bit-identical.
+         * One exception, equal in every case that matters: a whole block of integers of at most 31
+         * bits (AVG of a duration) is summed exactly as a long and added once. Sequential double
+         * additions of integers are exact while the sum stays below 2^53, so both give the same bits
+         * there, and beyond it the long sum is the more accurate; the chain of dependent double
+         * additions (four cycles each) was most of the aggregate's time.
+         */
         @Override
         boolean addAll(int g, ColumnVector arg, int[] idx, int n) {
             boolean longs = arg.type().physical() == ColumnType.Physical.LONG;
@@ -312,6 +346,22 @@ abstract class Accumulator {
             boolean anyNull = arg.hasNulls;
             double s = sums[g];
             long c = counts[g];
+            if (longs && !anyNull && isIdentity(idx, n)) {
+                long[] v = arg.longs;
+                long total = 0;
+                long magnitude = 0;
+                for (int i = 0; i < n; i++) {
+                    long x = v[i];
+                    total += x;
+                    magnitude |= x ^ (x >> 63); // |x| - 1 for a negative x
+                }
+                if (magnitude >>> 31 == 0) {
+                    // n (an int) values of at most 31 bits cannot overflow a long
+                    sums[g] = s + (double) total;
+                    counts[g] = c + n;
+                    return true;
+                }
+            }
             if (longs) {
                 long[] v = arg.longs;
                 for (int k = 0; k < n; k++) {
@@ -385,6 +435,20 @@ abstract class Accumulator {
             }
         }
 
+        private static long minOf(long best, long[] v, int n) {
+            for (int i = 0; i < n; i++) {
+                best = Math.min(best, v[i]);
+            }
+            return best;
+        }
+
+        private static long maxOf(long best, long[] v, int n) {
+            for (int i = 0; i < n; i++) {
+                best = Math.max(best, v[i]);
+            }
+            return best;
+        }
+
         private boolean better(int c) {
             return fn == AggFn.MIN ? c < 0 : fn == AggFn.MAX && c > 0;
         }
@@ -401,11 +465,17 @@ abstract class Accumulator {
             boolean anyNull = arg.hasNulls;
             boolean any = seen[g];
             long best = any ? longs[g] : min ? Long.MAX_VALUE : Long.MIN_VALUE;
-            for (int k = 0; k < n; k++) {
-                int i = idx[k];
-                if (!(anyNull && nulls[i])) {
-                    best = min ? Math.min(best, v[i]) : Math.max(best, v[i]);
-                    any = true;
+            if (!anyNull && isIdentity(idx, n)) {
+                // the whole block, no NULLs: a plain reduction over the array, one loop per direction
+                best = min ? minOf(best, v, n) : maxOf(best, v, n);
+                any = true;
+            } else {
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    if (!(anyNull && nulls[i])) {
+                        best = min ? Math.min(best, v[i]) : Math.max(best, v[i]);
+                        any = true;
+                    }
                 }
             }
             if (any) {

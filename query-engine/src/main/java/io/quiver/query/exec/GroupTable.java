@@ -56,7 +56,8 @@ final class GroupTable {
     }
 
     long bytes() {
-        long b = records.length * 8L + slots.length * 8L + (rowHashes.length + rowNulls.length + rowKeys.length + firstSlots.length) * 8L;
+        long b = records.length * 8L + slots.length * 8L + (rowHashes.length + rowNulls.length + rowKeys.length + firstSlots.length) * 8L
+                + (direct == null ? 0 : direct.length * 4L);
         for (ByteDictionary d : dicts) {
             if (d != null) {
                 b += d.bytes();
@@ -81,7 +82,7 @@ final class GroupTable {
             return;
         }
         if (width == 1 && types[0].physical() == ColumnType.Physical.LONG) {
-            singleLongKey(keyCols[0], idx, n, gids);
+            singleLongKey(keyCols[0], idx, n, gids, scratch);
             return;
         }
         if (width > 1 && fewCodeCombinations(keyCols, n)) {
@@ -276,20 +277,63 @@ final class GroupTable {
         }
     }
 
-    /** One dictionary-coded string key: each distinct code of the batch is looked up once. */
+    /**
+     * One dictionary-coded string key: each distinct code of the batch is looked up once. When the
+     * dictionary is no larger than the batch, the codes present are marked first and resolved
+     * together, so the per-row loops are a store and a gather with no branch and no call: a call in
+     * the loop would make the JIT reload every array from its field on each row.
+     */
     private void singleDictionaryKey(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
         ColumnVector d = v.dictionary;
+        int entries = d.size();
+        if (entries >= n) {
+            singleDictionaryKeyLazily(v, idx, n, gids, scratch);
+            return;
+        }
+        // slot 0 is the NULL key, slot c + 1 dictionary code c
+        int[] slots = codeGroups = reset(codeGroups, entries + 1);
+        int[] codes = v.dictCodes;
+        boolean[] nulls = v.nulls;
+        if (v.hasNulls) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                slots[nulls[i] ? 0 : codes[i] + 1] = -2;
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                slots[codes[idx[k]] + 1] = -2;
+            }
+        }
+        // only codes some live row holds become groups: a filtered-out code must not appear as an empty group
+        if (slots[0] == -2) {
+            slots[0] = nullGroup(scratch);
+        }
+        for (int c = 0; c < entries; c++) {
+            if (slots[c + 1] == -2) {
+                slots[c + 1] = groupOfString(dicts[0].intern(d.bytes, d.offsets[c], d.offsets[c + 1]), scratch);
+            }
+        }
+        if (v.hasNulls) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                gids[k] = slots[nulls[i] ? 0 : codes[i] + 1];
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                gids[k] = slots[codes[idx[k]] + 1];
+            }
+        }
+    }
+
+    /** A dictionary larger than the batch (a filtered batch of a large block): only the codes met are resolved. */
+    private void singleDictionaryKeyLazily(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
+        ColumnVector d = v.dictionary;
         codeGroups = reset(codeGroups, d.size());
-        int nullGroup = -1;
         int[] codes = v.dictCodes;
         for (int k = 0; k < n; k++) {
             int i = idx[k];
             if (v.nulls[i]) {
-                if (nullGroup < 0) {
-                    scratch[0] = 0;
-                    nullGroup = find(scratch, 1L, Values.mix(((0x9E3779B97F4A7C15L ^ 0L) * 0xff51afd7ed558ccdL) ^ 1L));
-                }
-                gids[k] = nullGroup;
+                gids[k] = nullGroup(scratch);
                 continue;
             }
             int code = codes[i];
@@ -323,8 +367,155 @@ final class GroupTable {
         }
     }
 
-    /** One integer key: the generic loop without its per-column dispatch (same hashes, so tables still merge). */
-    private void singleLongKey(ColumnVector v, int[] idx, int n, int[] gids) {
+    /** Key ranges up to this many values (per batch) are indexed directly by {@link #smallRangeLongKey}. */
+    private static final int MAX_DIRECT_RANGE = 1024;
+    /** For a single integer key over a small range: key - min + 1 -> group id for the current batch (slot 0: NULL). */
+    private int[] rangeGroups;
+
+    /**
+     * One integer key: when the batch's keys span a small range (an hour, a status code, a tenant
+     * id), the key's offset in that range indexes its group directly, as dictionary codes do;
+     * otherwise each row is hashed and probed, the generic loop without its per-column dispatch.
+     * Both find groups through the same hashes, so tables still merge.
+     */
+    private void singleLongKey(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
+        long[] x = v.longs;
+        boolean[] isNull = v.nulls;
+        boolean anyNull = v.hasNulls;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            // NULL rows count too: whatever their slot holds only widens the range, they map to slot 0 anyway
+            min = Math.min(min, x[i]);
+            max = Math.max(max, x[i]);
+        }
+        if (n > 0 && max - min >= 0 && max - min < Math.min(MAX_DIRECT_RANGE, n)) {
+            smallRangeLongKey(x, isNull, anyNull, min, (int) (max - min), idx, n, gids, scratch);
+            return;
+        }
+        if (n > 0 && directCovers(min, max, n)) {
+            directLongKey(x, isNull, anyNull, idx, n, gids, scratch);
+            return;
+        }
+        hashedLongKey(v, idx, n, gids);
+    }
+
+    /** Keys of a single integer key that are dense ids: key - directBase -> group id + 1 (0: not looked up yet). */
+    private int[] direct;
+    private long directBase;
+    /** Window entries allowed per group (plus the batch's rows), and at most this many entries in all (32 MiB). */
+    private static final long DIRECT_PER_GROUP = 16;
+    private static final long MAX_DIRECT_ENTRIES = 1L << 23;
+
+    /**
+     * Whether the direct index covers keys [min, max], growing it when the window needed stays small
+     * against the groups (ids over a few hundred thousand values: an int each, 1.6 MB, where the
+     * hashed table's slots and records take 17 MB and a probe misses the cache twice).
+     */
+    private boolean directCovers(long min, long max, int n) {
+        // keys this far from the ends of the long range keep every window offset below free of overflow
+        if (min < Long.MIN_VALUE + MAX_DIRECT_ENTRIES || max > Long.MAX_VALUE - MAX_DIRECT_ENTRIES) {
+            return false;
+        }
+        if (direct != null && min >= directBase && max - directBase < direct.length) {
+            return true;
+        }
+        long lo = direct == null ? min : Math.min(min, directBase);
+        long hi = direct == null ? max : Math.max(max, directBase + direct.length - 1);
+        long width = hi - lo; // negative only when the true width overflows a long
+        long allowed = Math.min(MAX_DIRECT_ENTRIES, Math.max(1 << 12, DIRECT_PER_GROUP * ((long) size + n)));
+        if (width < 0 || width >= allowed) {
+            return false;
+        }
+        long span = width + 1;
+        long room = Math.min(allowed, Long.highestOneBit(span - 1) << 1);
+        int[] grown = new int[(int) Math.max(span, room)];
+        if (direct != null) {
+            System.arraycopy(direct, 0, grown, (int) (directBase - lo), direct.length);
+        }
+        direct = grown;
+        directBase = lo;
+        return true;
+    }
+
+    /**
+     * Group ids through the direct index: a gather per row, no call; keys not looked up yet (and
+     * NULLs) go through the hashed find afterwards, which is what keeps the index a cache of the table.
+     */
+    private void directLongKey(long[] x, boolean[] isNull, boolean anyNull, int[] idx, int n, int[] gids, long[] scratch) {
+        int[] d = direct;
+        long base = directBase;
+        int misses = 0;
+        if (anyNull) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                int g = isNull[i] ? -1 : d[(int) (x[i] - base)] - 1;
+                gids[k] = g;
+                misses += g >>> 31;
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                int g = d[(int) (x[idx[k]] - base)] - 1;
+                gids[k] = g;
+                misses += g >>> 31;
+            }
+        }
+        for (int k = 0; misses > 0 && k < n; k++) {
+            if (gids[k] >= 0) {
+                continue;
+            }
+            misses--;
+            int i = idx[k];
+            if (anyNull && isNull[i]) {
+                gids[k] = nullGroup(scratch);
+                continue;
+            }
+            long key = x[i];
+            scratch[0] = key;
+            int g = find(scratch, 0L, Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL));
+            d[(int) (key - base)] = g + 1;
+            gids[k] = g;
+        }
+    }
+
+    private void smallRangeLongKey(long[] x, boolean[] isNull, boolean anyNull, long min, int range, int[] idx, int n,
+                                   int[] gids, long[] scratch) {
+        int[] slots = rangeGroups = reset(rangeGroups, range + 2);
+        if (anyNull) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                slots[isNull[i] ? 0 : (int) (x[i] - min) + 1] = -2;
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                slots[(int) (x[idx[k]] - min) + 1] = -2;
+            }
+        }
+        // only keys some live row holds become groups
+        if (slots[0] == -2) {
+            slots[0] = nullGroup(scratch);
+        }
+        for (int s = 1; s <= range + 1; s++) {
+            if (slots[s] == -2) {
+                long key = min + s - 1;
+                scratch[0] = key;
+                slots[s] = find(scratch, 0L, Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL));
+            }
+        }
+        if (anyNull) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                gids[k] = slots[isNull[i] ? 0 : (int) (x[i] - min) + 1];
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                gids[k] = slots[(int) (x[idx[k]] - min) + 1];
+            }
+        }
+    }
+
+    private void hashedLongKey(ColumnVector v, int[] idx, int n, int[] gids) {
         ensureRowBuffers(n);
         long[] x = v.longs;
         boolean[] isNull = v.nulls;

@@ -117,4 +117,134 @@ class GroupTableTest {
         keys.sort((a, b) -> Integer.compare(ids.get(a), ids.get(b)));
         return keys;
     }
+
+    /**
+     * Batches whose integer keys span a small range (grouped by offset in the range) and batches
+     * that do not (hashed), into one table: a key keeps one group whichever path met it, NULL is one
+     * group, keys near the ends of the long range neither overflow nor merge, and only rows of the
+     * selection make groups.
+     */
+    @Test
+    void smallRangeAndHashedIntegerKeysShareGroups() {
+        GroupTable table = new GroupTable(new ColumnType[] {ColumnType.BIGINT});
+        Map<Object, Integer> ids = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(5);
+        // {first key, key count}; the sparse selections skip the odd rows, so (with the key from the row number) some keys of the range never show
+        long[][] ranges = {{0, 24}, {-100_000, 100_000}, {Long.MAX_VALUE - 5, 6}, {Long.MIN_VALUE, 3}, {1_000, 40}};
+        for (int b = 0; b < 40; b++) {
+            long[] range = ranges[b % ranges.length];
+            ColumnVector v = new ColumnVector(ColumnType.BIGINT, Batch.MAX_ROWS);
+            for (int i = 0; i < Batch.MAX_ROWS; i++) {
+                if (random.nextInt(30) == 0) {
+                    v.appendNull();
+                } else {
+                    // odd rows hold the odd offsets of the range, even rows the even ones
+                    long offset = (random.nextLong(range[1]) & ~1L) | (i & 1);
+                    v.appendLong(range[0] + (offset < range[1] ? offset : offset - 2));
+                }
+            }
+            if (b == 7) {
+                v.longs[3] = Long.MIN_VALUE; // one batch spanning the whole long range: its width overflows
+                v.longs[4] = Long.MAX_VALUE;
+                v.nulls[3] = false;
+                v.nulls[4] = false;
+            }
+            assertConsistentGroups(table, ids, v, everyOther(Batch.MAX_ROWS, b % 3 == 0));
+        }
+        assertEquals(ids.size(), table.size(), "a group per distinct live key, no more");
+    }
+
+    /**
+     * Dense ids over a wide range (a user id): hashed while the groups are few against the range,
+     * then through the direct index, which grows downwards and upwards as new ids arrive; NULLs,
+     * selections, and batches reaching the ends of the long range (never indexed directly) mixed in.
+     */
+    @Test
+    void denseIdsMoveToTheDirectIndexAndKeepTheirGroups() {
+        GroupTable table = new GroupTable(new ColumnType[] {ColumnType.BIGINT});
+        Map<Object, Integer> ids = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(17);
+        for (int b = 0; b < 150; b++) {
+            ColumnVector v = new ColumnVector(ColumnType.BIGINT, Batch.MAX_ROWS);
+            // the id range widens with the batches, below and above the first ids
+            long lo = 5_000_000 - 2_000L * b;
+            long width = 200_000 + 4_000L * b;
+            for (int i = 0; i < Batch.MAX_ROWS; i++) {
+                if (random.nextInt(40) == 0) {
+                    v.appendNull();
+                } else if (b % 37 == 36 && i < 3) {
+                    v.appendLong(i == 0 ? Long.MIN_VALUE : Long.MAX_VALUE - i);
+                } else {
+                    v.appendLong(lo + random.nextLong(width));
+                }
+            }
+            assertConsistentGroups(table, ids, v, everyOther(Batch.MAX_ROWS, b % 4 == 1));
+        }
+    }
+
+    /** Dictionary-coded keys under a selection: codes no selected row holds make no group. */
+    @Test
+    void dictionaryKeyGroupsOnlySelectedCodes() {
+        GroupTable table = new GroupTable(new ColumnType[] {ColumnType.VARCHAR});
+        Map<Object, Integer> ids = new HashMap<>();
+        ColumnVector dict = new ColumnVector(ColumnType.VARCHAR, 8);
+        for (String s : List.of("a", "b", "c", "d")) {
+            dict.appendString(s);
+        }
+        for (int b = 0; b < 6; b++) {
+            int n = 400;
+            ColumnVector v = new ColumnVector(ColumnType.VARCHAR, n);
+            v.dictCodes = new int[n];
+            for (int i = 0; i < n; i++) {
+                // even rows hold "a" or "b", odd rows "c" or "d"; some rows NULL
+                boolean isNull = i % 37 == 5;
+                int code = isNull ? -1 : (i % 2) * 2 + (i / 2 + b) % 2;
+                v.appendString(isNull ? "" : List.of("a", "b", "c", "d").get(code));
+                v.nulls[i] = isNull;
+                v.hasNulls |= isNull;
+                v.dictCodes[i] = code;
+            }
+            v.dictionary = dict;
+            assertConsistentGroups(table, ids, v, everyOther(n, b < 3));
+            if (b < 3) {
+                assertEquals(Map.of("a", true, "b", true).keySet(),
+                        ids.keySet().stream().filter(k -> k != NULL_KEY).collect(java.util.stream.Collectors.toSet()),
+                        "only the selected (even) rows' codes are groups");
+            }
+        }
+        assertEquals(ids.size(), table.size());
+    }
+
+    private static final Object NULL_KEY = new Object();
+
+    private static int[] everyOther(int rows, boolean sparse) {
+        int n = sparse ? rows / 2 : rows;
+        int[] idx = new int[n];
+        for (int k = 0; k < n; k++) {
+            idx[k] = sparse ? 2 * k : k;
+        }
+        return idx;
+    }
+
+    /** Every live row's group is the one its key had before (or a new id never used by another key). */
+    private static void assertConsistentGroups(GroupTable table, Map<Object, Integer> ids, ColumnVector v, int[] idx) {
+        int n = idx.length;
+        int[] gids = new int[n];
+        table.findOrInsert(new ColumnVector[] {v}, idx, n, gids, new long[1]);
+        Map<Integer, Object> keyOfId = new HashMap<>();
+        ids.forEach((k, id) -> keyOfId.put(id, k));
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            Object key = v.nulls[i] ? NULL_KEY : v.type() == ColumnType.VARCHAR ? v.getString(i) : (Object) v.longs[i];
+            Integer known = ids.get(key);
+            if (known == null) {
+                assertEquals(null, keyOfId.get(gids[k]), "row " + i + ": key " + key + " took another key's group");
+                ids.put(key, gids[k]);
+                keyOfId.put(gids[k], key);
+            } else {
+                assertEquals(known.intValue(), gids[k], "row " + i + " key " + key);
+            }
+        }
+        assertEquals(ids.size(), table.size(), "a group per distinct key of the live rows, no more");
+    }
 }

@@ -225,21 +225,94 @@ final class BitPacking {
         }
     }
 
-    /** Unpacks {@code count} values of width 0..32 into ints; returns the largest value seen. */
+    /**
+     * Unpacks {@code count} values of width 0..32 into ints; returns the largest value seen. Eight
+     * values at a time from a byte-aligned group start, as {@link #unpackNarrow} does: dictionary
+     * codes and string lengths of every string block come through here. The maximum is taken per
+     * group as a tree of eight, off the loop-carried path: a running maximum per value, or a second
+     * pass over the values, cost more than the unpacking itself (the JIT does not vectorise either).
+     */
     static int unpackInts(byte[] src, int srcOff, int count, int width, int[] dst) {
         if (width == 0) {
             java.util.Arrays.fill(dst, 0, count, 0);
             return 0;
         }
-        long mask = (1L << width) - 1;
-        long bitPos = (long) srcOff << 3;
+        // wider values (block dictionaries of over 65536 entries, strings over 64 KiB) are rare: value by value
+        int groups = width <= 16 ? count >>> 3 : 0;
         int max = 0;
-        for (int i = 0; i < count; i++) {
+        if (width <= 8) {
+            max = unpackIntsUpTo8(src, srcOff, groups, width, dst);
+        } else if (width <= 16) {
+            max = unpackIntsUpTo16(src, srcOff, groups, width, dst);
+        }
+        long mask = (1L << width) - 1;
+        long bitPos = ((long) srcOff + (long) groups * width) << 3;
+        for (int i = groups << 3; i < count; i++) {
             long word = (long) LONG_LE.get(src, (int) (bitPos >>> 3));
             int v = (int) ((word >>> (bitPos & 7)) & mask);
             dst[i] = v;
             max = Math.max(max, v);
             bitPos += width;
+        }
+        return max;
+    }
+
+    private static int max8(int v0, int v1, int v2, int v3, int v4, int v5, int v6, int v7) {
+        return Math.max(Math.max(Math.max(v0, v1), Math.max(v2, v3)), Math.max(Math.max(v4, v5), Math.max(v6, v7)));
+    }
+
+    private static int unpackIntsUpTo8(byte[] src, int srcOff, int groups, int width, int[] dst) {
+        int mask = (1 << width) - 1;
+        int at = srcOff;
+        int d = 0;
+        int max = 0;
+        for (int g = 0; g < groups; g++, at += width, d += 8) {
+            long word = (long) LONG_LE.get(src, at);
+            int v0 = (int) word & mask;
+            int v1 = (int) (word >>> width) & mask;
+            int v2 = (int) (word >>> (2 * width)) & mask;
+            int v3 = (int) (word >>> (3 * width)) & mask;
+            int v4 = (int) (word >>> (4 * width)) & mask;
+            int v5 = (int) (word >>> (5 * width)) & mask;
+            int v6 = (int) (word >>> (6 * width)) & mask;
+            int v7 = (int) (word >>> (7 * width)) & mask;
+            store8(dst, d, v0, v1, v2, v3, v4, v5, v6, v7);
+            max = Math.max(max, max8(v0, v1, v2, v3, v4, v5, v6, v7));
+        }
+        return max;
+    }
+
+    private static void store8(int[] dst, int d, int v0, int v1, int v2, int v3, int v4, int v5, int v6, int v7) {
+        dst[d] = v0;
+        dst[d + 1] = v1;
+        dst[d + 2] = v2;
+        dst[d + 3] = v3;
+        dst[d + 4] = v4;
+        dst[d + 5] = v5;
+        dst[d + 6] = v6;
+        dst[d + 7] = v7;
+    }
+
+    private static int unpackIntsUpTo16(byte[] src, int srcOff, int groups, int width, int[] dst) {
+        int mask = (1 << width) - 1;
+        int half = (4 * width) >>> 3;
+        int shift = (4 * width) & 7;
+        int at = srcOff;
+        int d = 0;
+        int max = 0;
+        for (int g = 0; g < groups; g++, at += width, d += 8) {
+            long lo = (long) LONG_LE.get(src, at);
+            long hi = (long) LONG_LE.get(src, at + half) >>> shift;
+            int v0 = (int) lo & mask;
+            int v1 = (int) (lo >>> width) & mask;
+            int v2 = (int) (lo >>> (2 * width)) & mask;
+            int v3 = (int) (lo >>> (3 * width)) & mask;
+            int v4 = (int) hi & mask;
+            int v5 = (int) (hi >>> width) & mask;
+            int v6 = (int) (hi >>> (2 * width)) & mask;
+            int v7 = (int) (hi >>> (3 * width)) & mask;
+            store8(dst, d, v0, v1, v2, v3, v4, v5, v6, v7);
+            max = Math.max(max, max8(v0, v1, v2, v3, v4, v5, v6, v7));
         }
         return max;
     }

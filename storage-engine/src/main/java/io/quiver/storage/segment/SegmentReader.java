@@ -2,6 +2,7 @@ package io.quiver.storage.segment;
 
 import io.quiver.storage.ColumnDef;
 import io.quiver.storage.StorageException;
+import io.quiver.storage.TableSchema;
 import io.quiver.storage.fs.FilesFacade;
 import io.quiver.storage.vector.ColumnVector;
 
@@ -269,6 +270,31 @@ public final class SegmentReader {
             }
         }
         return -1;
+    }
+
+    /** The last table schema {@link #columnIndexes} mapped, with its map: one schema serves every query until a column is added. */
+    private record ColumnMap(TableSchema schema, int[] indexes) {
+    }
+
+    private volatile ColumnMap columnMap;
+
+    /**
+     * {@link #columnIndex} of every column of {@code schema}, in schema order; shared, do not modify.
+     * Remembered for the last schema asked about: a scan opens a split per segment per query, and
+     * matching every column name against every segment column each time was a tenth of a 0.1 ms
+     * {@code count(*)}.
+     */
+    public int[] columnIndexes(TableSchema schema) {
+        ColumnMap m = columnMap;
+        if (m != null && m.schema() == schema) {
+            return m.indexes();
+        }
+        int[] indexes = new int[schema.columnCount()];
+        for (int c = 0; c < indexes.length; c++) {
+            indexes[c] = columnIndex(schema.column(c).name());
+        }
+        columnMap = new ColumnMap(schema, indexes);
+        return indexes;
     }
 
     public int blockCount() {

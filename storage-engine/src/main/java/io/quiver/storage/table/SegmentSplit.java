@@ -25,10 +25,7 @@ final class SegmentSplit implements ScanSplit {
         this.schema = schema;
         this.reader = reader;
         this.deletes = deletes == null || deletes.count() == 0 ? null : deletes;
-        this.segmentColumnOf = new int[schema.columnCount()];
-        for (int c = 0; c < schema.columnCount(); c++) {
-            segmentColumnOf[c] = reader.columnIndex(schema.column(c).name());
-        }
+        this.segmentColumnOf = reader.columnIndexes(schema);
     }
 
     @Override
@@ -69,7 +66,6 @@ final class SegmentSplit implements ScanSplit {
         private final int[] columns;
         private final ScanPredicate predicate;
         private final int[] predicateColumns;
-        private final BlockDecoder decoder = new BlockDecoder();
         private int block;
         /** The block {@link #nextBlock} positioned on, or -1. */
         private int current = -1;
@@ -102,7 +98,7 @@ final class SegmentSplit implements ScanSplit {
                     if (sc < 0) {
                         fillNulls(v, rows);
                     } else {
-                        reader.readBlock(sc, b, v, decoder);
+                        reader.readBlock(sc, b, v, BlockDecoder.forCurrentThread());
                     }
                 }
                 out.setRowCount(rows);
@@ -149,9 +145,9 @@ final class SegmentSplit implements ScanSplit {
             if (sc < 0) {
                 fillNulls(out, reader.blockRowCount(current));
             } else if (materialize) {
-                reader.readBlock(sc, current, out, decoder);
+                reader.readBlock(sc, current, out, BlockDecoder.forCurrentThread());
             } else {
-                reader.readBlockCodes(sc, current, out, decoder);
+                reader.readBlockCodes(sc, current, out, BlockDecoder.forCurrentThread());
             }
         }
 

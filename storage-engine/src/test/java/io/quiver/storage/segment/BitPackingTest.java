@@ -56,4 +56,37 @@ class BitPackingTest {
             }
         }
     }
+
+    /** The eight-at-a-time int paths at every byte alignment, count (whole groups and tails) and width. */
+    @Test
+    void intsAtEveryAlignmentAndCount() {
+        Random rnd = new Random(7);
+        for (int width = 1; width <= 32; width++) {
+            for (int count : new int[] {0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 8191, 8192}) {
+                int[] values = new int[count];
+                int max = 0;
+                for (int i = 0; i < count; i++) {
+                    values[i] = width == 32 ? rnd.nextInt() & Integer.MAX_VALUE : rnd.nextInt() >>> (32 - width);
+                    max = Math.max(max, values[i]);
+                }
+                for (int offset = 0; offset < 8; offset++) {
+                    ByteSink sink = new ByteSink(16);
+                    for (int p = 0; p < offset; p++) {
+                        sink.putByte(0xFF); // ones before the packed data must not leak into the first value
+                    }
+                    BitPacking.packInts(values, count, width, sink);
+                    byte[] src = java.util.Arrays.copyOf(sink.array(), sink.length() + SegmentFormat.SCRATCH_PADDING);
+                    java.util.Arrays.fill(src, sink.length(), src.length, (byte) 0xFF); // and ones after it
+                    int[] out = new int[count + 3];
+                    java.util.Arrays.fill(out, -7);
+                    String at = "width=" + width + " count=" + count + " offset=" + offset;
+                    assertEquals(max, BitPacking.unpackInts(src, offset, count, width, out), at);
+                    for (int i = 0; i < count; i++) {
+                        assertEquals(values[i], out[i], at + " i=" + i);
+                    }
+                    assertEquals(-7, out[count], at + ": wrote past count");
+                }
+            }
+        }
+    }
 }

@@ -149,4 +149,67 @@ class BlockCursorTest {
             }
         }
     }
+
+    /**
+     * Cursors share their thread's block decoder: two open on one thread, read in turns over
+     * different columns and segments (one of them handed to another thread half way), still give
+     * every value of the eager read.
+     */
+    @Test
+    void cursorsSharingAThreadsDecoderReadInTurns() throws Exception {
+        StorageConfig cfg = new StorageConfig().segmentBlockRows(128).compactionEnabled(false).backgroundIntervalMs(3_600_000);
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            t.append(null, rows(1, 1000)).join();
+            t.flush();
+            t.append(null, rows(2, 1000)).join();
+            t.flush();
+            try (TableScan scan = t.openScan()) {
+                List<ScanSplit> splits = scan.splits();
+                assertTrue(splits.size() >= 2, "two segments");
+                List<String> alone = new ArrayList<>();
+                List<String> together = new ArrayList<>();
+                for (int s = 0; s < 2; s++) {
+                    try (ScanCursor c = splits.get(s).open(new int[] {3 - s}, ScanPredicate.ALL)) {
+                        RowBatch b = new RowBatch(List.of(COLUMNS.get(3 - s)), 128);
+                        while (c.next(b)) {
+                            for (int r = 0; r < b.rowCount(); r++) {
+                                alone.add(s + ":" + b.column(0).getString(r));
+                            }
+                        }
+                    }
+                }
+                RowBatch[] batches = {new RowBatch(List.of(COLUMNS.get(3)), 128), new RowBatch(List.of(COLUMNS.get(2)), 128)};
+                List<List<String>> seen = List.of(new ArrayList<>(), new ArrayList<>());
+                try (ScanCursor a = splits.get(0).open(new int[] {3}, ScanPredicate.ALL);
+                     ScanCursor b = splits.get(1).open(new int[] {2}, ScanPredicate.ALL)) {
+                    ScanCursor[] cursors = {a, b};
+                    boolean[] open = {true, true};
+                    for (int turn = 0; open[0] || open[1]; turn++) {
+                        int s = turn % 2;
+                        if (!open[s]) {
+                            continue;
+                        }
+                        ScanCursor c = cursors[s];
+                        RowBatch batch = batches[s];
+                        boolean more;
+                        if (turn == 7) {
+                            java.util.concurrent.CompletableFuture<Boolean> f =
+                                    java.util.concurrent.CompletableFuture.supplyAsync(() -> c.next(batch));
+                            more = f.get();
+                        } else {
+                            more = c.next(batch);
+                        }
+                        open[s] = more;
+                        for (int r = 0; more && r < batch.rowCount(); r++) {
+                            seen.get(s).add(s + ":" + batch.column(0).getString(r));
+                        }
+                    }
+                }
+                together.addAll(seen.get(0));
+                together.addAll(seen.get(1));
+                assertEquals(alone, together);
+            }
+        }
+    }
 }

@@ -296,28 +296,60 @@ class TableTest {
             Table t = engine.tableOrThrow("events");
             assertEquals(6, t.schema().columnCount());
             assertEquals(range(0, 25), readIds(t));
-            List<Object> extras = new ArrayList<>();
-            try (TableScan scan = t.openScan()) {
-                for (ScanSplit split : scan.splits()) {
-                    RowBatch out = new RowBatch(List.of(new ColumnDef("id", ColumnType.BIGINT), new ColumnDef("extra", ColumnType.INT)), 256);
-                    try (ScanCursor c = split.open(new int[]{1, 5}, ScanPredicate.ALL)) {
-                        while (c.next(out)) {
-                            for (int r = 0; r < out.rowCount(); r++) {
-                                long id = out.column(0).getLong(r);
-                                Object extra = out.column(1).getObject(r);
-                                if (id < 20) {
-                                    assertNull(extra, "row " + id);
-                                } else {
-                                    assertEquals(id - 20 + 100, extra, "row " + id);
-                                }
-                                extras.add(extra);
-                            }
+            List<Object[]> rows = idsAndExtras(t);
+            for (Object[] row : rows) {
+                long id = (Long) row[0];
+                if (id < 20) {
+                    assertNull(row[1], "row " + id);
+                } else {
+                    assertEquals(id - 20 + 100, row[1], "row " + id);
+                }
+            }
+            assertEquals(25, rows.size());
+        }
+    }
+
+    /** A segment scanned before ADD COLUMN maps the new schema afresh after it (its column map is kept per schema). */
+    @Test
+    void segmentScannedBeforeAndAfterAddColumnReadsTheNewColumnAsNull() throws Exception {
+        try (StorageEngine engine = StorageEngine.open(dir, smallConfig())) {
+            Table t = oneSegmentOfTen(engine);
+            engine.addColumn("events", new ColumnDef("extra", ColumnType.INT));
+            List<Object[]> rows = idsAndExtras(t);
+            for (int r = 0; r < rows.size(); r++) {
+                assertEquals((long) r, rows.get(r)[0]);
+                assertNull(rows.get(r)[1], "row " + r);
+            }
+            assertEquals(10, rows.size());
+            assertEquals(range(0, 10), readIds(t));
+        }
+    }
+
+    /** (id, extra) of every row, split by split, read as the columns 1 and 5 of a segment or memtable split. */
+    private static List<Object[]> idsAndExtras(Table t) {
+        List<Object[]> rows = new ArrayList<>();
+        try (TableScan scan = t.openScan()) {
+            for (ScanSplit split : scan.splits()) {
+                RowBatch out = new RowBatch(List.of(new ColumnDef("id", ColumnType.BIGINT), new ColumnDef("extra", ColumnType.INT)), 256);
+                try (ScanCursor c = split.open(new int[]{1, 5}, ScanPredicate.ALL)) {
+                    while (c.next(out)) {
+                        for (int r = 0; r < out.rowCount(); r++) {
+                            rows.add(new Object[] {out.column(0).getLong(r), out.column(1).getObject(r)});
                         }
                     }
                 }
             }
-            assertEquals(25, extras.size());
         }
+        return rows;
+    }
+
+    /** An events table with rows 0..9 in one segment, scanned once (so its reader has mapped the schema). */
+    private Table oneSegmentOfTen(StorageEngine engine) throws Exception {
+        Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+        t.append(null, rows(0, 10, T0)).join();
+        t.flush();
+        assertEquals(range(0, 10), readIds(t));
+        return t;
     }
 
     @Test
