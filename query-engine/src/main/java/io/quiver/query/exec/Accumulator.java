@@ -1003,6 +1003,7 @@ abstract class Accumulator {
 
         /** Per dictionary code: already added in this batch (the one-group dictionary path). */
         private boolean[] seenCodes = new boolean[0];
+        private int[] distinctCodes = new int[0];
 
         @Override
         void add(int[] gids, ColumnVector arg, int[] idx, int n) {
@@ -1049,15 +1050,21 @@ abstract class Accumulator {
                     seenCodes = new boolean[Math.max(d.size(), 64)];
                 }
                 boolean[] seen = seenCodes;
-                ByteDictionary set = byteSet(gids[0]);
-                long before = set.bytes();
+                if (distinctCodes.length < d.size()) {
+                    distinctCodes = new int[Math.max(d.size(), 64)];
+                }
+                int[] batchCodes = distinctCodes;
+                int distinct = 0;
                 for (int k = 0; k < n; k++) {
                     int c = codes[idx[k]];
                     if (c >= 0 && !seen[c]) {
                         seen[c] = true;
-                        set.intern(data, offsets[c], offsets[c + 1]);
+                        batchCodes[distinct++] = c;
                     }
                 }
+                ByteDictionary set = byteSet(gids[0]);
+                long before = set.bytes();
+                set.addEntries(data, offsets, batchCodes, distinct);
                 bytes += set.bytes() - before;
                 Arrays.fill(seen, 0, d.size(), false);
                 return;
@@ -1085,11 +1092,8 @@ abstract class Accumulator {
                     bytes += s.bytes() - before;
                 } else if (!primitive && o.byteSets[g] != null) {
                     ByteDictionary d = byteSet(map[g]);
-                    ByteDictionary from = o.byteSets[g];
                     long before = d.bytes();
-                    for (int id = 0; id < from.size(); id++) {
-                        d.intern(from.data(), from.start(id), from.end(id));
-                    }
+                    d.addAll(o.byteSets[g]);
                     bytes += d.bytes() - before;
                 }
             }

@@ -109,6 +109,90 @@ final class ByteDictionary {
         }
     }
 
+    /**
+     * Adds every string of {@code other} (ids are not returned), reusing the hashes it stored and
+     * probing in passes like {@link #internRows}, so merging two large sets neither rehashes the
+     * bytes nor waits out one cache miss per string.
+     */
+    void addAll(ByteDictionary other) {
+        int n = other.size;
+        if (n == 0) {
+            return;
+        }
+        growFor(size + n);
+        int chunk = 1024;
+        if (candidates.length < chunk) {
+            candidates = new long[chunk];
+        }
+        long[] cand = candidates;
+        for (int from = 0; from < n; from += chunk) {
+            int m = Math.min(chunk, n - from);
+            long[] table = slots;
+            int msk = mask;
+            for (int k = 0; k < m; k++) {
+                cand[k] = TaggedSlots.candidate(table, msk, other.hashes[from + k]);
+            }
+            for (int k = 0; k < m; k++) {
+                int id = from + k;
+                long e = cand[k];
+                int start = other.offsets[id];
+                int end = other.offsets[id + 1];
+                if (e == EMPTY || !Arrays.equals(data, offsets[(int) e], offsets[(int) e + 1], other.data, start, end)) {
+                    intern(other.data, start, end, other.hashes[id]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds the strings {@code codes[0..n)} of a block dictionary ({@code bytes}/{@code entryOffsets}),
+     * each code listed once, in passes like {@link #internRows}.
+     */
+    void addEntries(byte[] bytes, int[] entryOffsets, int[] codes, int n) {
+        if (rowHashes.length < n) {
+            rowHashes = new long[n];
+            candidates = new long[n];
+        }
+        long[] hs = rowHashes;
+        for (int k = 0; k < n; k++) {
+            int c = codes[k];
+            hs[k] = Values.hashBytes(bytes, entryOffsets[c], entryOffsets[c + 1]);
+        }
+        growFor(size + n / 4);
+        long[] table = slots;
+        int msk = mask;
+        long[] cand = candidates;
+        for (int k = 0; k < n; k++) {
+            cand[k] = TaggedSlots.candidate(table, msk, hs[k]);
+        }
+        for (int k = 0; k < n; k++) {
+            int c = codes[k];
+            long e = cand[k];
+            int start = entryOffsets[c];
+            int end = entryOffsets[c + 1];
+            if (e == EMPTY || !Arrays.equals(data, offsets[(int) e], offsets[(int) e + 1], bytes, start, end)) {
+                intern(bytes, start, end, hs[k]);
+            }
+        }
+    }
+
+    /** Grows the slot table up front for about {@code entries} strings, so a batch of adds does not rehash midway. */
+    private void growFor(int entries) {
+        while (entries * 2 > slots.length) {
+            slots = new long[slots.length * 2];
+            mask = slots.length - 1;
+            Arrays.fill(slots, EMPTY);
+            for (int id = 0; id < size; id++) {
+                long h = hashes[id];
+                int s = (int) h & mask;
+                while (slots[s] != EMPTY) {
+                    s = (s + 1) & mask;
+                }
+                slots[s] = TaggedSlots.entry(h, id);
+            }
+        }
+    }
+
     private int add(byte[] b, int from, int to, long h, int slot) {
         int len = to - from;
         if (dataLength + len > data.length) {
@@ -132,17 +216,7 @@ final class ByteDictionary {
     }
 
     private void rehash() {
-        slots = new long[slots.length * 2];
-        Arrays.fill(slots, EMPTY);
-        mask = slots.length - 1;
-        for (int id = 0; id < size; id++) {
-            long h = hashes[id];
-            int s = (int) h & mask;
-            while (slots[s] != EMPTY) {
-                s = (s + 1) & mask;
-            }
-            slots[s] = TaggedSlots.entry(h, id);
-        }
+        growFor(size);
     }
 
     byte[] data() {

@@ -73,6 +73,7 @@ final class RowKernels extends VecExpr {
             };
         }
         this.clockUnit = unit;
+        this.containsSearch = containsSearchFor(fn, constants);
     }
 
     /** Whether a NULL argument always gives a NULL result. */
@@ -99,6 +100,8 @@ final class RowKernels extends VecExpr {
     static VecExpr compile(Expr.Call c) {
         return new RowKernels(c.fn(), c.type(), c.args());
     }
+
+    private final SubstringSearch containsSearch;
 
     /** Per dictionary entry results and nulls (dictionary fast path), reused batch after batch. */
     private long[] dictValues;
@@ -133,7 +136,47 @@ final class RowKernels extends VecExpr {
                 return evalOverDictionary(b, col, idx, n);
             }
         }
+        if (containsSearch != null && n == b.size && n > 0 && idx[0] == 0 && idx[n - 1] == n - 1) {
+            ColumnVector s = args[0].eval(b, idx, n);
+            if (!ExprCompiler.onCodes(s, n)) {
+                return containsOverBuffer(s, n);
+            }
+        }
         return evalRows(b, idx, n);
+    }
+
+    /**
+     * {@code s LIKE '%needle%'} for every row of a batch at once: one search along the batch's whole
+     * string buffer (see {@link SubstringSearch#markRows}) instead of a search per row.
+     */
+    private ColumnVector containsOverBuffer(ColumnVector s, int rows) {
+        ColumnVector o = out(rows);
+        containsSearch.markRows(s.bytes, s.offsets, rows, o.longs);
+        if (s.hasNulls) {
+            System.arraycopy(s.nulls, 0, o.nulls, 0, rows);
+        } else {
+            java.util.Arrays.fill(o.nulls, 0, rows, false);
+        }
+        o.hasNulls = s.hasNulls;
+        return o;
+    }
+
+    /**
+     * The search for {@code LIKE '%needle%'} with a constant needle free of wildcards and escapes,
+     * or null for any other call.
+     */
+    private static SubstringSearch containsSearchFor(Fn fn, Object[] constants) {
+        if (fn != Fn.LIKE || constants.length != 2 || !(constants[1] instanceof String p)) {
+            return null;
+        }
+        if (p.length() < 3 || p.charAt(0) != '%' || p.charAt(p.length() - 1) != '%') {
+            return null;
+        }
+        String needle = p.substring(1, p.length() - 1);
+        if (needle.indexOf('%') >= 0 || needle.indexOf('_') >= 0 || needle.indexOf('\\') >= 0) {
+            return null;
+        }
+        return new SubstringSearch(needle.getBytes(StandardCharsets.UTF_8));
     }
 
     /** EXTRACT(hour | minute FROM ts) as integer arithmetic in one loop (no per-row field dispatch). */

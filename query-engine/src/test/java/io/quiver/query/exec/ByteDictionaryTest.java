@@ -54,4 +54,46 @@ class ByteDictionaryTest {
         }
         assertEquals(single.size(), batched.size());
     }
+
+    @Test
+    void addEntriesAndAddAllHoldExactlyTheUnionOfTheirInputs() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        ByteDictionary a = new ByteDictionary(4);
+        ByteDictionary b = new ByteDictionary(4);
+        java.util.Set<String> inA = new java.util.HashSet<>();
+        java.util.Set<String> inB = new java.util.HashSet<>();
+        for (int block = 0; block < 60; block++) {
+            // a block dictionary: distinct entries, some empty, some multi-byte; a subset of its codes is added
+            java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>();
+            int want = 1 + random.nextInt(3000);
+            while (entries.size() < want) {
+                entries.add(random.nextInt(50) == 0 ? "" : "phrase é " + random.nextInt(20_000));
+            }
+            io.quiver.storage.vector.ColumnVector dict = new io.quiver.storage.vector.ColumnVector(io.quiver.storage.ColumnType.VARCHAR, entries.size());
+            entries.forEach(dict::appendString);
+            String[] byCode = entries.toArray(new String[0]);
+            int[] codes = new int[byCode.length];
+            int n = 0;
+            for (int c = 0; c < byCode.length; c++) {
+                if (random.nextInt(3) != 0) {
+                    codes[n++] = c;
+                }
+            }
+            ByteDictionary target = block % 2 == 0 ? a : b;
+            java.util.Set<String> expected = block % 2 == 0 ? inA : inB;
+            target.addEntries(dict.bytes, dict.offsets, codes, n);
+            for (int k = 0; k < n; k++) {
+                expected.add(byCode[codes[k]]);
+            }
+            assertEquals(expected.size(), target.size(), "block " + block);
+        }
+        a.addAll(b);
+        inA.addAll(inB);
+        assertEquals(inA.size(), a.size());
+        java.util.Set<String> held = new java.util.HashSet<>();
+        for (int id = 0; id < a.size(); id++) {
+            held.add(new String(a.data(), a.start(id), a.end(id) - a.start(id), StandardCharsets.UTF_8));
+        }
+        assertEquals(inA, held);
+    }
 }

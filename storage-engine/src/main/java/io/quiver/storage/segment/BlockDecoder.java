@@ -64,6 +64,33 @@ public final class BlockDecoder {
         return new BadChunkException(false, reason);
     }
 
+    /**
+     * Checks and decompresses an LZ4 chunk straight from the mapping: the checksum and the
+     * decompressor read the mapped bytes in place, so the compressed bytes are never copied onto the
+     * heap first (that copy was as costly as the decompression in a string scan).
+     */
+    private byte[] decompressMapped(MemorySegment file, long offset, int storedLength, int decodedLength, int expectedCrc) {
+        java.nio.ByteBuffer mapped = file.asSlice(offset, storedLength).asByteBuffer();
+        crc.reset();
+        crc.update(mapped.duplicate());
+        if ((int) crc.getValue() != expectedCrc) {
+            throw new BadChunkException(true, "crc");
+        }
+        if (decoded.length < decodedLength + SCRATCH_PADDING) {
+            decoded = new byte[decodedLength + SCRATCH_PADDING];
+        }
+        int n;
+        try {
+            n = LZ4.decompress(mapped, 0, storedLength, java.nio.ByteBuffer.wrap(decoded), 0, decodedLength);
+        } catch (LZ4Exception e) {
+            throw bad("lz4: " + e.getMessage());
+        }
+        if (n != decodedLength) {
+            throw bad("lz4 length " + n + " != " + decodedLength);
+        }
+        return decoded;
+    }
+
     /** Decodes one chunk from the mapped file into {@code out}, which is reset to {@code rows} rows. */
     void decode(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc,
                 Encoding encoding, int rows, int nullCount, ColumnType type, ColumnVector out) {
@@ -76,30 +103,20 @@ public final class BlockDecoder {
      */
     void decode(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc,
                 Encoding encoding, int rows, int nullCount, ColumnType type, ColumnVector out, boolean materialize) {
-        if (stored.length < storedLength + SCRATCH_PADDING) {
-            stored = new byte[storedLength + SCRATCH_PADDING];
-        }
-        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, offset, stored, 0, storedLength);
-        crc.reset();
-        crc.update(stored, 0, storedLength);
-        if ((int) crc.getValue() != expectedCrc) {
-            throw new BadChunkException(true, "crc");
-        }
-        byte[] src = stored;
+        byte[] src;
         if ((flags & SegmentFormat.FLAG_LZ4) != 0) {
-            if (decoded.length < decodedLength + SCRATCH_PADDING) {
-                decoded = new byte[decodedLength + SCRATCH_PADDING];
+            src = decompressMapped(file, offset, storedLength, decodedLength, expectedCrc);
+        } else {
+            if (stored.length < storedLength + SCRATCH_PADDING) {
+                stored = new byte[storedLength + SCRATCH_PADDING];
             }
-            int n;
-            try {
-                n = LZ4.decompress(stored, 0, storedLength, decoded, 0, decodedLength);
-            } catch (LZ4Exception e) {
-                throw bad("lz4: " + e.getMessage());
+            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, offset, stored, 0, storedLength);
+            crc.reset();
+            crc.update(stored, 0, storedLength);
+            if ((int) crc.getValue() != expectedCrc) {
+                throw new BadChunkException(true, "crc");
             }
-            if (n != decodedLength) {
-                throw bad("lz4 length " + n + " != " + decodedLength);
-            }
-            src = decoded;
+            src = stored;
         }
         // keep the previous dictionary vector and code array of `out`: reset() forgets them
         ColumnVector previousDictionary = out.dictionary;
