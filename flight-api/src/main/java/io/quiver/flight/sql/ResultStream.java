@@ -31,9 +31,10 @@ final class ResultStream implements Runnable {
      * bytes (for a ~115-byte row, one 8192-row segment block). Not more: gRPC Java's clients (Arrow's
      * FlightClient, the Flight SQL JDBC driver) start with a 1 MiB HTTP/2 receive window and only take
      * the next message when the reader asks for it, so a message larger than the window cannot be
-     * sent while the client works on the previous one. 2 MiB messages (half the messages) cut the
-     * CPU of a 10 M-row read a little but stalled the stream against that default window: 2.6-2.9 s
-     * per read at ~1 busy core, against 1.4-2.2 s at 1 MiB (bench/RESULTS-flight.md).
+     * sent while the client works on the previous one. In one A/B window 2 MiB messages (half the
+     * messages) read 10 M rows in 2.6-2.9 s with CPU seconds equal to wall seconds (one core busy:
+     * the stream waiting on the window) against 1.4 s best at 1 MiB; in a busier window the two
+     * were alike (bench/RESULTS-flight.md). 1 MiB is the default that cannot stall that way.
      */
     static final long TARGET_MESSAGE_BYTES = 1L << 20;
     /** How long a finished stream waits for gRPC to let go of its zero-copy buffers before closing its allocator. */
