@@ -27,11 +27,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Once the reader asks for {@link #encoded} units, each worker's sink appends its rows to its own
  * {@link ResultEncoder.Part} instead (no intermediate copy of a contiguous batch) and queues the
- * finished units: the conversion runs on all workers while the reader only ships. A part ships early
- * when the queue is empty at its append (the reader is waiting), and the reader takes a part's
- * pending rows itself when nothing has arrived for {@link #IDLE_STEAL_MS}, so a slow query's rows are
- * not held back. A worker queues under its part's lock, so rows taken that way never overtake that
- * worker's earlier units.
+ * finished units: the conversion runs on all workers while the reader only ships. A part ships when
+ * the encoder says it is full or its worker finishes; the reader takes a part's pending rows itself
+ * when nothing has arrived for {@link #IDLE_STEAL_MS}, so a slow query's rows are not held back. (A
+ * part does not ship merely because the queue is empty: a reader that takes each unit at once keeps
+ * it empty, and a fast scan then became one short unit per engine batch, twice the Flight messages,
+ * each copied again into buffers of its size.) A worker queues under its part's lock, so rows taken
+ * that way never overtake that worker's earlier units.
  */
 final class StreamingCursor implements ResultCursor {
     private static final Object END = new Object();
@@ -40,7 +42,7 @@ final class StreamingCursor implements ResultCursor {
     /** How long the reader of encoded units waits before taking the workers' pending rows itself. */
     private static final long IDLE_STEAL_MS = 10;
     /**
-     * Encoded units queued at once: each gathers several engine batches (a record batch of ~2 MiB for
+     * Encoded units queued at once: each gathers several engine batches (a record batch of ~1 MiB for
      * Flight) and holds off-heap memory, so a few keep the reader busy without the queue's full depth.
      */
     private static final int MAX_QUEUED_UNITS = 3;
@@ -60,6 +62,12 @@ final class StreamingCursor implements ResultCursor {
     /** Set once by {@link #encoded}: from then on the sinks hand their rows to parts of it. */
     private volatile ResultEncoder<?> encoder;
     private final List<WorkerPart<?>> parts = new CopyOnWriteArrayList<>();
+    /**
+     * Set by {@link #closeParts} before it closes the parts it sees: a part a worker registers later
+     * (its first rows arrived after the query failed or was cancelled, e.g. a join's probe side) is
+     * closed by that worker itself, else its buffers would stay allocated.
+     */
+    private volatile boolean partsClosed;
     /** The reader closed: whatever is queued from now on is discarded, never delivered. */
     private volatile boolean closed;
 
@@ -137,6 +145,9 @@ final class StreamingCursor implements ResultCursor {
                 if (part == null) {
                     part = new WorkerPart<>(enc.newPart(types));
                     parts.add(part);
+                    if (partsClosed) {
+                        part.close(); // closeParts ran before this part was listed: the append below refuses the rows
+                    }
                     cols = new ColumnVector[defs.size()];
                 }
                 if (b.sel == null) {
@@ -165,7 +176,7 @@ final class StreamingCursor implements ResultCursor {
 
     /**
      * Appends rows to a worker's part (none when {@code cols} is null) and queues the unit that
-     * finishes, or the pending rows when {@code flush} or when the reader has nothing queued.
+     * finishes, or the pending rows when {@code flush}.
      */
     private <T> void appendAndQueue(WorkerPart<T> wp, ColumnVector[] cols, int count, boolean flush) {
         wp.lock.lock();
@@ -174,7 +185,7 @@ final class StreamingCursor implements ResultCursor {
                 throw new QueryException(ErrorCode.QUERY_CANCELLED, "query cancelled");
             }
             T unit = cols == null ? null : wp.part.append(cols, count);
-            if (unit == null && (flush || queue.isEmpty())) {
+            if (unit == null && flush) {
                 unit = wp.part.flush();
             }
             if (unit != null) {
@@ -187,6 +198,7 @@ final class StreamingCursor implements ResultCursor {
 
     /** Frees every part's pending rows: once the workers are done, or when the reader gave up. */
     private void closeParts() {
+        partsClosed = true;
         for (WorkerPart<?> p : parts) {
             p.close();
         }
@@ -522,5 +534,10 @@ final class StreamingCursor implements ResultCursor {
             done = true;
         }
         drain();
+        // rows pending in the workers' parts will never be read: free them now, not when the query
+        // has wound down (a part holds a whole unit's buffers, and the reader's owner may be waiting
+        // for that memory, as a Flight stream waits for its allocator to empty); a worker's next
+        // append into a closed part stops it
+        closeParts();
     }
 }

@@ -1,5 +1,7 @@
 package io.quiver.query;
 
+import io.quiver.query.exec.Batch;
+import io.quiver.query.exec.Sink;
 import io.quiver.storage.ColumnType;
 import io.quiver.storage.vector.ColumnVector;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -133,6 +136,60 @@ class EncodedCursorTest {
             assertEquals(0, encoder.liveUnits.get(), sql);
             assertEquals(0, encoder.openParts.get(), sql + ": a part was never closed");
         }
+    }
+
+    /**
+     * A reader that takes every unit as soon as it is queued (as a Flight stream does before it
+     * waits for the client) must still get full units: a part that ships whenever the queue is
+     * momentarily empty turns a fast scan into one unit per engine batch, and each short unit costs
+     * the stream a message (and Flight a copy into buffers of its size).
+     */
+    @Test
+    void aReaderThatKeepsTheQueueEmptyStillGetsFullUnits() {
+        int unitRows = 20_000;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            RowsEncoder encoder = new RowsEncoder(unitRows);
+            int shortUnits = 0;
+            int rows = 0;
+            try (QueryResult r = engine.execute("SELECT k, d, s FROM t"); EncodedCursor<List<List<Object>>> c = r.cursor().encoded(encoder)) {
+                List<List<Object>> unit;
+                while ((unit = c.next()) != null) {
+                    encoder.liveUnits.decrementAndGet();
+                    rows += unit.size();
+                    shortUnits += unit.size() < unitRows ? 1 : 0;
+                }
+            }
+            assertEquals(ROWS, rows);
+            // at most: the batches queued before the switch (8), each worker's last part (2) and a few
+            // parts the reader took after 10 ms of silence on a loaded machine; one unit per engine
+            // batch would be ~200
+            assertTrue(shortUnits <= 24, "short units: " + shortUnits + " of " + ROWS + " rows in units of " + unitRows);
+        }
+    }
+
+    /**
+     * Rows a worker's part holds (not yet a full unit) are freed when the reader closes, not when the
+     * query has wound down: a part holds a whole unit's buffers, and a Flight stream waits for its
+     * allocator to empty before it ends (a server closing meanwhile reported the part as a leak).
+     */
+    @Test
+    void closingTheReaderFreesAWorkersPendingRowsAtOnce() {
+        RowsEncoder encoder = new RowsEncoder(1_000_000);
+        StreamingCursor cursor = new StreamingCursor(List.of("k"), List.of(ColumnType.BIGINT), new QueryContext(), 0);
+        EncodedCursor<List<List<Object>>> reader = cursor.encoded(encoder);
+        Sink worker = cursor.sinkFactory().create();
+        ColumnVector k = new ColumnVector(ColumnType.BIGINT, 10);
+        for (int i = 0; i < 10; i++) {
+            k.appendLong(i);
+        }
+        worker.accept(new Batch(new ColumnVector[]{k}, 10));
+        assertEquals(2, encoder.openParts.get()); // the reader's own part and the worker's
+        reader.close(); // the query's workers have not finished (complete/fail never ran)
+        assertEquals(0, encoder.openParts.get(), "a worker's part still holds its rows after the reader closed");
+        assertThrows(QueryException.class, () -> worker.accept(new Batch(new ColumnVector[]{k}, 10)), "a closed part took rows");
+        Sink late = cursor.sinkFactory().create(); // a worker whose first rows come after the close (a join's probe side)
+        assertThrows(QueryException.class, () -> late.accept(new Batch(new ColumnVector[]{k}, 10)), "a part made after the close took rows");
+        assertEquals(0, encoder.openParts.get(), "a part made after the close stays open");
     }
 
     @Test

@@ -125,9 +125,11 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
                 }
             }
             long wanted = Math.min((long) (targetBytes / perRow), bytesPerRow == 0 ? FIRST_CAPACITY_ROWS * 4L : Integer.MAX_VALUE / 16);
-            // 2^k - 1 rows: fixed-width buffers and the VARCHAR offsets ((rows + 1) * 4 bytes) then fill the
-            // power-of-two blocks the allocator hands out instead of spilling into the next one
-            capacityRows = Math.max(count, Integer.highestOneBit((int) Math.max(FIRST_CAPACITY_ROWS, wanted + 1)) - 1);
+            // 2^k rows: the engine's batches are 2^j rows (4096, or a segment block's 8192), so a whole number
+            // of them fills the record batch. At 2^k - 1 rows (which kept the VARCHAR offsets, (rows + 1) * 4
+            // bytes, inside one power-of-two block) an 8192-row batch left a 16383-row batch half empty: twice
+            // the messages, and the string bytes copied again into a buffer of their size on the way out
+            capacityRows = Math.max(count, Integer.highestOneBit((int) Math.max(FIRST_CAPACITY_ROWS, wanted)));
             for (int c = 0; c < types.length; c++) {
                 int bitmapBytes = (capacityRows + 7) >>> 3;
                 validity[c] = allocator.buffer(bitmapBytes);

@@ -28,11 +28,15 @@ final class ResultStream implements Runnable {
     private static final long READY_POLL_MS = 200;
     /**
      * The engine's workers gather their rows into record batches of up to about this many Arrow
-     * bytes: a quarter as many messages as one per engine batch (4096 rows) for a typical row, and
-     * under the 4 MiB default inbound limit of plain gRPC clients (Arrow's own clients accept any
-     * size). A worker ships a smaller one when the stream has nothing queued to send.
+     * bytes (for a ~115-byte row, one 8192-row segment block). Not more: gRPC Java's clients (Arrow's
+     * FlightClient, the Flight SQL JDBC driver) start with a 1 MiB HTTP/2 receive window and only take
+     * the next message when the reader asks for it, so a message larger than the window cannot be
+     * sent while the client works on the previous one. In one A/B window 2 MiB messages (half the
+     * messages) read 10 M rows in 2.6-2.9 s with CPU seconds equal to wall seconds (one core busy:
+     * the stream waiting on the window) against 1.4 s best at 1 MiB; in a busier window the two
+     * were alike (bench/RESULTS-flight.md). 1 MiB is the default that cannot stall that way.
      */
-    static final long TARGET_MESSAGE_BYTES = 2L << 20;
+    static final long TARGET_MESSAGE_BYTES = 1L << 20;
     /** How long a finished stream waits for gRPC to let go of its zero-copy buffers before closing its allocator. */
     private static final long RELEASE_WAIT_NANOS = 30_000_000_000L;
 

@@ -103,6 +103,43 @@ class ArrowBatchEncoderTest {
         }
     }
 
+    /**
+     * The engine hands over batches of 2^j rows (a segment block is 8192): at the stream's ~2 MiB
+     * target and a ~115-byte row (the Flight benchmark's) two of them must share a record batch,
+     * and the record batch must not be half empty (each one costs a message, and a half-empty string
+     * buffer is copied again into one of its size).
+     */
+    @Test
+    void blockSizedEngineBatchesFillRecordBatchesOfAboutTheTarget() {
+        long target = 2L << 20;
+        try (BufferAllocator allocator = new RootAllocator()) {
+            ArrowBatchEncoder.Builder part = new ArrowBatchEncoder(allocator, target).newPart(TYPES);
+            RowBatch block = batch(new SplittableRandom(11), 8192, 1, 1);
+            ColumnVector strings = new ColumnVector(ColumnType.VARCHAR, 8192);
+            for (int r = 0; r < 8192; r++) { // ~70-byte strings: ~115 Arrow bytes per row, as in the benchmark
+                strings.appendString(("https://example.com/page/" + r + "/").repeat(4).substring(0, 70));
+            }
+            ColumnVector[] cols = columns(block);
+            cols[COLUMNS.size() - 1] = strings;
+            List<ArrowRecordBatch> units = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                ArrowRecordBatch unit = part.append(cols, 8192);
+                if (unit != null) {
+                    units.add(unit);
+                }
+            }
+            units.add(part.flush());
+            part.close();
+            for (ArrowRecordBatch unit : units.subList(0, units.size() - 1)) {
+                assertTrue(unit.getLength() >= 16_384 && unit.computeBodyLength() >= target / 2,
+                        "a record batch of " + unit.getLength() + " rows, " + unit.computeBodyLength() + " bytes");
+            }
+            assertEquals(16 * 8192, units.stream().mapToInt(ArrowRecordBatch::getLength).sum());
+            units.forEach(ArrowRecordBatch::close);
+            assertEquals(0, allocator.getAllocatedMemory());
+        }
+    }
+
     @Test
     void aPartClosedWithRowsPendingFreesItsBuffers() {
         try (BufferAllocator allocator = new RootAllocator()) {
