@@ -62,4 +62,19 @@ class OpsScriptsTest {
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("found=" + jvmDir.resolve("jdk-25")), r.output());
     }
+
+    @Test
+    void theContainerStartsTheServerWithTheLaunchersJvmSettings() throws Exception {
+        // the image does not run ops/quiver-server (no bash build step at run time), so its entry
+        // point repeats the launcher's JVM settings; each -D and -XX of the launcher must be there
+        String launcher = Files.readString(OPS.resolve("quiver-server"));
+        String execLine = launcher.lines().filter(l -> l.startsWith("exec java")).findFirst().orElseThrow();
+        String container = Files.readString(OPS.resolve("container/Containerfile"));
+        List<String> settings = java.util.Arrays.stream(execLine.split("\\s+"))
+                .filter(t -> t.startsWith("-D") || t.startsWith("-XX:")).toList();
+        assertTrue(settings.contains("-XX:+AlwaysPreTouch"), execLine);
+        for (String setting : settings) {
+            assertTrue(container.contains(setting), "Containerfile misses " + setting);
+        }
+    }
 }
