@@ -2,7 +2,6 @@ package io.quiver.client.ingest;
 
 import io.quiver.client.ColumnType;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -129,41 +128,21 @@ final class BatchAssembler {
      * assembled so far, straight from the column buffers, and empties the assembler.
      */
     EncodedRequest seal(String batchId) {
-        byte[] tableUtf8 = table.getBytes(StandardCharsets.UTF_8);
-        byte[] idUtf8 = batchId.getBytes(StandardCharsets.UTF_8);
-        byte[] tsUtf8 = timestampColumn == null ? new byte[0] : timestampColumn.getBytes(StandardCharsets.UTF_8);
-        int size = stringFieldSize(tableUtf8) + stringFieldSize(idUtf8) + stringFieldSize(tsUtf8)
-                + (rows == 0 ? 0 : 1 + ProtoWire.varintSize(rows));
         int[] columnSizes = new int[columns.size()];
+        int size = 0;
         for (int i = 0; i < columnSizes.length; i++) {
             columnSizes[i] = columns.get(i).messageSize(rows);
             size = Math.addExact(size, ProtoWire.lenFieldSize(columnSizes[i]));
         }
-        byte[] out = new byte[size];
-        int pos = writeString(out, 0, 1, tableUtf8);
-        pos = writeString(out, pos, 2, idUtf8);
-        if (rows != 0) {
-            out[pos++] = (byte) ProtoWire.tag(3, ProtoWire.VARINT);
-            pos = ProtoWire.writeVarint(out, pos, rows);
-        }
-        for (int i = 0; i < columnSizes.length; i++) {
-            pos = ProtoWire.writeLenHeader(out, pos, 4, columnSizes[i]);
-            pos = columns.get(i).writeMessage(out, pos, rows);
-        }
-        pos = writeString(out, pos, 5, tsUtf8);
-        if (pos != size) {
-            throw new IllegalStateException("request encoding wrote " + pos + " bytes, measured " + size);
-        }
-        EncodedRequest request = new EncodedRequest(out, table, batchId, rows);
+        int rowCount = rows;
+        EncodedRequest request = EncodedRequest.encode(table, batchId, rowCount, timestampColumn, size, (out, pos) -> {
+            for (int i = 0; i < columnSizes.length; i++) {
+                pos = ProtoWire.writeLenHeader(out, pos, 4, columnSizes[i]);
+                pos = columns.get(i).writeMessage(out, pos, rowCount);
+            }
+            return pos;
+        });
         rows = 0;
         return request;
-    }
-
-    private static int stringFieldSize(byte[] utf8) {
-        return utf8.length == 0 ? 0 : ProtoWire.lenFieldSize(utf8.length);
-    }
-
-    private static int writeString(byte[] out, int pos, int field, byte[] utf8) {
-        return utf8.length == 0 ? pos : ProtoWire.writeBytes(out, pos, field, utf8, 0, utf8.length);
     }
 }

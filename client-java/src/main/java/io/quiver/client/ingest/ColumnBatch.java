@@ -1,11 +1,9 @@
 package io.quiver.client.ingest;
 
-import com.google.protobuf.ByteString;
 import io.quiver.client.ColumnType;
-import io.quiver.proto.v1.Column;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,13 +24,16 @@ import java.util.Objects;
 public final class ColumnBatch {
     private final String table;
     private final int rows;
-    private final List<Column> columns;
+    /** The request's {@code columns} fields (tag, length, {@code quiver.v1.Column} message each), encoded at build. */
+    private final byte[] columnFields;
+    private final int columnFieldsLength;
     private final long wireBytes;
 
-    private ColumnBatch(String table, int rows, List<Column> columns, long wireBytes) {
+    private ColumnBatch(String table, int rows, byte[] columnFields, int columnFieldsLength, long wireBytes) {
         this.table = table;
         this.rows = rows;
-        this.columns = columns;
+        this.columnFields = columnFields;
+        this.columnFieldsLength = columnFieldsLength;
         this.wireBytes = wireBytes;
     }
 
@@ -48,18 +49,29 @@ public final class ColumnBatch {
         return rows;
     }
 
-    List<Column> columns() {
-        return columns;
-    }
-
     long wireBytes() {
         return wireBytes;
     }
 
+    /** The whole request for this batch: its columns as encoded at build, framed with the table and batch id. */
+    EncodedRequest encode(String batchId, String timestampColumn) {
+        return EncodedRequest.encode(table, batchId, rows, timestampColumn, columnFieldsLength, (out, pos) -> {
+            System.arraycopy(columnFields, 0, out, pos, columnFieldsLength);
+            return pos + columnFieldsLength;
+        });
+    }
+
+    /**
+     * Builds a batch column by column. Each column is encoded to wire bytes when it is added (the
+     * same encoder the row-by-row path uses), so the caller's arrays may be reused right away and
+     * no protobuf objects are built.
+     */
     public static final class Builder {
         private final String table;
         private final int rows;
-        private final List<Column> columns = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+        private byte[] fields = new byte[0];
+        private int length;
         private long wireBytes;
 
         private Builder(String table, int rows) {
@@ -75,11 +87,9 @@ public final class ColumnBatch {
                 throw new IllegalArgumentException("type does not hold integers [column=" + name + ", type=" + type + ']');
             }
             check(name, values.length, nulls);
-            Column.Builder c = Column.newBuilder().setName(name).setType(type.wire());
-            for (int i = 0; i < rows; i++) {
-                c.addLongValues(nulls != null && nulls[i] ? 0 : values[i]);
-            }
-            return add(c, nulls, 6L * rows);
+            ColumnBuffer c = new ColumnBuffer(name, type, rows);
+            c.fillLongs(values, nulls, rows);
+            return add(c);
         }
 
         /** A TIMESTAMP column of microseconds since the epoch, no NULLs. */
@@ -89,44 +99,24 @@ public final class ColumnBatch {
 
         public Builder doubles(String name, double[] values, boolean[] nulls) {
             check(name, values.length, nulls);
-            Column.Builder c = Column.newBuilder().setName(name).setType(ColumnType.DOUBLE.wire());
-            for (int i = 0; i < rows; i++) {
-                c.addDoubleValues(nulls != null && nulls[i] ? 0 : values[i]);
-            }
-            return add(c, nulls, 8L * rows);
+            ColumnBuffer c = new ColumnBuffer(name, ColumnType.DOUBLE, rows);
+            c.fillDoubles(values, nulls, rows);
+            return add(c);
         }
 
         public Builder booleans(String name, boolean[] values, boolean[] nulls) {
             check(name, values.length, nulls);
-            Column.Builder c = Column.newBuilder().setName(name).setType(ColumnType.BOOLEAN.wire());
-            for (int i = 0; i < rows; i++) {
-                c.addLongValues(values[i] && (nulls == null || !nulls[i]) ? 1 : 0);
-            }
-            return add(c, nulls, rows);
+            ColumnBuffer c = new ColumnBuffer(name, ColumnType.BOOLEAN, rows);
+            c.fillBooleans(values, nulls, rows);
+            return add(c);
         }
 
         /** A VARCHAR column; {@code null} elements are NULL. */
         public Builder strings(String name, CharSequence[] values) {
             check(name, values.length, null);
-            boolean[] nulls = null;
-            ByteString.Output data = ByteString.newOutput(rows * 8);
-            Column.Builder c = Column.newBuilder().setName(name).setType(ColumnType.VARCHAR.wire());
-            for (int i = 0; i < rows; i++) {
-                if (values[i] == null) {
-                    if (nulls == null) {
-                        nulls = new boolean[rows];
-                    }
-                    nulls[i] = true;
-                    c.addStringLengths(0);
-                } else {
-                    byte[] utf8 = values[i].toString().getBytes(StandardCharsets.UTF_8);
-                    data.write(utf8, 0, utf8.length);
-                    c.addStringLengths(utf8.length);
-                }
-            }
-            ByteString bytes = data.toByteString();
-            c.setStringData(bytes);
-            return add(c, nulls, bytes.size() + 2L * rows);
+            ColumnBuffer c = new ColumnBuffer(name, ColumnType.VARCHAR, rows);
+            c.fillStrings(values, rows);
+            return add(c);
         }
 
         private void check(String name, int length, boolean[] nulls) {
@@ -135,35 +125,29 @@ public final class ColumnBatch {
                 throw new IllegalArgumentException("column array shorter than the batch [column=" + name
                         + ", length=" + Math.min(length, nulls == null ? length : nulls.length) + ", rows=" + rows + ']');
             }
-            for (Column c : columns) {
-                if (c.getName().equalsIgnoreCase(name)) {
+            for (String existing : names) {
+                if (existing.equalsIgnoreCase(name)) {
                     throw new IllegalArgumentException("column given twice [column=" + name + ']');
                 }
             }
         }
 
-        private Builder add(Column.Builder c, boolean[] nulls, long bytes) {
-            if (nulls != null) {
-                byte[] bits = new byte[(rows + 7) >>> 3];
-                boolean any = false;
-                for (int i = 0; i < rows; i++) {
-                    if (nulls[i]) {
-                        bits[i >>> 3] |= (byte) (1 << (i & 7));
-                        any = true;
-                    }
-                }
-                if (any) {
-                    c.setNullBitmap(ByteString.copyFrom(bits));
-                    bytes += bits.length;
-                }
+        private Builder add(ColumnBuffer c) {
+            long bytes = c.wireBytes();
+            int size = c.messageSize(rows);
+            int needed = Math.addExact(length, ProtoWire.lenFieldSize(size));
+            if (needed > fields.length) {
+                fields = Arrays.copyOf(fields, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, fields.length * 2L)));
             }
-            columns.add(c.build());
+            int pos = ProtoWire.writeLenHeader(fields, length, 4, size);
+            length = c.writeMessage(fields, pos, rows);
+            names.add(c.name());
             wireBytes += bytes;
             return this;
         }
 
         public ColumnBatch build() {
-            return new ColumnBatch(table, rows, List.copyOf(columns), wireBytes);
+            return new ColumnBatch(table, rows, fields, length, wireBytes);
         }
     }
 }

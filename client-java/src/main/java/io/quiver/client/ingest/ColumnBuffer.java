@@ -109,6 +109,83 @@ final class ColumnBuffer {
         putNull();
     }
 
+    /**
+     * Bulk forms of the setters, for a whole columnar batch: fill rows {@code [0, count)} of an empty
+     * buffer from arrays. A row marked in {@code nulls} (may be null: no NULLs) is NULL and its value
+     * is written as 0, as {@link #setNull} does.
+     */
+    void fillLongs(long[] values, boolean[] nulls, int count) {
+        requireEmpty();
+        ensureCapacity(count);
+        System.arraycopy(values, 0, longs, 0, count);
+        rows = count;
+        markNulls(nulls, count);
+    }
+
+    void fillBooleans(boolean[] values, boolean[] nulls, int count) {
+        requireEmpty();
+        ensureCapacity(count);
+        for (int i = 0; i < count; i++) {
+            longs[i] = values[i] ? 1 : 0;
+        }
+        rows = count;
+        markNulls(nulls, count);
+    }
+
+    void fillDoubles(double[] values, boolean[] nulls, int count) {
+        requireEmpty();
+        ensureCapacity(count);
+        System.arraycopy(values, 0, doubles, 0, count);
+        rows = count;
+        markNulls(nulls, count);
+    }
+
+    /** {@code null} elements are NULL. */
+    void fillStrings(CharSequence[] values, int count) {
+        requireEmpty();
+        ensureCapacity(count);
+        long chars = 0;
+        for (int i = 0; i < count; i++) {
+            chars += values[i] == null ? 0 : values[i].length();
+        }
+        utf8Capacity((int) Math.min(chars, Integer.MAX_VALUE - 8)); // exact for ASCII: no regrowth on the way
+        int end = 0;
+        for (int i = 0; i < count; i++) {
+            CharSequence v = values[i];
+            if (v == null) {
+                nullBits[i >>> 3] |= (byte) (1 << (i & 7));
+                anyNull = true;
+            } else {
+                end = Utf8.encode(v, this, end);
+            }
+            offsets[i + 1] = end;
+        }
+        rows = count;
+    }
+
+    private void requireEmpty() {
+        if (rows != 0) {
+            throw new IllegalStateException("bulk fill of a column that already holds rows [column=" + name + ", rows=" + rows + ']');
+        }
+    }
+
+    private void markNulls(boolean[] nulls, int count) {
+        if (nulls == null) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            if (nulls[i]) {
+                nullBits[i >>> 3] |= (byte) (1 << (i & 7));
+                anyNull = true;
+                if (longs != null) {
+                    longs[i] = 0;
+                } else {
+                    doubles[i] = 0;
+                }
+            }
+        }
+    }
+
     /** Pads NULLs so the column holds {@code rowCount} rows. */
     void padTo(int rowCount) {
         if (rows < rowCount) {

@@ -1,7 +1,6 @@
 package io.quiver.client.ingest;
 
 import io.quiver.proto.v1.IngestAck;
-import io.quiver.proto.v1.IngestRequest;
 import io.quiver.proto.v1.IngestServiceGrpc;
 
 import java.util.ArrayDeque;
@@ -112,12 +111,7 @@ public final class Ingestor implements AutoCloseable, BatchSender.Listener {
             if (options.backpressure() == IngestOptions.Backpressure.FAIL && !overflow.isEmpty()) {
                 return CompletableFuture.failedFuture(backpressure());
             }
-            IngestRequest.Builder r = IngestRequest.newBuilder().setTable(batch.table()).setBatchId(nextBatchId())
-                    .setRowCount(batch.rowCount()).addAllColumns(batch.columns());
-            if (options.timestampColumn() != null) {
-                r.setTimestampColumn(options.timestampColumn());
-            }
-            sealed = new SealedBatch(EncodedRequest.of(r.build()), batch.wireBytes(), rowOrdinal, new CompletableFuture<>());
+            sealed = new SealedBatch(batch.encode(nextBatchId(), options.timestampColumn()), batch.wireBytes(), rowOrdinal, new CompletableFuture<>());
             rowOrdinal += batch.rowCount();
             registerSealed(sealed);
         } finally {
