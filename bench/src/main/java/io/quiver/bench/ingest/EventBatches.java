@@ -19,7 +19,28 @@ public final class EventBatches {
 
     /** One batch of {@code rows} events from generator {@code seed}, for table {@code table}. */
     public static IngestRequest build(String table, String batchId, long seed, int rows) {
-        EventGenerator g = new EventGenerator(seed, 1_795_392_000_000_000L);
+        return build(table, batchId, new EventGenerator(seed, 1_795_392_000_000_000L), rows);
+    }
+
+    /**
+     * {@code batches} batches of {@code rows} events from {@code writers} generators sending at once,
+     * in arrival order (writer 0's first batch, writer 1's first, ..., writer 0's second, ...): each
+     * writer's events are in time order and the writers' time ranges overlap, as when several
+     * clients of the load generator stream into one table.
+     */
+    public static java.util.List<IngestRequest> interleaved(String table, int writers, int batches, int rows) {
+        EventGenerator[] gens = new EventGenerator[writers];
+        for (int w = 0; w < writers; w++) {
+            gens[w] = new EventGenerator(42 + w, 1_795_392_000_000_000L);
+        }
+        java.util.List<IngestRequest> out = new java.util.ArrayList<>(batches);
+        for (int b = 0; b < batches; b++) {
+            out.add(build(table, "b-" + b, gens[b % writers], rows));
+        }
+        return out;
+    }
+
+    private static IngestRequest build(String table, String batchId, EventGenerator g, int rows) {
         Column.Builder ts = col("ts", ColumnType.COLUMN_TYPE_TIMESTAMP);
         Column.Builder user = col("user_id", ColumnType.COLUMN_TYPE_BIGINT);
         Column.Builder value = col("value", ColumnType.COLUMN_TYPE_DOUBLE);

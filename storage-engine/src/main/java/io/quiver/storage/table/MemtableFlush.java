@@ -13,12 +13,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes a sealed memtable as segments in the table's order, one block of rows on the heap at a
- * time. Rows that arrived in order (time-ordered ingest, the common case) are streamed straight
- * through; otherwise only the key columns (designated timestamp and sort key) are copied onto the
- * heap to compute the order, and the rows are then gathered from the memtable block by block.
+ * Writes a sealed memtable as segments in the table's order, a block of rows at a time. Rows that
+ * arrived in order (time-ordered ingest by one writer) are streamed straight through; otherwise
+ * only the key columns (designated timestamp and sort key) are copied onto the heap to compute the
+ * order, and the rows are then gathered block by block: from a bulk read of the block's
+ * neighbourhood (at most {@link #WINDOW_BLOCKS} blocks on the heap) when its rows lie close
+ * together, as concurrent writers' batches do, else row by row from the memtable.
  */
 final class MemtableFlush {
+    /**
+     * Largest neighbourhood, in blocks, read in bulk to gather one block from: reading up to this
+     * many rows sequentially per block still costs less than gathering row by row, and bounds the
+     * heap a flush holds to a few blocks.
+     */
+    static final int WINDOW_BLOCKS = 8;
+
     private final Memtable memtable;
     private final TableSchema schema;
     private final int blockRows;
@@ -48,12 +57,36 @@ final class MemtableFlush {
         RowBatch block = new RowBatch(schema.columns(), blockRows);
         ColumnVector[] vectors = vectorsOf(block);
         int[] order = inOrder() ? null : sortedOrder();
+        RowBatch window = null;
+        ColumnVector[] windowVectors = null;
         for (int start = 0; start < rows; start += blockRows) {
             int n = Math.min(blockRows, rows - start);
             if (order == null) {
                 memtable.read(start, n, all, vectors);
             } else {
-                memtable.gather(order, start, n, all, vectors);
+                int lo = Integer.MAX_VALUE;
+                int hi = Integer.MIN_VALUE;
+                for (int i = start; i < start + n; i++) {
+                    lo = Math.min(lo, order[i]);
+                    hi = Math.max(hi, order[i]);
+                }
+                int span = hi - lo + 1;
+                if (span <= WINDOW_BLOCKS * blockRows) {
+                    // The block's rows lie close together (batches of concurrent writers, each in
+                    // time order, land next to each other): read their whole neighbourhood in bulk
+                    // and gather on the heap. A row-by-row gather from the memtable's chunks and
+                    // pages was most of a flush's time.
+                    if (window == null) {
+                        window = new RowBatch(schema.columns(), span);
+                        windowVectors = vectorsOf(window);
+                    }
+                    memtable.read(lo, span, all, windowVectors);
+                    for (int c = 0; c < all.length; c++) {
+                        vectors[c].gatherFrom(windowVectors[c], order, start, n, lo);
+                    }
+                } else {
+                    memtable.gather(order, start, n, all, vectors);
+                }
             }
             block.setRowCount(n);
             out.append(block, 0, n);

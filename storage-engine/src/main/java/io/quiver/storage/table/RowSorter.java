@@ -15,20 +15,28 @@ final class RowSorter {
     private final RowBatch rows;
     private final long[] partitionOf;
     private final int[] keyColumns;
+    /**
+     * The timestamps, when the sort key is the designated timestamp alone and has no NULLs (the
+     * default sort key): partitions are then ordered by it too (a partition's start only grows
+     * with the time), so the order is the timestamps' and comparisons need nothing else.
+     */
+    private final long[] timestampKey;
 
     RowSorter(RowBatch rows, int timestampColumn, PartitionBy partitionBy, List<Integer> sortKey) {
         this.rows = rows;
         int n = rows.rowCount();
-        this.partitionOf = new long[n];
         ColumnVector ts = rows.column(timestampColumn);
-        for (int i = 0; i < n; i++) {
-            partitionOf[i] = partitionBy.partitionStart(ts.longs[i]);
-        }
         this.keyColumns = sortKey.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    long partitionOf(int row) {
-        return partitionOf[row];
+        if (keyColumns.length == 1 && keyColumns[0] == timestampColumn && !ts.hasNulls) {
+            this.timestampKey = ts.longs;
+            this.partitionOf = null;
+        } else {
+            this.timestampKey = null;
+            this.partitionOf = new long[n];
+            for (int i = 0; i < n; i++) {
+                partitionOf[i] = partitionBy.partitionStart(ts.longs[i]);
+            }
+        }
     }
 
     /** The sorted permutation of row indexes. */
@@ -38,12 +46,86 @@ final class RowSorter {
         for (int i = 0; i < n; i++) {
             idx[i] = i;
         }
+        if (timestampKey != null) {
+            return mergeRuns(idx, timestampKey, n);
+        }
         if (isSorted(idx)) {
             return idx; // time-ordered ingest is the common case: nothing to do
         }
         int[] tmp = new int[n];
         mergeSort(idx, tmp, 0, n);
         return idx;
+    }
+
+    /**
+     * Stable sort by a long key that exploits the runs already in the data: the rows of each ingest
+     * batch arrive in time order, so concurrent writers leave a memtable of a few long ascending
+     * runs. The runs are found in one pass and merged pairwise, log2(runs) passes in all (a
+     * memtable of 40 batches from two writers: about 6 passes, against 14 for a plain merge sort,
+     * each comparison one load from a long[] instead of a comparator over columns).
+     */
+    static int[] mergeRuns(int[] idx, long[] key, int n) {
+        int[] bounds = new int[16];
+        int runs = 0;
+        bounds[0] = 0;
+        for (int i = 1; i < n; i++) {
+            if (key[i] < key[i - 1]) {
+                if (++runs + 1 > bounds.length) {
+                    bounds = java.util.Arrays.copyOf(bounds, bounds.length * 2);
+                }
+                bounds[runs] = i;
+            }
+        }
+        runs++;
+        if (runs == 1) {
+            return idx;
+        }
+        if (runs + 1 > bounds.length) {
+            bounds = java.util.Arrays.copyOf(bounds, runs + 1);
+        }
+        bounds[runs] = n;
+        int[] src = idx;
+        int[] dst = new int[n];
+        while (runs > 1) {
+            int merged = 0;
+            for (int r = 0; r < runs; r += 2) {
+                int from = bounds[r];
+                int mid = bounds[r + 1];
+                int to = r + 2 <= runs ? bounds[r + 2] : mid;
+                mergeInto(src, dst, key, from, mid, to);
+                bounds[merged++] = from;
+            }
+            bounds[merged] = n;
+            runs = merged;
+            int[] t = src;
+            src = dst;
+            dst = t;
+        }
+        return src;
+    }
+
+    private static void mergeInto(int[] src, int[] dst, long[] key, int from, int mid, int to) {
+        int i = from;
+        int j = mid;
+        int k = from;
+        if (j < to && i < mid && key[src[mid - 1]] <= key[src[mid]]) {
+            System.arraycopy(src, from, dst, from, to - from); // already in order across the seam
+            return;
+        }
+        while (i < mid && j < to) {
+            int a = src[i];
+            int b = src[j];
+            if (key[b] < key[a]) { // ties take the left run: stable
+                dst[k++] = b;
+                j++;
+            } else {
+                dst[k++] = a;
+                i++;
+            }
+        }
+        System.arraycopy(src, i, dst, k, mid - i);
+        k += mid - i;
+        System.arraycopy(src, j, dst, k, to - j);
     }
 
     /** Whether the rows are already in order, as they stand. */
@@ -101,6 +183,9 @@ final class RowSorter {
     }
 
     int compare(int r1, int r2) {
+        if (timestampKey != null) {
+            return Long.compare(timestampKey[r1], timestampKey[r2]);
+        }
         int c = Long.compare(partitionOf[r1], partitionOf[r2]);
         if (c != 0) {
             return c;

@@ -171,6 +171,64 @@ public final class ColumnVector {
         }
     }
 
+    /**
+     * Makes this vector (same type as {@code src}) rows {@code src[rows[from + i] - base]} for
+     * {@code i} in {@code [0, count)}: a gather between heap vectors, for writing rows in an order
+     * computed elsewhere (a flush's sort) after reading their neighbourhood in bulk.
+     */
+    public void gatherFrom(ColumnVector src, int[] rows, int from, int count, int base) {
+        reset(count);
+        boolean srcNulls = src.hasNulls;
+        boolean any = false;
+        switch (type.physical()) {
+            case LONG -> {
+                long[] s = src.longs;
+                for (int i = 0; i < count; i++) {
+                    longs[i] = s[rows[from + i] - base];
+                }
+            }
+            case DOUBLE -> {
+                double[] s = src.doubles;
+                for (int i = 0; i < count; i++) {
+                    doubles[i] = s[rows[from + i] - base];
+                }
+            }
+            case BYTES -> {
+                int[] so = src.offsets;
+                long total = 0;
+                for (int i = 0; i < count; i++) {
+                    int r = rows[from + i] - base;
+                    total += so[r + 1] - so[r];
+                }
+                if (total > Integer.MAX_VALUE - 16) {
+                    throw new IllegalArgumentException("gathered strings exceed one vector [bytes=" + total + ", rows=" + count + ']');
+                }
+                ensureByteCapacity((int) total);
+                byte[] sb = src.bytes;
+                int at = 0;
+                for (int i = 0; i < count; i++) {
+                    int r = rows[from + i] - base;
+                    int len = so[r + 1] - so[r];
+                    System.arraycopy(sb, so[r], bytes, at, len);
+                    at += len;
+                    offsets[i + 1] = at;
+                }
+            }
+        }
+        if (srcNulls) {
+            boolean[] sn = src.nulls;
+            for (int i = 0; i < count; i++) {
+                boolean n = sn[rows[from + i] - base];
+                nulls[i] = n;
+                any |= n;
+            }
+        } else {
+            Arrays.fill(nulls, 0, count, false);
+        }
+        hasNulls = any;
+        size = count;
+    }
+
     // ---- readers ----
 
     public boolean isNull(int row) {

@@ -106,13 +106,30 @@ class RowSorterTest {
         return rows;
     }
 
+    /**
+     * Checks the sort with the given key and, when it is empty, with the table's default key (the
+     * timestamp alone, which takes the sorter's timestamp-only path), against a stable JDK sort by
+     * (partition, key columns) written out here independently of the sorter.
+     */
     private static void assertSortedLikeReference(RowBatch rows, List<Integer> sortKey) {
-        RowSorter sorter = new RowSorter(rows, 0, PartitionBy.HOUR, sortKey);
-        List<Integer> reference = new ArrayList<>();
-        for (int i = 0; i < rows.rowCount(); i++) {
-            reference.add(i);
+        List<List<Integer>> keys = sortKey.isEmpty() ? List.of(sortKey, List.of(0)) : List.of(sortKey);
+        for (List<Integer> key : keys) {
+            RowSorter sorter = new RowSorter(rows, 0, PartitionBy.HOUR, key);
+            List<Integer> reference = new ArrayList<>();
+            for (int i = 0; i < rows.rowCount(); i++) {
+                reference.add(i);
+            }
+            ColumnVector ts = rows.column(0);
+            Comparator<Integer> byPartitionThenKey = Comparator.comparingLong(i -> PartitionBy.HOUR.partitionStart(ts.longs[i]));
+            for (int column : key) {
+                byPartitionThenKey = byPartitionThenKey.thenComparing((a, b) -> RowSorter.compareValues(rows.column(column), a, rows.column(column), b));
+            }
+            reference.sort(byPartitionThenKey); // List.sort is stable
+            int[] expected = reference.stream().mapToInt(Integer::intValue).toArray();
+            assertArrayEquals(expected, sorter.sort(), "sort key " + key);
+            for (int i = 1; i < expected.length; i++) {
+                org.junit.jupiter.api.Assertions.assertTrue(sorter.compare(expected[i - 1], expected[i]) <= 0, "compare at " + i);
+            }
         }
-        reference.sort(Comparator.comparing(i -> i, sorter::compare)); // List.sort is stable
-        assertArrayEquals(reference.stream().mapToInt(Integer::intValue).toArray(), sorter.sort());
     }
 }

@@ -187,4 +187,64 @@ class SortedWriteTest {
             assertEquals(expected(written), readChecked(engine.tableOrThrow("events"), "after restart, seed " + seed));
         }
     }
+
+    /**
+     * The default sort key (the timestamp alone) with concurrent writers: each writer's batches in
+     * time order, interleaved in arrival. Blocks whose rows lie close together are gathered from a
+     * bulk read of their neighbourhood, the others (a writer far behind the rest) row by row; both
+     * must write every row, NULLs and strings included, in timestamp order.
+     */
+    @Test
+    void interleavedWritersFlushInTimestampOrder() throws Exception {
+        Random rnd = new Random(77);
+        StorageConfig cfg = new StorageConfig().segmentBlockRows(64).segmentMaxRows(100_000).compactionEnabled(false)
+                .backgroundIntervalMs(3_600_000);
+        TableSchema schema = new TableSchema("events", COLUMNS, "ts", List.of(), PartitionBy.DAY, 1);
+        List<Row> written = new ArrayList<>();
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.createTable(schema);
+            long nextId = 0;
+            for (int round = 0; round < 3; round++) {
+                int writers = 2 + round;
+                long[] clock = new long[writers];
+                for (int w = 0; w < writers; w++) {
+                    // round 2: the last writer runs far behind the others (its rows sort to the front)
+                    clock[w] = T0 + (round == 2 && w == writers - 1 ? -DAY / 2 : 0);
+                }
+                for (int b = 0; b < 40; b++) {
+                    int w = b % writers;
+                    int n = 20 + rnd.nextInt(60);
+                    List<Row> rows = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        clock[w] += rnd.nextInt(3) * 1_000L; // equal timestamps within and across writers
+                        String k = rnd.nextInt(6) == 0 ? null : "w" + w + "-" + "é".repeat(rnd.nextInt(3)) + rnd.nextInt(1000);
+                        rows.add(new Row(clock[w], k, nextId++, rnd.nextInt(5) == 0 ? null : rnd.nextGaussian()));
+                    }
+                    t.append(null, batch(rows)).join();
+                    written.addAll(rows);
+                }
+                t.flush();
+                TreeMap<Long, String> read = new TreeMap<>();
+                try (TableScan scan = t.openScan()) {
+                    for (ScanSplit split : scan.splits()) {
+                        RowBatch b = new RowBatch(COLUMNS, 256);
+                        long prevTs = Long.MIN_VALUE;
+                        try (ScanCursor c = split.open(new int[] {0, 1, 2, 3}, ScanPredicate.ALL)) {
+                            while (c.next(b)) {
+                                for (int r = 0; r < b.rowCount(); r++) {
+                                    long ts = b.column(0).getLong(r);
+                                    assertTrue(ts >= prevTs, "segment rows out of timestamp order, round " + round);
+                                    prevTs = ts;
+                                    Row row = new Row(ts, b.column(1).isNull(r) ? null : b.column(1).getString(r), b.column(2).getLong(r),
+                                            b.column(3).isNull(r) ? null : b.column(3).getDouble(r));
+                                    assertEquals(null, read.put(row.id(), row.describe()), "row read twice");
+                                }
+                            }
+                        }
+                    }
+                }
+                assertEquals(expected(written), read, "round " + round);
+            }
+        }
+    }
 }
