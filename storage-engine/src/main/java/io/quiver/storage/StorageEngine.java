@@ -21,8 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The storage engine of one data directory: the catalog of tables, and the background worker that
- * flushes memtables and compacts segments.
+ * The storage engine of one data directory: the catalog of tables, and the background workers: one
+ * flushes memtables, another compacts segments (so that a long merge never delays a flush).
  *
  * <p>Layout: {@code <root>/tables/<table>/} per table (see FORMAT.md). Creating a table builds it in
  * {@code tables/.creating-<name>} and renames it into place; dropping renames it to
@@ -43,6 +43,8 @@ public final class StorageEngine implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Thread background;
+    /** Compacts on its own thread, so that a long merge never delays a flush (see Table's compactionLock). */
+    private final Thread compactor;
     private final Object backgroundSignal = new Object();
     private volatile boolean closed;
 
@@ -53,7 +55,10 @@ public final class StorageEngine implements AutoCloseable {
         this.config = config;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.background = Thread.ofPlatform().name("quiver-storage-maintenance").daemon().unstarted(this::runBackground);
+        this.background = Thread.ofPlatform().name("quiver-storage-maintenance").daemon()
+                .unstarted(() -> runBackground(t -> Tables.backgroundWork(t, System.nanoTime())));
+        this.compactor = Thread.ofPlatform().name("quiver-storage-compaction").daemon()
+                .unstarted(() -> runBackground(Tables::compactionWork));
     }
 
     public static StorageEngine open(Path root, StorageConfig config) throws IOException {
@@ -85,6 +90,7 @@ public final class StorageEngine implements AutoCloseable {
             throw e;
         }
         engine.background.start();
+        engine.compactor.start();
         if (engine.tables.isEmpty()) {
             engine.warmUpIdempotencyIndex();
         }
@@ -237,14 +243,13 @@ public final class StorageEngine implements AutoCloseable {
         }
     }
 
-    private void runBackground() {
+    private void runBackground(java.util.function.Consumer<Table> work) {
         while (!closed) {
-            long now = System.nanoTime();
             for (Table t : tables()) {
                 if (closed) {
                     break;
                 }
-                Tables.backgroundWork(t, now);
+                work.accept(t);
             }
             synchronized (backgroundSignal) {
                 if (!closed) {
@@ -285,6 +290,7 @@ public final class StorageEngine implements AutoCloseable {
         }
         try {
             background.join(30_000);
+            compactor.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

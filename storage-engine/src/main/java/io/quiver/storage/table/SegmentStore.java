@@ -36,7 +36,13 @@ final class SegmentStore implements AutoCloseable {
     private final FilesFacade fs;
     private final StorageConfig config;
     private volatile TableSchema schema;
-    private Manifest manifest;
+    /**
+     * The published manifest. A flush and a compaction may run at once (on different threads), so
+     * every read-modify-write of it (reserving a segment id, publishing) holds {@link #manifestLock};
+     * {@code entries}, {@code live} and {@code deletes} are guarded by {@code this}.
+     */
+    private volatile Manifest manifest;
+    private final Object manifestLock = new Object();
     private final Map<SegmentReader, Manifest.SegmentEntry> entries = new IdentityHashMap<>();
     private final List<SegmentReader> live = new ArrayList<>();
     /** Current delete vectors of live segments that have any. */
@@ -139,53 +145,55 @@ final class SegmentStore implements AutoCloseable {
      */
     Map<SegmentReader, DeleteVector> applyDeletes(Map<SegmentReader, long[]> positions, Map<SegmentReader, Integer> counts)
             throws IOException {
-        Map<SegmentReader, DeleteVector> nextVectors = new IdentityHashMap<>();
-        Map<SegmentReader, Manifest.SegmentEntry> nextEntries = new IdentityHashMap<>();
-        List<Path> written = new ArrayList<>();
-        long generation = manifest.generation() + 1;
-        try {
-            for (Map.Entry<SegmentReader, long[]> e : positions.entrySet()) {
-                SegmentReader r = e.getKey();
-                Manifest.SegmentEntry entry = entries.get(r);
-                DeleteVector old = deletes.getOrDefault(r, DeleteVector.empty(r.rowCount()));
-                DeleteVector next = old.with(e.getValue(), counts.get(r));
-                String rel = entry.relativePath().replace(SEGMENT_SUFFIX, "") + DELETES_INFIX + generation;
-                Path file = dir.resolve(rel);
-                fs.writeAtomically(file, next.encode());
-                written.add(file);
-                nextVectors.put(r, next);
-                nextEntries.put(r, entry.withDeletes(rel, next.count()));
+        synchronized (manifestLock) { // callers also exclude flushes and compactions; this keeps the manifest rule local
+            Map<SegmentReader, DeleteVector> nextVectors = new IdentityHashMap<>();
+            Map<SegmentReader, Manifest.SegmentEntry> nextEntries = new IdentityHashMap<>();
+            List<Path> written = new ArrayList<>();
+            long generation = manifest.generation() + 1;
+            try {
+                for (Map.Entry<SegmentReader, long[]> e : positions.entrySet()) {
+                    SegmentReader r = e.getKey();
+                    Manifest.SegmentEntry entry = entries.get(r);
+                    DeleteVector old = deletes.getOrDefault(r, DeleteVector.empty(r.rowCount()));
+                    DeleteVector next = old.with(e.getValue(), counts.get(r));
+                    String rel = entry.relativePath().replace(SEGMENT_SUFFIX, "") + DELETES_INFIX + generation;
+                    Path file = dir.resolve(rel);
+                    fs.writeAtomically(file, next.encode());
+                    written.add(file);
+                    nextVectors.put(r, next);
+                    nextEntries.put(r, entry.withDeletes(rel, next.count()));
+                }
+                List<Manifest.SegmentEntry> segs = new ArrayList<>();
+                for (Manifest.SegmentEntry e : manifest.segments()) {
+                    Manifest.SegmentEntry replaced = null;
+                    for (Map.Entry<SegmentReader, Manifest.SegmentEntry> n : nextEntries.entrySet()) {
+                        if (entries.get(n.getKey()) == e) {
+                            replaced = n.getValue();
+                        }
+                    }
+                    segs.add(replaced == null ? e : replaced);
+                }
+                publish(new Manifest(generation, manifest.walCheckpointSeq(), manifest.nextSegmentId(), segs));
+            } catch (IOException | RuntimeException ex) {
+                for (Path p : written) {
+                    fs.deleteIfExists(p);
+                }
+                throw ex;
             }
-            List<Manifest.SegmentEntry> segs = new ArrayList<>();
-            for (Manifest.SegmentEntry e : manifest.segments()) {
-                Manifest.SegmentEntry replaced = null;
+            List<String> superseded = new ArrayList<>();
+            synchronized (this) {
                 for (Map.Entry<SegmentReader, Manifest.SegmentEntry> n : nextEntries.entrySet()) {
-                    if (entries.get(n.getKey()) == e) {
-                        replaced = n.getValue();
+                    Manifest.SegmentEntry old = entries.put(n.getKey(), n.getValue());
+                    if (old != null && old.hasDeletes()) {
+                        superseded.add(old.deleteFile());
                     }
                 }
-                segs.add(replaced == null ? e : replaced);
+                deletes.putAll(nextVectors);
             }
-            publish(new Manifest(generation, manifest.walCheckpointSeq(), manifest.nextSegmentId(), segs));
-        } catch (IOException | RuntimeException ex) {
-            for (Path p : written) {
-                fs.deleteIfExists(p);
-            }
-            throw ex;
-        }
-        List<String> superseded = new ArrayList<>();
-        synchronized (this) {
-            for (Map.Entry<SegmentReader, Manifest.SegmentEntry> n : nextEntries.entrySet()) {
-                Manifest.SegmentEntry old = entries.put(n.getKey(), n.getValue());
-                if (old != null && old.hasDeletes()) {
-                    superseded.add(old.deleteFile());
+            if (directorySynced) {
+                for (String rel : superseded) {
+                    fs.deleteIfExists(dir.resolve(rel));
                 }
-            }
-            deletes.putAll(nextVectors);
-        }
-        if (directorySynced) {
-            for (String rel : superseded) {
-                fs.deleteIfExists(dir.resolve(rel));
             }
         }
         return deleteVectors();
@@ -206,13 +214,17 @@ final class SegmentStore implements AutoCloseable {
             new MemtableFlush(m, schema, config.segmentBlockRows()).writeTo(out);
             written = out.finish();
         }
-        List<Manifest.SegmentEntry> all = new ArrayList<>(manifest.segments());
-        for (SegmentReader r : written) {
-            all.add(entries.get(r));
-        }
         try {
-            publish(new Manifest(manifest.generation() + 1, Math.max(coveredSeq, manifest.walCheckpointSeq()),
-                    manifest.nextSegmentId(), all));
+            synchronized (manifestLock) {
+                List<Manifest.SegmentEntry> all = new ArrayList<>(manifest.segments());
+                synchronized (this) {
+                    for (SegmentReader r : written) {
+                        all.add(entries.get(r));
+                    }
+                }
+                publish(new Manifest(manifest.generation() + 1, Math.max(coveredSeq, manifest.walCheckpointSeq()),
+                        manifest.nextSegmentId(), all));
+            }
         } catch (IOException | RuntimeException e) {
             discard(written);
             throw e;
@@ -233,8 +245,11 @@ final class SegmentStore implements AutoCloseable {
 
     /** Reserves the next segment id and creates the partition's directory. */
     NewSegment allocateSegment(long partitionStart) throws IOException {
-        long id = manifest.nextSegmentId();
-        manifest = new Manifest(manifest.generation(), manifest.walCheckpointSeq(), id + 1, manifest.segments());
+        long id;
+        synchronized (manifestLock) {
+            id = manifest.nextSegmentId();
+            manifest = new Manifest(manifest.generation(), manifest.walCheckpointSeq(), id + 1, manifest.segments());
+        }
         String partitionName = schema.partitionBy().partitionName(partitionStart);
         fs.createDirectories(dir.resolve(partitionName));
         String relative = partitionName + '/' + String.format("seg-%012d", id) + SEGMENT_SUFFIX;
@@ -250,7 +265,10 @@ final class SegmentStore implements AutoCloseable {
     /** Closes and deletes segments written but never published. */
     void discard(List<SegmentReader> readers) {
         for (SegmentReader r : readers) {
-            Manifest.SegmentEntry e = entries.remove(r);
+            Manifest.SegmentEntry e;
+            synchronized (this) {
+                e = entries.remove(r);
+            }
             r.release();
             if (e != null) {
                 try {
@@ -361,24 +379,26 @@ final class SegmentStore implements AutoCloseable {
         }
         Set<SegmentReader> gone = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         gone.addAll(inputs);
-        List<Manifest.SegmentEntry> next = new ArrayList<>();
-        for (Manifest.SegmentEntry e : manifest.segments()) {
-            boolean removed = false;
-            for (SegmentReader r : inputs) {
-                if (entries.get(r) == e) {
-                    removed = true;
-                    break;
-                }
-            }
-            if (!removed) {
-                next.add(e);
-            }
-        }
-        for (SegmentReader r : written) {
-            next.add(entries.get(r));
-        }
         try {
-            publish(new Manifest(manifest.generation() + 1, manifest.walCheckpointSeq(), manifest.nextSegmentId(), next));
+            synchronized (manifestLock) {
+                // Built from the manifest as it is now: a flush may have published since the merge began.
+                List<Manifest.SegmentEntry> next = new ArrayList<>();
+                synchronized (this) {
+                    Set<Manifest.SegmentEntry> removed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                    for (SegmentReader r : inputs) {
+                        removed.add(entries.get(r));
+                    }
+                    for (Manifest.SegmentEntry e : manifest.segments()) {
+                        if (!removed.contains(e)) {
+                            next.add(e);
+                        }
+                    }
+                    for (SegmentReader r : written) {
+                        next.add(entries.get(r));
+                    }
+                }
+                publish(new Manifest(manifest.generation() + 1, manifest.walCheckpointSeq(), manifest.nextSegmentId(), next));
+            }
         } catch (IOException | RuntimeException e) {
             discard(written);
             throw e;

@@ -69,8 +69,16 @@ public final class Table implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Serialises memtable writes (single writer) and the pending queue. */
     private final Object applyLock = new Object();
-    /** One flush or compaction publishes at a time. */
+    /** One flush at a time (and deletes, close: whatever needs the memtables still). */
     private final ReentrantLock maintenanceLock = new ReentrantLock();
+    /**
+     * One compaction at a time. Separate from {@link #maintenanceLock} so that a long merge never
+     * holds up a flush: under sustained ingest a merge of several segments took seconds, during
+     * which the active memtable grew past its hard limit and writes were refused. A flush only adds
+     * segments and a merge only replaces its own inputs, and each publishes from the state current
+     * at that moment, so the two compose. Whoever needs both takes this one first.
+     */
+    private final ReentrantLock compactionLock = new ReentrantLock();
 
     /** Encodes WAL records; used under the write lock only. */
     private final DataRecordCodec walCodec = new DataRecordCodec();
@@ -81,6 +89,7 @@ public final class Table implements AutoCloseable {
     private volatile boolean closed;
     private volatile long appliedSeq;
     private volatile Throwable lastBackgroundError;
+    private volatile Throwable lastCompactionError;
 
     private Table(Path dir, FilesFacade fs, StorageConfig config, Durability durability, TableState state,
                   WalWriter wal, IdempotencyIndex dedup, SegmentStore segments, long appliedSeq) {
@@ -369,7 +378,8 @@ public final class Table implements AutoCloseable {
     }
 
     public Throwable lastBackgroundError() {
-        return lastBackgroundError;
+        Throwable flushError = lastBackgroundError;
+        return flushError != null ? flushError : lastCompactionError;
     }
 
     // ------------------------------------------------------------------ maintenance
@@ -413,6 +423,8 @@ public final class Table implements AutoCloseable {
             }
             awaitPendingUpTo(coveredSeq);
             long rows = sealed.rowCount();
+            long bytes = sealed.offHeapBytes();
+            long flushStart = System.nanoTime();
             List<SegmentReader> written = segments.writeSorted(sealed, coveredSeq);
             TableState before;
             writeLock.lock();
@@ -430,7 +442,10 @@ public final class Table implements AutoCloseable {
                 // Pruning only bounds the index; the flush itself has succeeded.
                 LOG.warn("pruning the idempotency index failed [table={}]", name(), e);
             }
-            LOG.debug("flushed [table={}, rows={}, segments={}, walCheckpoint={}]", name(), rows, written.size(), coveredSeq);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("flushed [table={}, rows={}, bytes={}, segments={}, millis={}, walCheckpoint={}]", name(), rows,
+                        bytes, written.size(), (System.nanoTime() - flushStart) / 1_000_000, coveredSeq);
+            }
             return rows;
         } finally {
             maintenanceLock.unlock();
@@ -442,7 +457,7 @@ public final class Table implements AutoCloseable {
         if (!config.compactionEnabled()) {
             return 0;
         }
-        maintenanceLock.lock();
+        compactionLock.lock();
         try {
             ensureOpen();
             List<SegmentReader> inputs = segments.pickCompaction(state.segments());
@@ -460,7 +475,7 @@ public final class Table implements AutoCloseable {
             LOG.debug("compacted [table={}, inputs={}, outputs={}]", name(), inputs.size(), outputs.size());
             return inputs.size();
         } finally {
-            maintenanceLock.unlock();
+            compactionLock.unlock();
         }
     }
 
@@ -473,6 +488,7 @@ public final class Table implements AutoCloseable {
      * Returns the number of rows deleted.
      */
     public long delete(int[] columns, ScanPredicate prune, RowFilter filter) throws IOException {
+        compactionLock.lock(); // a merge must not drop the delete vectors written here
         maintenanceLock.lock();
         try {
             flush();
@@ -531,6 +547,7 @@ public final class Table implements AutoCloseable {
             return total;
         } finally {
             maintenanceLock.unlock();
+            compactionLock.unlock();
         }
     }
 
@@ -545,12 +562,27 @@ public final class Table implements AutoCloseable {
             } else if (state.active().rowCount() == 0) {
                 memtableMemory.releaseSpare(); // nothing arrived since the last flush: do not hold memory for a quiet table
             }
-            compact();
             lastBackgroundError = null;
         } catch (Throwable t) {
             if (!closed) {
                 lastBackgroundError = t;
                 LOG.error("background maintenance failed [table={}]", name(), t);
+            }
+        }
+    }
+
+    /** One round of compaction (the engine's compaction thread); never throws (errors are logged and kept for health). */
+    void doCompactionWork() {
+        if (closed) {
+            return;
+        }
+        try {
+            compact();
+            lastCompactionError = null;
+        } catch (Throwable t) {
+            if (!closed) {
+                lastCompactionError = t;
+                LOG.error("background compaction failed [table={}]", name(), t);
             }
         }
     }
@@ -573,6 +605,7 @@ public final class Table implements AutoCloseable {
                 LOG.error("flush at close failed; the WAL still holds the rows [table={}]", name(), e);
             }
         }
+        compactionLock.lock();
         maintenanceLock.lock();
         writeLock.lock();
         try {
@@ -581,6 +614,7 @@ public final class Table implements AutoCloseable {
         } finally {
             writeLock.unlock();
             maintenanceLock.unlock();
+            compactionLock.unlock();
         }
         awaitPendingUpTo(Long.MAX_VALUE);
         TableState st = state;

@@ -29,6 +29,10 @@ public final class Tables {
         t.doBackgroundWork(nowNanos);
     }
 
+    public static void compactionWork(Table t) {
+        t.doCompactionWork();
+    }
+
     public static void closeWithoutFlush(Table t) {
         t.close(false);
     }

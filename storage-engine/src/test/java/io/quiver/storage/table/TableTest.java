@@ -517,6 +517,64 @@ class TableTest {
         }
     }
 
+    /**
+     * A merge of several segments can take seconds under load; a flush must not wait for it, or the
+     * active memtable grows past its limit and writes are refused. Here the merge's first segment
+     * write is held until the test lets it go, and a flush must finish meanwhile; then both publish
+     * and every row is there, before and after a restart.
+     */
+    @Test
+    void flushDoesNotWaitForARunningCompaction() throws Exception {
+        FaultInjectingFilesFacade fs = new FaultInjectingFilesFacade(new DefaultFilesFacade(1000));
+        StorageConfig cfg = smallConfig().compactionEnabled(true).compactionMinSegments(3).compactionSmallSegmentRows(1_000_000);
+        // Own threads: the common pool may have a single worker on a small machine.
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (StorageEngine engine = StorageEngine.open(dir, cfg, fs)) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            for (int i = 0; i < 3; i++) {
+                t.append("s" + i, rows(i * 100L, 100, T0)).join();
+                t.flush();
+            }
+            java.util.concurrent.CountDownLatch merging = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            fs.rule(Op.WRITE).onFiles("seg-.*").nth(1).run(() -> {
+                merging.countDown();
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            });
+            java.util.concurrent.CompletableFuture<Integer> compaction = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return t.compact();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, threads);
+            assertTrue(merging.await(10, java.util.concurrent.TimeUnit.SECONDS), "the merge started writing");
+            t.append("during", rows(300, 100, T0)).join();
+            java.util.concurrent.CompletableFuture<Long> flush = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return t.flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, threads);
+            try {
+                assertEquals(100L, flush.get(10, java.util.concurrent.TimeUnit.SECONDS), "the flush finished while the merge was held");
+            } finally {
+                release.countDown();
+            }
+            assertEquals(3, compaction.get(30, java.util.concurrent.TimeUnit.SECONDS), "the merge replaced its three inputs");
+            assertEquals(range(0, 400), readIds(t));
+            assertEquals(2, t.segments().size(), "the merged segment and the one flushed during the merge");
+        } finally {
+            threads.shutdownNow();
+        }
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.tableOrThrow("events");
+            assertEquals(range(0, 400), readIds(t), "after restart");
+            assertEquals(2, t.segments().size());
+        }
+    }
+
     @Test
     void fullDiskFailsIngestClearlyAndWritesResumeWhenSpaceIsBack() throws Exception {
         FaultInjectingFilesFacade fs = new FaultInjectingFilesFacade(new DefaultFilesFacade(1000));
