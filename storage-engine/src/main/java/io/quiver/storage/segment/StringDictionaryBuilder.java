@@ -37,6 +37,13 @@ final class StringDictionaryBuilder {
         if (codes.length < rows) {
             codes = new int[rows];
         }
+        int entryCapacity = Math.min(maxEntries, rows) + 1; // + 1: the synthetic entry of an all-null block
+        if (entryRow.length < entryCapacity) {
+            // Sized once for the block, so adding an entry is two stores: growing by doubling inside
+            // the probe loop cost more than the probing itself in flush profiles.
+            entryRow = new int[entryCapacity];
+            entryHash = new int[entryCapacity];
+        }
         int mask = tableSize - 1;
         int firstNonNull = -1;
         for (int row = 0; row < rows; row++) {
@@ -78,10 +85,6 @@ final class StringDictionaryBuilder {
     }
 
     private int addEntry(int row, int h) {
-        if (size == entryRow.length) {
-            entryRow = Arrays.copyOf(entryRow, size * 2);
-            entryHash = Arrays.copyOf(entryHash, size * 2);
-        }
         entryRow[size] = row;
         entryHash[size] = h;
         return size++;
