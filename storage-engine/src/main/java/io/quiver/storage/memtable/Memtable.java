@@ -247,6 +247,11 @@ public final class Memtable {
         return memory.usedBytes();
     }
 
+    /** Native bytes this memtable took fresh rather than reused from an earlier one (see {@link MemtableMemoryPool}). */
+    public long freshBytes() {
+        return memory.freshBytes();
+    }
+
     public long byteLimit() {
         return byteLimit;
     }

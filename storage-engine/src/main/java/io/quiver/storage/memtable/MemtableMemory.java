@@ -31,6 +31,8 @@ public final class MemtableMemory implements AutoCloseable {
     private final List<ArrayDeque<MemorySegment>> free = new ArrayList<>();
     /** Bytes handed out since the last recycle; volatile so limits and metrics read it from other threads. */
     private volatile long usedBytes;
+    /** Bytes of fresh (not reused) memory handed out since the last recycle: what reuse did not cover. */
+    private volatile long freshBytes;
 
     /**
      * A segment of {@code bytes}: a free one of that size (contents undefined) or a fresh one
@@ -50,6 +52,7 @@ public final class MemtableMemory implements AutoCloseable {
         fresh[0] = segment == null;
         if (segment == null) {
             segment = arena.allocate(bytes);
+            freshBytes += bytes;
         }
         inUse.add(segment);
         usedBytes += bytes;
@@ -88,6 +91,12 @@ public final class MemtableMemory implements AutoCloseable {
         }
         inUse.clear();
         usedBytes = 0;
+        freshBytes = 0;
+    }
+
+    /** Bytes handed out since the last recycle that were fresh (zeroed and faulted in) rather than reused. */
+    public long freshBytes() {
+        return freshBytes;
     }
 
     /** Frees all of it. */

@@ -424,6 +424,7 @@ public final class Table implements AutoCloseable {
             awaitPendingUpTo(coveredSeq);
             long rows = sealed.rowCount();
             long bytes = sealed.offHeapBytes();
+            long freshBytes = sealed.freshBytes();
             long flushStart = System.nanoTime();
             List<SegmentReader> written = segments.writeSorted(sealed, coveredSeq);
             TableState before;
@@ -443,8 +444,8 @@ public final class Table implements AutoCloseable {
                 LOG.warn("pruning the idempotency index failed [table={}]", name(), e);
             }
             if (LOG.isDebugEnabled()) {
-                LOG.debug("flushed [table={}, rows={}, bytes={}, segments={}, millis={}, walCheckpoint={}]", name(), rows,
-                        bytes, written.size(), (System.nanoTime() - flushStart) / 1_000_000, coveredSeq);
+                LOG.debug("flushed [table={}, rows={}, bytes={}, freshBytes={}, segments={}, millis={}, walCheckpoint={}]", name(), rows,
+                        bytes, freshBytes, written.size(), (System.nanoTime() - flushStart) / 1_000_000, coveredSeq);
             }
             return rows;
         } finally {
