@@ -16,17 +16,19 @@ import java.util.Set;
  * Writes a sealed memtable as segments in the table's order, a block of rows at a time. Rows that
  * arrived in order (time-ordered ingest by one writer) are streamed straight through; otherwise
  * only the key columns (designated timestamp and sort key) are copied onto the heap to compute the
- * order, and the rows are then gathered block by block: from a bulk read of the block's
- * neighbourhood (at most {@link #WINDOW_BLOCKS} blocks on the heap) when its rows lie close
- * together, as concurrent writers' batches do, else row by row from the memtable.
+ * order, and the rows are then gathered block by block: from bulk reads of the few stretches of
+ * the memtable the block's rows lie in (at most {@link #WINDOW_BLOCKS} blocks of rows on the heap),
+ * as with concurrent writers' batches, else row by row from the memtable.
  */
 final class MemtableFlush {
     /**
-     * Largest neighbourhood, in blocks, read in bulk to gather one block from: reading up to this
-     * many rows sequentially per block still costs less than gathering row by row, and bounds the
-     * heap a flush holds to a few blocks.
+     * Most rows, in blocks, read in bulk to gather one block from: reading up to this many rows
+     * sequentially per block still costs less than gathering row by row, and bounds the heap a
+     * flush holds to a few blocks.
      */
     static final int WINDOW_BLOCKS = 8;
+    /** Most separate stretches of the memtable one block is read from in bulk (a few per concurrent writer). */
+    static final int MAX_CLUSTERS = 8;
 
     private final Memtable memtable;
     private final TableSchema schema;
@@ -57,39 +59,98 @@ final class MemtableFlush {
         RowBatch block = new RowBatch(schema.columns(), blockRows);
         ColumnVector[] vectors = vectorsOf(block);
         int[] order = inOrder() ? null : sortedOrder();
-        RowBatch window = null;
-        ColumnVector[] windowVectors = null;
+        BlockSources sources = order == null ? null : new BlockSources();
         for (int start = 0; start < rows; start += blockRows) {
             int n = Math.min(blockRows, rows - start);
             if (order == null) {
                 memtable.read(start, n, all, vectors);
+            } else if (sources.plan(order, start, n)) {
+                // The block's rows lie in a few stretches of the memtable (each concurrent writer's
+                // batches, in time order, land together): read those stretches in bulk and gather on
+                // the heap. A row-by-row gather from the memtable's chunks and pages was most of a
+                // flush's time.
+                sources.read(all);
+                for (int c = 0; c < all.length; c++) {
+                    vectors[c].gatherFrom(sources.column(c), sources.source, sources.rowInSource, n);
+                }
             } else {
-                int lo = Integer.MAX_VALUE;
-                int hi = Integer.MIN_VALUE;
-                for (int i = start; i < start + n; i++) {
-                    lo = Math.min(lo, order[i]);
-                    hi = Math.max(hi, order[i]);
-                }
-                int span = hi - lo + 1;
-                if (span <= WINDOW_BLOCKS * blockRows) {
-                    // The block's rows lie close together (batches of concurrent writers, each in
-                    // time order, land next to each other): read their whole neighbourhood in bulk
-                    // and gather on the heap. A row-by-row gather from the memtable's chunks and
-                    // pages was most of a flush's time.
-                    if (window == null) {
-                        window = new RowBatch(schema.columns(), span);
-                        windowVectors = vectorsOf(window);
-                    }
-                    memtable.read(lo, span, all, windowVectors);
-                    for (int c = 0; c < all.length; c++) {
-                        vectors[c].gatherFrom(windowVectors[c], order, start, n, lo);
-                    }
-                } else {
-                    memtable.gather(order, start, n, all, vectors);
-                }
+                memtable.gather(order, start, n, all, vectors);
             }
             block.setRowCount(n);
             out.append(block, 0, n);
+        }
+    }
+
+    /**
+     * Where one output block's rows come from: the stretches ("clusters") of memtable rows that
+     * hold them, read in bulk, and for each output row its cluster and its row in that cluster.
+     */
+    private final class BlockSources {
+        final int[] source = new int[blockRows];
+        final int[] rowInSource = new int[blockRows];
+        private final int[] sorted = new int[blockRows];
+        private final int[] clusterStart = new int[MAX_CLUSTERS + 1];
+        private final int[] clusterEnd = new int[MAX_CLUSTERS + 1];
+        private final RowBatch[] clusterRows = new RowBatch[MAX_CLUSTERS];
+        private int clusters;
+
+        /** Finds the clusters of rows {@code order[start, start+n)}; false when they are too scattered to read in bulk. */
+        boolean plan(int[] order, int start, int n) {
+            System.arraycopy(order, start, sorted, 0, n);
+            java.util.Arrays.sort(sorted, 0, n);
+            int gap = Math.max(1, blockRows / 4);
+            clusters = 0;
+            long span = 0;
+            int from = sorted[0];
+            int to = sorted[0];
+            for (int i = 1; i <= n; i++) {
+                if (i == n || sorted[i] - to > gap) {
+                    if (clusters == MAX_CLUSTERS) {
+                        return false;
+                    }
+                    clusterStart[clusters] = from;
+                    clusterEnd[clusters] = to + 1;
+                    clusters++;
+                    span += to + 1 - from;
+                    if (i < n) {
+                        from = sorted[i];
+                        to = sorted[i];
+                    }
+                } else {
+                    to = sorted[i];
+                }
+            }
+            if (span > (long) WINDOW_BLOCKS * blockRows) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                int r = order[start + i];
+                int c = 0;
+                while (r >= clusterEnd[c]) { // clusters are few and in row order
+                    c++;
+                }
+                source[i] = c;
+                rowInSource[i] = r - clusterStart[c];
+            }
+            return true;
+        }
+
+        void read(int[] all) {
+            for (int c = 0; c < clusters; c++) {
+                int count = clusterEnd[c] - clusterStart[c];
+                if (clusterRows[c] == null) {
+                    clusterRows[c] = new RowBatch(schema.columns(), count);
+                }
+                memtable.read(clusterStart[c], count, all, vectorsOf(clusterRows[c]));
+            }
+        }
+
+        ColumnVector[] column(int c) {
+            ColumnVector[] v = new ColumnVector[clusters];
+            for (int k = 0; k < clusters; k++) {
+                v[k] = clusterRows[k].column(c);
+            }
+            return v;
         }
     }
 

@@ -172,53 +172,56 @@ public final class ColumnVector {
     }
 
     /**
-     * Makes this vector (same type as {@code src}) rows {@code src[rows[from + i] - base]} for
-     * {@code i} in {@code [0, count)}: a gather between heap vectors, for writing rows in an order
-     * computed elsewhere (a flush's sort) after reading their neighbourhood in bulk.
+     * Makes this vector row {@code i} = row {@code rowInSource[i]} of {@code sources[source[i]]}
+     * (all of this vector's type), for {@code i} in {@code [0, count)}: a gather between heap
+     * vectors, for writing rows in an order computed elsewhere (a flush's sort) after reading the
+     * stretches of rows they come from in bulk.
      */
-    public void gatherFrom(ColumnVector src, int[] rows, int from, int count, int base) {
+    public void gatherFrom(ColumnVector[] sources, int[] source, int[] rowInSource, int count) {
         reset(count);
-        boolean srcNulls = src.hasNulls;
-        boolean any = false;
         switch (type.physical()) {
             case LONG -> {
-                long[] s = src.longs;
                 for (int i = 0; i < count; i++) {
-                    longs[i] = s[rows[from + i] - base];
+                    longs[i] = sources[source[i]].longs[rowInSource[i]];
                 }
             }
             case DOUBLE -> {
-                double[] s = src.doubles;
                 for (int i = 0; i < count; i++) {
-                    doubles[i] = s[rows[from + i] - base];
+                    doubles[i] = sources[source[i]].doubles[rowInSource[i]];
                 }
             }
             case BYTES -> {
-                int[] so = src.offsets;
                 long total = 0;
                 for (int i = 0; i < count; i++) {
-                    int r = rows[from + i] - base;
+                    int[] so = sources[source[i]].offsets;
+                    int r = rowInSource[i];
                     total += so[r + 1] - so[r];
                 }
                 if (total > Integer.MAX_VALUE - 16) {
                     throw new IllegalArgumentException("gathered strings exceed one vector [bytes=" + total + ", rows=" + count + ']');
                 }
                 ensureByteCapacity((int) total);
-                byte[] sb = src.bytes;
                 int at = 0;
                 for (int i = 0; i < count; i++) {
-                    int r = rows[from + i] - base;
-                    int len = so[r + 1] - so[r];
-                    System.arraycopy(sb, so[r], bytes, at, len);
+                    ColumnVector src = sources[source[i]];
+                    int r = rowInSource[i];
+                    int start = src.offsets[r];
+                    int len = src.offsets[r + 1] - start;
+                    System.arraycopy(src.bytes, start, bytes, at, len);
                     at += len;
                     offsets[i + 1] = at;
                 }
             }
         }
-        if (srcNulls) {
-            boolean[] sn = src.nulls;
+        boolean any = false;
+        for (ColumnVector src : sources) {
+            any |= src != null && src.hasNulls;
+        }
+        if (any) {
+            any = false;
             for (int i = 0; i < count; i++) {
-                boolean n = sn[rows[from + i] - base];
+                ColumnVector src = sources[source[i]];
+                boolean n = src.hasNulls && src.nulls[rowInSource[i]];
                 nulls[i] = n;
                 any |= n;
             }
