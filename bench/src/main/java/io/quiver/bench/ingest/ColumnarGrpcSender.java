@@ -103,6 +103,11 @@ final class ColumnarGrpcSender implements EventSender {
     }
 
     @Override
+    public long retries() {
+        return ingestor.stats().retries();
+    }
+
+    @Override
     public void close() {
         flush();
         ingestor.close();

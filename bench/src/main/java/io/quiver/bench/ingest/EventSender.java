@@ -8,6 +8,11 @@ interface EventSender extends AutoCloseable {
     /** Sends what is queued and waits for every ack. */
     void flush() throws Exception;
 
+    /** Batches sent again after a transient refusal (the server busy or its memtable full), when the door retries. */
+    default long retries() {
+        return 0;
+    }
+
     @Override
     void close() throws Exception;
 }

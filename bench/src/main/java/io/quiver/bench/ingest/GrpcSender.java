@@ -67,6 +67,11 @@ final class GrpcSender implements EventSender {
     }
 
     @Override
+    public long retries() {
+        return ingestor.stats().retries();
+    }
+
+    @Override
     public void close() {
         flush();
         ingestor.close();

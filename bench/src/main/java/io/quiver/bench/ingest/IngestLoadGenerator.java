@@ -109,6 +109,7 @@ public final class IngestLoadGenerator {
         LatencyRecorder latency = new LatencyRecorder();
         LongAdder sent = new LongAdder();
         LongAdder measured = new LongAdder();
+        LongAdder retries = new LongAdder();
         AtomicLong budget = new AtomicLong(o.rows() > 0 ? o.rows() : Long.MAX_VALUE);
         long start = System.nanoTime();
         long end = o.rows() > 0 ? Long.MAX_VALUE : start + o.durationSeconds() * 1_000_000_000L;
@@ -150,6 +151,7 @@ public final class IngestLoadGenerator {
                         }
                     }
                     s.flush();
+                    retries.add(s.retries());
                 } catch (Throwable e) {
                     failures.add(e);
                 }
@@ -196,8 +198,9 @@ public final class IngestLoadGenerator {
                 ResultTable.fixed(ms(h.getValueAtPercentile(50)), 2), ResultTable.fixed(ms(h.getValueAtPercentile(90)), 2),
                 ResultTable.fixed(ms(h.getValueAtPercentile(99)), 2), ResultTable.fixed(ms(h.getValueAtPercentile(99.9)), 2),
                 ResultTable.fixed(ms(h.getMaxValue()), 2), ResultTable.fixed(total == 0 ? 0 : cpu / 1e3 / total, 2));
-        figures.note("Quiver: acknowledged (durable) events%s; client GC %d ms.",
-                o.warmupSeconds() > 0 ? " after " + o.warmupSeconds() + " s of warm-up" : "", gcMillis() - gcStart);
+        figures.note("Quiver: acknowledged (durable) events%s; client GC %d ms; %,d batches resent after a transient refusal "
+                        + "(server busy or memtable full) over the whole run.",
+                o.warmupSeconds() > 0 ? " after " + o.warmupSeconds() + " s of warm-up" : "", gcMillis() - gcStart, retries.sum());
         return new LoadResult(perThread, rate);
     }
 
