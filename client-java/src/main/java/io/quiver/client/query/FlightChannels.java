@@ -139,8 +139,8 @@ public final class FlightChannels {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-            announce(ctx); // before the server's first bytes reach gRPC, if the preface went out without an event here
             super.channelRead(ctx, msg);
+            announce(ctx); // in case the preface went out without an event passing here
         }
 
         private void announce(ChannelHandlerContext ctx) {
