@@ -97,9 +97,12 @@ final class DirectFrameWrites {
 
     /**
      * The readable bytes of {@code buf} as a direct buffer that owns {@code buf}'s reference, or null
-     * (nothing done) when most of it is on the heap anyway.
+     * (nothing done) when most of it is on the heap anyway or it has no NIO views.
      */
     static ByteBuf asDirect(ByteBufAllocator alloc, ByteBuf buf) {
+        if (buf.nioBufferCount() <= 0) {
+            return null; // a buffer type without NIO views: Netty's own path handles it
+        }
         ByteBuffer[] parts = buf.nioBuffers();
         long heapBytes = 0;
         for (ByteBuffer p : parts) {
