@@ -54,7 +54,7 @@ public final class FlightChannels {
         return FlightGrpcUtils.createFlightClient(allocator, channel(host, port));
     }
 
-    /** A plaintext channel with the receive path above and no inbound message limit (as Arrow's own client builder). */
+    /** A plaintext channel with the receive path above and no inbound message or metadata limit (as Arrow's own client builder). */
     public static ManagedChannel channel(String host, int port) {
         return builder(host, port, MAX_FRAME_SIZE).build();
     }
@@ -65,9 +65,12 @@ public final class FlightChannels {
      */
     public static NettyChannelBuilder builder(String host, int port, int maxFrameSize) {
         int frame = Math.clamp(maxFrameSize, Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE, Http2CodecUtil.MAX_FRAME_SIZE_UPPER_BOUND);
+        // the settings Arrow's own FlightClient.builder applies, so errors with long trailers read the same
         NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port)
                 .usePlaintext()
-                .maxInboundMessageSize(Integer.MAX_VALUE);
+                .maxTraceEvents(0)
+                .maxInboundMessageSize(Integer.MAX_VALUE)
+                .maxInboundMetadataSize(Integer.MAX_VALUE);
         InternalNettyChannelBuilder.setProtocolNegotiatorFactory(b, () -> new ReceiveTuning(InternalProtocolNegotiators.plaintext(), frame));
         return b;
     }
