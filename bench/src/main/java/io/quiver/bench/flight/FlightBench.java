@@ -7,6 +7,7 @@ import io.quiver.bench.Options;
 import io.quiver.bench.Progress;
 import io.quiver.bench.ResultTable;
 import io.quiver.bench.duckdb.DuckDb;
+import io.quiver.client.query.FlightChannels;
 import io.quiver.client.query.FlightReadPath;
 import io.quiver.server.QuiverServer;
 import io.quiver.server.config.ServerConfig;
@@ -43,6 +44,8 @@ public final class FlightBench {
               --dir PATH         where the Quiver data dir and the DuckDB file go (default a new temp directory, deleted after)
               --duckdb-memory M  DuckDB's memory_limit (default 8GB)
               --client-window B  HTTP/2 receive window of the Arrow client, bytes (default 0 = gRPC's: 1 MiB, auto-tuned)
+              --client-frame B   HTTP/2 max frame size the Arrow client announces, on client-java's FlightChannels channel
+                                 (default 262144; 0 = Arrow's stock client: 16 KiB frames, gRPC's merging cumulation)
               --paths LIST       which reads to time: flight,jdbc,duckdb (default all three)
               --keep             keep the directory
               --reuse            with --dir: use the tables already loaded there (for profiling runs)""";
@@ -70,6 +73,7 @@ public final class FlightBench {
         boolean keep = o.flag("keep");
         boolean reuse = o.flag("reuse");
         int clientWindow = o.intValue("client-window", 0);
+        int clientFrame = o.intValue("client-frame", FlightChannels.MAX_FRAME_SIZE);
         List<String> paths = o.list("paths", "flight,jdbc,duckdb");
         o.rejectUnused();
         if (paths.isEmpty() || !List.of("flight", "jdbc", "duckdb").containsAll(paths)) {
@@ -80,7 +84,8 @@ public final class FlightBench {
         }
         Path dir = dirOpt == null ? Files.createTempDirectory("quiver-flightbench") : Path.of(dirOpt);
         Progress p = ctx.progress();
-        p.say("flight bench: %,d rows, seed %d, dir %s, Flight single-copy read %s", rows, seed, dir, singleCopyRead ? "on" : "off");
+        p.say("flight bench: %,d rows, seed %d, dir %s, Flight single-copy read %s, Arrow client %s", rows, seed, dir, singleCopyRead ? "on" : "off",
+                clientFrame > 0 ? "on FlightChannels (max frame " + clientFrame + " bytes)" : "stock");
         List<PathResult> results = new ArrayList<>();
         String duckVersion;
         String flightJdbcUrl;
@@ -95,7 +100,7 @@ public final class FlightBench {
                     ? server.storage().tableOrThrow(WideSelectDataset.TABLE).segments().size()
                     : load(server, duck, rows, seed, p);
             flightJdbcUrl = "jdbc:arrow-flight-sql://127.0.0.1:" + server.flightPort() + "/?useEncryption=false";
-            try (FlightSqlStreamReader flight = new FlightSqlStreamReader("127.0.0.1", server.flightPort(), clientWindow);
+            try (FlightSqlStreamReader flight = new FlightSqlStreamReader("127.0.0.1", server.flightPort(), clientWindow, clientFrame);
                  Connection jdbc = DriverManager.getConnection(flightJdbcUrl)) {
                 results = measure(flight, jdbc, duck, paths, hot, p);
             }

@@ -2,6 +2,7 @@ package io.quiver.bench.flight;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.quiver.client.query.FlightChannels;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.FlightInfo;
@@ -29,10 +30,19 @@ final class FlightSqlStreamReader implements AutoCloseable {
      * @param flowControlWindow the client's HTTP/2 receive window in bytes (how much the server may
      *                          send ahead of the reader); 0 keeps gRPC's default (1 MiB, grown by its
      *                          BDP-based auto-tuning)
+     * @param maxFrameSize      the HTTP/2 frame size the client accepts, on client-java's
+     *                          {@link FlightChannels} channel (composite cumulation); 0 = Arrow's stock
+     *                          client builder (16 KiB frames, gRPC's merging cumulation)
      */
-    FlightSqlStreamReader(String host, int port, int flowControlWindow) {
+    FlightSqlStreamReader(String host, int port, int flowControlWindow, int maxFrameSize) {
         FlightClient flight;
-        if (flowControlWindow > 0) {
+        if (maxFrameSize > 0) {
+            NettyChannelBuilder b = FlightChannels.builder(host, port, maxFrameSize);
+            if (flowControlWindow > 0) {
+                b.flowControlWindow(flowControlWindow);
+            }
+            flight = FlightGrpcUtils.createFlightClient(allocator, b.build()); // the client owns and closes the channel
+        } else if (flowControlWindow > 0) {
             // Arrow's builder does not expose the window: build the channel ourselves (the client owns and closes it)
             ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().flowControlWindow(flowControlWindow)
                     .maxInboundMessageSize(Integer.MAX_VALUE).build();

@@ -6,7 +6,6 @@ import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.auth2.BearerCredentialWriter;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.sql.FlightSqlClient;
@@ -57,7 +56,7 @@ public final class QueryClient implements AutoCloseable {
         this.port = port;
         this.token = token;
         this.allocator = new RootAllocator();
-        FlightClient flight = FlightClient.builder(allocator, Location.forGrpcInsecure(host, port)).build();
+        FlightClient flight = FlightChannels.client(allocator, host, port); // large frames, one copy of received bytes
         this.sql = new FlightSqlClient(flight);
         this.auth = token == null || token.isEmpty() ? new CallOption[0]
                 : new CallOption[]{new CredentialCallOption(new BearerCredentialWriter(token))};
