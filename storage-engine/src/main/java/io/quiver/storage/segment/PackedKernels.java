@@ -47,6 +47,36 @@ final class PackedKernels {
                     word = 0;
                 }
             }
+        } else if (width <= 16) {
+            // two long reads per eight values, four values each (as BitPacking's unpacking)
+            long mask = (1L << width) - 1;
+            int half = (4 * width) >>> 3;
+            int shift = (4 * width) & 7;
+            boolean eq = lo == hi;
+            for (; g < groups; g++, at += width) {
+                long w0 = (long) LONG_LE.get(src, at);
+                long w1 = (long) LONG_LE.get(src, at + half) >>> shift;
+                long b = 0;
+                if (eq) {
+                    // p == lo exactly when (p ^ lo) - 1 is negative (p ^ lo < 2^16)
+                    for (int j = 0; j < 4; j++) {
+                        b |= ((((w0 >>> (j * width)) & mask) ^ lo) - 1 >>> 63) << j;
+                        b |= ((((w1 >>> (j * width)) & mask) ^ lo) - 1 >>> 63) << (j + 4);
+                    }
+                } else {
+                    for (int j = 0; j < 4; j++) {
+                        long p0 = (w0 >>> (j * width)) & mask;
+                        long p1 = (w1 >>> (j * width)) & mask;
+                        b |= (~((p0 - lo) | (hi - p0)) >>> 63) << j;
+                        b |= (~((p1 - lo) | (hi - p1)) >>> 63) << (j + 4);
+                    }
+                }
+                word |= b << ((g & 7) << 3);
+                if ((g & 7) == 7) {
+                    bits[g >>> 3] = word;
+                    word = 0;
+                }
+            }
         } else {
             long mask = (1L << width) - 1;
             for (; g < groups; g++, at += width) {
