@@ -117,6 +117,16 @@ final class AggregateOp extends PhysicalOp {
             account();
         }
 
+        @Override
+        public void acceptCount(int rows) {
+            for (Accumulator acc : accs) {
+                acc.ensure(1);
+                if (!acc.addAll(0, null, null, rows)) {
+                    throw io.quiver.query.QueryException.internal("a row count offered to an aggregate other than COUNT(*)", null);
+                }
+            }
+        }
+
         /** Folds live rows {@code idx[0..n)} of {@code b} into aggregate {@code a} (groups in {@link #gids}). */
         private void addBatch(int a, Batch b, int[] idx, int n) {
             {

@@ -41,6 +41,12 @@ public abstract class PhysicalOp {
                         }
 
                         @Override
+                        public void acceptCount(int rows) {
+                            rowsOut.addAndGet(rows);
+                            summaries.acceptCount(rows);
+                        }
+
+                        @Override
                         public void accept(Batch batch) {
                             rowsOut.addAndGet(batch.count);
                             s.accept(batch);

@@ -255,6 +255,10 @@ public final class PhysicalPlanner {
                 if (a.groups().isEmpty() && a.input() instanceof Plan.Scan s && s.filter() == null && input instanceof ScanOp scanOp) {
                     summarizeForAggregate(a.aggs(), scanOp);
                 }
+                if (a.groups().isEmpty() && !a.aggs().isEmpty() && a.input() instanceof Plan.Scan && input instanceof ScanOp scanOp
+                        && a.aggs().stream().allMatch(x -> x.fn() == AggFn.COUNT_STAR && x.filter() == null && !x.distinct())) {
+                    scanOp.countOnly();
+                }
                 yield agg;
             }
             case Plan.Sort s -> new SortOp(physical(s.input()), s.keys(), s.fields(), -1, 0);

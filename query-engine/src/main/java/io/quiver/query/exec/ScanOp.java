@@ -68,6 +68,17 @@ final class ScanOp extends PhysicalOp {
          * are summed up in {@code summaries[f]}; the other read fields are decoded in {@code batch}.
          */
         void acceptSummarized(Batch batch, LongBlockSummary[] summaries, boolean[] summarized);
+
+        /** Folds {@code rows} rows of which nothing is read but their number (every aggregate is COUNT(*)). */
+        void acceptCount(int rows);
+    }
+
+    /** Set when the aggregate above reads nothing but the number of rows (COUNT(*) only, no GROUP BY). */
+    private volatile boolean countOnly;
+
+    /** Declares that the operator above reads only how many rows pass (a global COUNT(*)). */
+    void countOnly() {
+        this.countOnly = true;
     }
 
     ScanOp(Plan.Scan scan, BitSet read, BitSet outputs, ScanPredicate predicate) {
@@ -140,11 +151,8 @@ final class ScanOp extends PhysicalOp {
             this.budget = budget;
         }
 
-        /**
-         * Evaluates the pushed conjuncts on the current block in storage and narrows the batch to the
-         * rows passing all of them; false when none does.
-         */
-        private boolean selectPushed(BlockCursor cursor, LatePlan late, int rows) {
+        /** Evaluates the pushed conjuncts on the current block into {@link #mask}; returns its words. */
+        private int maskPushed(BlockCursor cursor, LatePlan late, int rows) {
             int words = (rows + 63) >>> 6;
             if (mask.length < words) {
                 mask = new long[words];
@@ -161,6 +169,29 @@ final class ScanOp extends PhysicalOp {
                 for (int w = 0; w < words; w++) {
                     any |= mask[w];
                 }
+            }
+            return words;
+        }
+
+        /** How many rows of the current block pass every pushed conjunct. */
+        private int countPushed(BlockCursor cursor, LatePlan late, int rows) {
+            int words = maskPushed(cursor, late, rows);
+            int n = 0;
+            for (int w = 0; w < words; w++) {
+                n += Long.bitCount(mask[w]);
+            }
+            return n;
+        }
+
+        /**
+         * Evaluates the pushed conjuncts on the current block in storage and narrows the batch to the
+         * rows passing all of them; false when none does.
+         */
+        private boolean selectPushed(BlockCursor cursor, LatePlan late, int rows) {
+            int words = maskPushed(cursor, late, rows);
+            long any = 0;
+            for (int w = 0; w < words; w++) {
+                any |= mask[w];
             }
             if (any == 0) {
                 return false;
@@ -288,6 +319,15 @@ final class ScanOp extends PhysicalOp {
                     }
                 }
                 batch.set(full, rows);
+                if (late.countsOnly && sink instanceof SummarySink counts) {
+                    // every conjunct was tested on the encoded blocks and only the count is read: no row positions
+                    int passed = countPushed(cursor, late, rows);
+                    if (passed > 0) {
+                        decodedLate++;
+                        counts.acceptCount(passed);
+                    }
+                    continue;
+                }
                 if (late.pushed.length > 0 && !selectPushed(cursor, late, rows)) {
                     continue; // no row passed the conjuncts storage evaluated: nothing else is decoded
                 }
@@ -352,6 +392,8 @@ final class ScanOp extends PhysicalOp {
         final RangeConjunct[] pushed;
         /** The filter's other conjuncts, evaluated on decoded columns after the pushed ones; null when none. */
         final Expr residual;
+        /** Whether a block's passing rows are only counted: the whole filter pushed, nothing decoded, a COUNT(*) above. */
+        final boolean countsOnly;
 
         LatePlan(int[] fieldPos, List<ColumnDef> defs, int[] tableCols, TopNBound bound) {
             int[] cursorCol = new int[scan.fields().size()];
@@ -407,6 +449,7 @@ final class ScanOp extends PhysicalOp {
                     m.add(j);
                 }
             }
+            countsOnly = countOnly && residual == null && pushed.length > 0 && topN == null && f.isEmpty() && o.isEmpty();
             filterCols = f.stream().mapToInt(Integer::intValue).toArray();
             // (the pushed conjuncts' columns not read above are left out of otherCols: never decoded)
             otherCols = o.stream().mapToInt(Integer::intValue).toArray();
