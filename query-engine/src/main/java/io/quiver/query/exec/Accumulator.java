@@ -1110,27 +1110,43 @@ abstract class Accumulator {
                 oneGroup = gids[k] == gids[0];
             }
             if (oneGroup && n > 0) {
-                if (seenCodes.length < d.size()) {
-                    seenCodes = new boolean[Math.max(d.size(), 64)];
+                int entries = d.size();
+                if (seenCodes.length < entries + 1) {
+                    seenCodes = new boolean[Math.max(entries + 1, 64)];
                 }
                 boolean[] seen = seenCodes;
-                if (distinctCodes.length < d.size()) {
-                    distinctCodes = new int[Math.max(d.size(), 64)];
+                if (distinctCodes.length < entries) {
+                    distinctCodes = new int[Math.max(entries, 64)];
                 }
                 int[] batchCodes = distinctCodes;
+                // Mark, then list the marked entries: two branch-free loops. A test per row of whether
+                // its code was seen mispredicts about every other time when each code occurs a few
+                // times per block (search phrases), and that was a fifth of COUNT(DISTINCT)'s time.
+                // Slot 0 takes the NULL rows (code -1).
                 int distinct = 0;
-                for (int k = 0; k < n; k++) {
-                    int c = codes[idx[k]];
-                    if (c >= 0 && !seen[c]) {
-                        seen[c] = true;
-                        batchCodes[distinct++] = c;
+                if (n >= entries / 4) {
+                    for (int k = 0; k < n; k++) {
+                        seen[codes[idx[k]] + 1] = true;
+                    }
+                    for (int c = 0; c < entries; c++) {
+                        batchCodes[distinct] = c;
+                        distinct += seen[c + 1] ? 1 : 0;
+                    }
+                } else {
+                    // few rows left by a filter: listing every entry would cost more than the test per row
+                    for (int k = 0; k < n; k++) {
+                        int c = codes[idx[k]];
+                        if (c >= 0 && !seen[c + 1]) {
+                            seen[c + 1] = true;
+                            batchCodes[distinct++] = c;
+                        }
                     }
                 }
                 ByteDictionary set = byteSet(gids[0]);
                 long before = set.bytes();
                 set.addEntries(data, offsets, batchCodes, distinct);
                 bytes += set.bytes() - before;
-                Arrays.fill(seen, 0, d.size(), false);
+                Arrays.fill(seen, 0, entries + 1, false);
                 return;
             }
             for (int k = 0; k < n; k++) {
