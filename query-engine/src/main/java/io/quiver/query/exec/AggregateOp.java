@@ -4,6 +4,7 @@ import io.quiver.query.plan.AggFn;
 import io.quiver.query.plan.Expr;
 import io.quiver.query.plan.Field;
 import io.quiver.storage.ColumnType;
+import io.quiver.storage.scan.LongBlockSummary;
 import io.quiver.storage.vector.ColumnVector;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class AggregateOp extends PhysicalOp {
     }
 
     /** One thread's partial aggregation. */
-    private final class Partial implements Sink {
+    private final class Partial implements ScanOp.SummarySink {
         final GroupTable table;
         final Accumulator[] accs;
         private final List<VecExpr> keyExprs;
@@ -87,8 +88,49 @@ final class AggregateOp extends PhysicalOp {
             }
             int groupCount = table.size();
             for (int a = 0; a < accs.length; a++) {
+                accs[a].ensure(groupCount);
+                addBatch(a, b, idx, n);
+            }
+            account();
+        }
+
+        /**
+         * A block of a scan without a filter, for an aggregate without GROUP BY: the columns in
+         * {@code summarized} were not decoded, their aggregates fold the block's summary instead.
+         */
+        @Override
+        public void acceptSummarized(Batch b, LongBlockSummary[] summaries, boolean[] summarized) {
+            int n = b.count;
+            int[] idx = b.positions();
+            for (int a = 0; a < accs.length; a++) {
                 Accumulator acc = accs[a];
-                acc.ensure(groupCount);
+                acc.ensure(1);
+                int f = aggs.get(a).args().isEmpty() || !(aggs.get(a).args().get(0) instanceof Expr.Col c) ? -1 : c.index();
+                if (f >= 0 && summarized[f]) {
+                    if (!acc.addSummary(0, summaries[f])) {
+                        throw io.quiver.query.QueryException.internal("block summary refused by " + aggs.get(a), null);
+                    }
+                    continue;
+                }
+                addBatch(a, b, idx, n);
+            }
+            account();
+        }
+
+        @Override
+        public void acceptCount(int rows) {
+            for (Accumulator acc : accs) {
+                acc.ensure(1);
+                if (!acc.addAll(0, null, null, rows)) {
+                    throw io.quiver.query.QueryException.internal("a row count offered to an aggregate other than COUNT(*)", null);
+                }
+            }
+        }
+
+        /** Folds live rows {@code idx[0..n)} of {@code b} into aggregate {@code a} (groups in {@link #gids}). */
+        private void addBatch(int a, Batch b, int[] idx, int n) {
+            {
+                Accumulator acc = accs[a];
                 int[] rows = idx;
                 int[] g = gids;
                 int m = n;
@@ -110,7 +152,6 @@ final class AggregateOp extends PhysicalOp {
                     acc.add(g, arg, rows, m);
                 }
             }
-            account();
         }
 
         private void account() {
@@ -193,6 +234,23 @@ final class AggregateOp extends PhysicalOp {
             b.append(']');
         }
         return b.toString();
+    }
+
+    /**
+     * Whether {@code a} (in an aggregation without GROUP BY) can fold a block from its
+     * {@link LongBlockSummary} instead of its rows: COUNT, SUM, AVG, MIN, MAX of a bare integer column.
+     */
+    static boolean summarizable(Expr.Agg a) {
+        if (a.distinct() || a.filter() != null) {
+            return false;
+        }
+        if (a.fn() == AggFn.COUNT_STAR) {
+            return true;
+        }
+        return switch (a.fn()) {
+            case COUNT, SUM, AVG, MIN, MAX -> a.args().get(0) instanceof Expr.Col c && c.type().physical() == ColumnType.Physical.LONG;
+            default -> false;
+        };
     }
 
     static boolean answerableFromStats(Expr.Agg a) {

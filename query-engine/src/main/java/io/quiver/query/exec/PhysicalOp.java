@@ -31,6 +31,33 @@ public abstract class PhysicalOp {
         try {
             execute(ctx, () -> {
                 Sink s = down.create();
+                if (s instanceof ScanOp.SummarySink summaries) {
+                    // keeps the block-summary path of a global aggregate open through the row counting
+                    return new ScanOp.SummarySink() {
+                        @Override
+                        public void acceptSummarized(Batch batch, io.quiver.storage.scan.LongBlockSummary[] summary, boolean[] summarized) {
+                            rowsOut.addAndGet(batch.count);
+                            summaries.acceptSummarized(batch, summary, summarized);
+                        }
+
+                        @Override
+                        public void acceptCount(int rows) {
+                            rowsOut.addAndGet(rows);
+                            summaries.acceptCount(rows);
+                        }
+
+                        @Override
+                        public void accept(Batch batch) {
+                            rowsOut.addAndGet(batch.count);
+                            s.accept(batch);
+                        }
+
+                        @Override
+                        public void finish() {
+                            s.finish();
+                        }
+                    };
+                }
                 return new Sink() {
                     @Override
                     public void accept(Batch batch) {

@@ -1,5 +1,6 @@
 package io.quiver.query.exec;
 
+import io.quiver.query.plan.AggFn;
 import io.quiver.query.plan.Binder;
 import io.quiver.query.plan.Expr;
 import io.quiver.query.plan.Field;
@@ -251,6 +252,13 @@ public final class PhysicalPlanner {
                         && input instanceof ScanOp scanOp && a.aggs().stream().allMatch(AggregateOp::answerableFromStats)) {
                     yield new StatsAggregateOp(s, a.aggs(), a.fields(), agg, scanOp);
                 }
+                if (a.groups().isEmpty() && a.input() instanceof Plan.Scan s && s.filter() == null && input instanceof ScanOp scanOp) {
+                    summarizeForAggregate(a.aggs(), scanOp);
+                }
+                if (a.groups().isEmpty() && !a.aggs().isEmpty() && a.input() instanceof Plan.Scan && input instanceof ScanOp scanOp
+                        && a.aggs().stream().allMatch(x -> x.fn() == AggFn.COUNT_STAR && x.filter() == null && !x.distinct())) {
+                    scanOp.countOnly();
+                }
                 yield agg;
             }
             case Plan.Sort s -> new SortOp(physical(s.input()), s.keys(), s.fields(), -1, 0);
@@ -359,6 +367,38 @@ public final class PhysicalPlanner {
     }
 
     /** Conjuncts of the form {@code column op constant} become zone-map conditions (table column indexes). */
+    /**
+     * Lets a scan without a filter hand the global aggregate above it block summaries instead of
+     * decoded rows, for the columns whose every aggregate can use one.
+     */
+    private static void summarizeForAggregate(List<Expr.Agg> aggs, ScanOp scan) {
+        BitSet fields = new BitSet();
+        BitSet refused = new BitSet();
+        BitSet wantSum = new BitSet();
+        for (Expr.Agg a : aggs) {
+            BitSet refs = new BitSet();
+            for (Expr arg : a.args()) {
+                Refs.collect(arg, refs);
+            }
+            if (a.filter() != null) {
+                Refs.collect(a.filter(), refs);
+            }
+            if (AggregateOp.summarizable(a) && a.fn() != AggFn.COUNT_STAR) {
+                fields.or(refs);
+                if (a.fn() == AggFn.SUM || a.fn() == AggFn.AVG) {
+                    wantSum.or(refs);
+                }
+            } else {
+                refused.or(refs);
+            }
+        }
+        fields.andNot(refused);
+        if (!fields.isEmpty()) {
+            wantSum.and(fields);
+            scan.summarizeFor(fields, wantSum);
+        }
+    }
+
     static ScanPredicate zoneMapPredicate(Plan.Scan s) {
         List<ScanPredicate.Condition> out = new ArrayList<>();
         for (Expr c : Binder.conjuncts(s.filter())) {

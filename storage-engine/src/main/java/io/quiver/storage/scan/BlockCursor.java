@@ -29,4 +29,21 @@ public interface BlockCursor extends ScanCursor {
      * (and any non-VARCHAR column) is decoded in full; {@code out.dictCodes == null} tells which.
      */
     void readCodes(int column, ColumnVector out);
+
+    /**
+     * Narrows {@code mask} to the rows of the current block where projected LONG-physical column
+     * {@code column} is not NULL and lies in {@code [lo, hi]} (outside it, when {@code negate}). Bit
+     * {@code r & 63} of {@code mask[r >>> 6]} stands for row {@code r}; bits past the block's rows must
+     * be zero and stay zero. Decodes no more than it must: blocks whose bounds decide the range
+     * touch at most the null bitmap, bit-packed blocks are compared without being unpacked.
+     */
+    void filterRange(int column, long lo, long hi, boolean negate, long[] mask);
+
+    /**
+     * Summarises projected LONG-physical column {@code column} over the current block without
+     * decoding its values where the block allows: count and bounds from its zone map, and with
+     * {@code wantSum} the sum from its encoded form. Returns false when the block must be decoded
+     * ({@link #read}) to answer.
+     */
+    boolean summarize(int column, boolean wantSum, LongBlockSummary out);
 }

@@ -91,6 +91,165 @@ public final class BlockDecoder {
         return decoded;
     }
 
+    /** The chunk's decoded bytes (checked against its CRC, decompressed when LZ4), in a scratch array valid until the next call. */
+    private byte[] load(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc) {
+        if ((flags & SegmentFormat.FLAG_LZ4) != 0) {
+            return decompressMapped(file, offset, storedLength, decodedLength, expectedCrc);
+        }
+        if (stored.length < storedLength + SCRATCH_PADDING) {
+            stored = new byte[storedLength + SCRATCH_PADDING];
+        }
+        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, offset, stored, 0, storedLength);
+        crc.reset();
+        crc.update(stored, 0, storedLength);
+        if ((int) crc.getValue() != expectedCrc) {
+            throw new BadChunkException(true, "crc");
+        }
+        return stored;
+    }
+
+    /**
+     * Narrows {@code mask} (bit {@code r & 63} of word {@code r >>> 6} is row {@code r}; bits past the
+     * block's rows are zero and stay zero) to the rows of a LONG-physical chunk whose value is not
+     * NULL and lies in {@code [lo, hi]} (outside it, when {@code negate}), without decoding the values
+     * where the chunk allows: the block's bounds decide it whole when they fall inside or outside the
+     * range, a FOR block is compared on its packed values. Returns false, leaving {@code mask}
+     * untouched, for encodings it does not take (the caller decodes and compares).
+     */
+    boolean filterRange(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc,
+                        Encoding encoding, int rows, int nullCount, boolean hasBounds, long min, long max,
+                        long lo, long hi, boolean negate, long[] mask) {
+        int words = (rows + 63) >>> 6;
+        if (nullCount >= rows) {
+            Arrays.fill(mask, 0, words, 0L); // NULL passes neither a comparison nor its negation
+            return true;
+        }
+        if (hasBounds && ((lo <= min && max <= hi) || max < lo || min > hi)) {
+            boolean inside = lo <= min && max <= hi;
+            if (inside == negate) {
+                Arrays.fill(mask, 0, words, 0L);
+            } else if (nullCount > 0) {
+                clearNullRows(load(file, offset, storedLength, decodedLength, flags, expectedCrc), decodedLength, rows, words, mask);
+            }
+            return true;
+        }
+        if (encoding != Encoding.FOR_BITPACK && encoding != Encoding.CONSTANT) {
+            return false;
+        }
+        byte[] src = load(file, offset, storedLength, decodedLength, flags, expectedCrc);
+        int pos = SegmentFormat.hasNullBitmap(rows, nullCount) ? SegmentFormat.nullBitmapLength(rows) : 0;
+        long constant;
+        if (encoding == Encoding.CONSTANT) {
+            need(pos, 8, decodedLength);
+            constant = (long) LONG_LE.get(src, pos);
+        } else {
+            need(pos, LongCodec.FOR_HEADER, decodedLength);
+            long base = (long) LONG_LE.get(src, pos);
+            int width = src[pos + 8];
+            pos += LongCodec.FOR_HEADER;
+            checkWidth(width, 64);
+            need(pos, BitPacking.packedLength(rows, width), decodedLength);
+            if (width > PackedKernels.MAX_WIDTH) {
+                return false;
+            }
+            long top = base + ((1L << width) - 1);
+            if (top < base) {
+                return false; // values wrap around: the packed order is not the value order
+            }
+            if (width > 0 && lo <= top && hi >= base) {
+                if (bits.length < words) {
+                    bits = new long[words];
+                }
+                PackedKernels.inRange(src, pos, rows, width, Math.max(lo, base) - base, Math.min(hi, top) - base, bits);
+                long last = (rows & 63) == 0 ? -1L : (1L << (rows & 63)) - 1;
+                for (int w = 0; w < words; w++) {
+                    mask[w] &= negate ? ~bits[w] : bits[w];
+                }
+                mask[words - 1] &= last;
+                if (nullCount > 0) {
+                    clearNullRows(src, decodedLength, rows, words, mask);
+                }
+                return true;
+            }
+            constant = width == 0 ? base : lo > top ? lo - 1 : hi + 1; // every value equals base, or none lies in the range
+        }
+        boolean inside = lo <= constant && constant <= hi;
+        if (inside == negate) {
+            Arrays.fill(mask, 0, words, 0L);
+        } else if (nullCount > 0) {
+            clearNullRows(src, decodedLength, rows, words, mask);
+        }
+        return true;
+    }
+
+    private long[] bits = new long[0];
+
+    /** Clears the null rows of a chunk with a null bitmap (or all rows, when every row is null) from {@code mask}. */
+    private static void clearNullRows(byte[] src, int limit, int rows, int words, long[] mask) {
+        need(0, SegmentFormat.nullBitmapLength(rows), limit);
+        for (int w = 0; w < words; w++) {
+            // the last word may read past the bitmap into the payload: those bits are past `rows`, already clear in mask
+            mask[w] &= ~(long) LONG_LE.get(src, w << 3);
+        }
+    }
+
+    /**
+     * The sum of the non-NULL values of a LONG-physical chunk, computed from its encoded form (FOR:
+     * {@code n * base + sum of the packed values}, CONSTANT: {@code n * value}) into {@code out[0]}.
+     * Returns false when the encoding is another one, or the sum might not fit a long (the caller
+     * decodes and sums with its own overflow checks).
+     */
+    boolean sum(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc,
+                Encoding encoding, int rows, int nullCount, long[] out) {
+        long nonNull = rows - nullCount;
+        if (nonNull <= 0) {
+            out[0] = 0;
+            return true;
+        }
+        if (encoding != Encoding.FOR_BITPACK && encoding != Encoding.CONSTANT) {
+            return false;
+        }
+        byte[] src = load(file, offset, storedLength, decodedLength, flags, expectedCrc);
+        boolean bitmap = SegmentFormat.hasNullBitmap(rows, nullCount);
+        int pos = bitmap ? SegmentFormat.nullBitmapLength(rows) : 0;
+        try {
+            if (encoding == Encoding.CONSTANT) {
+                need(pos, 8, decodedLength);
+                out[0] = Math.multiplyExact((long) LONG_LE.get(src, pos), nonNull);
+                return true;
+            }
+            need(pos, LongCodec.FOR_HEADER, decodedLength);
+            long base = (long) LONG_LE.get(src, pos);
+            int width = src[pos + 8];
+            pos += LongCodec.FOR_HEADER;
+            checkWidth(width, 64);
+            need(pos, BitPacking.packedLength(rows, width), decodedLength);
+            // rows < 2^(32 - nlz) values below 2^width each: their sum stays below 2^63
+            if (width > PackedKernels.MAX_WIDTH || width + (32 - Integer.numberOfLeadingZeros(rows)) > 63) {
+                return false;
+            }
+            long packed = width == 0 ? 0 : PackedKernels.sum(src, pos, rows, width);
+            if (bitmap && width > 0) {
+                // null rows hold a filler value: take theirs back out
+                int words = (rows + 63) >>> 6;
+                for (int w = 0; w < words; w++) {
+                    long nb = (long) LONG_LE.get(src, w << 3);
+                    if (w == words - 1 && (rows & 63) != 0) {
+                        nb &= (1L << (rows & 63)) - 1;
+                    }
+                    while (nb != 0) {
+                        packed -= PackedKernels.get(src, pos, (w << 6) + Long.numberOfTrailingZeros(nb), width);
+                        nb &= nb - 1;
+                    }
+                }
+            }
+            out[0] = Math.addExact(Math.multiplyExact(base, nonNull), packed);
+            return true;
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
     /** Decodes one chunk from the mapped file into {@code out}, which is reset to {@code rows} rows. */
     void decode(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc,
                 Encoding encoding, int rows, int nullCount, ColumnType type, ColumnVector out) {
@@ -103,21 +262,7 @@ public final class BlockDecoder {
      */
     void decode(MemorySegment file, long offset, int storedLength, int decodedLength, int flags, int expectedCrc,
                 Encoding encoding, int rows, int nullCount, ColumnType type, ColumnVector out, boolean materialize) {
-        byte[] src;
-        if ((flags & SegmentFormat.FLAG_LZ4) != 0) {
-            src = decompressMapped(file, offset, storedLength, decodedLength, expectedCrc);
-        } else {
-            if (stored.length < storedLength + SCRATCH_PADDING) {
-                stored = new byte[storedLength + SCRATCH_PADDING];
-            }
-            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, offset, stored, 0, storedLength);
-            crc.reset();
-            crc.update(stored, 0, storedLength);
-            if ((int) crc.getValue() != expectedCrc) {
-                throw new BadChunkException(true, "crc");
-            }
-            src = stored;
-        }
+        byte[] src = load(file, offset, storedLength, decodedLength, flags, expectedCrc);
         // keep the previous dictionary vector and code array of `out`: reset() forgets them
         ColumnVector previousDictionary = out.dictionary;
         int[] previousCodes = out.dictCodes;

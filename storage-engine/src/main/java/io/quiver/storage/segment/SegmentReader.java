@@ -224,6 +224,76 @@ public final class SegmentReader {
         }
     }
 
+    /**
+     * Narrows {@code mask} (bit {@code r & 63} of word {@code r >>> 6} stands for row {@code r} of
+     * the block; bits past its rows must be zero) to the rows of LONG-physical column {@code column}
+     * whose value is not NULL and lies in {@code [lo, hi]} (outside it, when {@code negate}), from the
+     * block's zone map or its packed values where it can. Returns false, leaving {@code mask} as it
+     * was, when the block's encoding needs a full decode ({@link #readBlock}) instead.
+     *
+     * @throws StorageException as {@link #readBlock}
+     */
+    public boolean filterBlockRange(int column, int block, long lo, long hi, boolean negate, long[] mask, BlockDecoder scratch) {
+        ColumnDef def = checkLongColumn(column, block);
+        try {
+            int chunk = column * footer.blockCount() + block;
+            ZoneMap z = footer.chunkZones[chunk];
+            boolean bounds = z.hasBounds();
+            return scratch.filterRange(map, footer.chunkOffset[chunk], footer.storedLength[chunk], footer.decodedLength[chunk],
+                    footer.flags[chunk], footer.crc[chunk], footer.encoding[chunk], footer.blockRows[block], (int) z.nullCount(),
+                    bounds, bounds ? z.minLong() : 0, bounds ? z.maxLong() : 0, lo, hi, negate, mask);
+        } catch (BlockDecoder.BadChunkException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw badBlock(def, block, e);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * The sum of the non-NULL values of LONG-physical column {@code column} in {@code block}, into
+     * {@code out[0]}, computed from the encoded values (FOR, CONSTANT) without decoding them. Returns
+     * false when the encoding needs a full decode, or the sum might not fit a long.
+     *
+     * @throws StorageException as {@link #readBlock}
+     */
+    public boolean sumBlock(int column, int block, long[] out, BlockDecoder scratch) {
+        ColumnDef def = checkLongColumn(column, block);
+        try {
+            int chunk = column * footer.blockCount() + block;
+            return scratch.sum(map, footer.chunkOffset[chunk], footer.storedLength[chunk], footer.decodedLength[chunk],
+                    footer.flags[chunk], footer.crc[chunk], footer.encoding[chunk], footer.blockRows[block],
+                    (int) footer.chunkZones[chunk].nullCount(), out);
+        } catch (BlockDecoder.BadChunkException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw badBlock(def, block, e);
+        } finally {
+            release();
+        }
+    }
+
+    /** Checks the arguments of a LONG-column kernel and retains the mapping (the caller releases it). */
+    private ColumnDef checkLongColumn(int column, int block) {
+        Objects.checkIndex(column, footer.columns.size());
+        Objects.checkIndex(block, footer.blockCount());
+        ColumnDef def = footer.columns.get(column);
+        if (!def.type().isLongPhysical()) {
+            throw StorageException.invalid("not an integer column [file=" + file + ", column=" + def.name() + ", type=" + def.type() + ']');
+        }
+        if (!tryRetain()) {
+            throw StorageException.closed("segment reader is closed [file=" + file + ']');
+        }
+        return def;
+    }
+
+    private StorageException badBlock(ColumnDef def, int block, RuntimeException e) {
+        if (e instanceof BlockDecoder.BadChunkException bad) {
+            String what = bad.checksum ? "segment block checksum mismatch" : "segment block does not decode";
+            return StorageException.corrupt(what + " [file=" + file + ", column=" + def.name() + ", block=" + block
+                    + (bad.checksum ? "" : ", reason=" + bad.getMessage()) + ']');
+        }
+        return StorageException.corrupt("segment block does not decode [file=" + file + ", column=" + def.name()
+                + ", block=" + block + ", reason=" + e + ']');
+    }
+
     /** Reads every block of every column, throwing on the first that fails: a scrub for tools and tests. */
     public void verifyAllBlocks(BlockDecoder scratch) {
         for (int c = 0; c < footer.columns.size(); c++) {

@@ -3,11 +3,13 @@ package io.quiver.storage.table;
 import io.quiver.storage.TableSchema;
 import io.quiver.storage.scan.BlockCursor;
 import io.quiver.storage.scan.ColumnStats;
+import io.quiver.storage.scan.LongBlockSummary;
 import io.quiver.storage.scan.ScanCursor;
 import io.quiver.storage.scan.ScanPredicate;
 import io.quiver.storage.scan.ScanSplit;
 import io.quiver.storage.segment.BlockDecoder;
 import io.quiver.storage.segment.SegmentReader;
+import io.quiver.storage.segment.ZoneMap;
 import io.quiver.storage.vector.ColumnVector;
 import io.quiver.storage.vector.RowBatch;
 
@@ -136,6 +138,74 @@ final class SegmentSplit implements ScanSplit {
         public void readCodes(int column, ColumnVector out) {
             load(column, out, false);
         }
+
+        @Override
+        public void filterRange(int column, long lo, long hi, boolean negate, long[] mask) {
+            if (current < 0) {
+                throw new IllegalStateException("no current block: call nextBlock() first");
+            }
+            int sc = segmentColumnOf[columns[column]];
+            int rows = reader.blockRowCount(current);
+            if (sc < 0) {
+                java.util.Arrays.fill(mask, 0, (rows + 63) >>> 6, 0L); // an absent column reads as NULL
+                return;
+            }
+            BlockDecoder decoder = BlockDecoder.forCurrentThread();
+            if (reader.filterBlockRange(sc, current, lo, hi, negate, mask, decoder)) {
+                return;
+            }
+            // an encoding without a packed kernel (DELTA, PLAIN, wide FOR): decode, then compare the values
+            if (scratch == null || scratch.type() != reader.columns().get(sc).type()) {
+                scratch = new ColumnVector(reader.columns().get(sc).type(), rows);
+            }
+            reader.readBlock(sc, current, scratch, decoder);
+            long[] v = scratch.longs;
+            boolean[] nulls = scratch.nulls;
+            boolean anyNull = scratch.hasNulls;
+            for (int w = 0, words = (rows + 63) >>> 6; w < words; w++) {
+                long bits = 0;
+                for (int r = w << 6, end = Math.min(rows, r + 64); r < end; r++) {
+                    long x = v[r];
+                    boolean pass = (x >= lo && x <= hi) != negate && !(anyNull && nulls[r]);
+                    bits |= (pass ? 1L : 0L) << (r & 63);
+                }
+                mask[w] &= bits;
+            }
+        }
+
+        @Override
+        public boolean summarize(int column, boolean wantSum, LongBlockSummary out) {
+            if (current < 0) {
+                throw new IllegalStateException("no current block: call nextBlock() first");
+            }
+            int sc = segmentColumnOf[columns[column]];
+            int rows = reader.blockRowCount(current);
+            out.hasSum = false;
+            if (sc < 0) {
+                out.nonNullCount = 0;
+                out.sum = 0;
+                out.hasSum = wantSum;
+                return true;
+            }
+            ZoneMap z = reader.zoneMap(sc, current);
+            if (!z.type().isLongPhysical() || (z.nonNullCount() > 0 && !z.hasBounds())) {
+                return false;
+            }
+            out.nonNullCount = z.nonNullCount();
+            out.min = z.nonNullCount() > 0 ? z.minLong() : 0;
+            out.max = z.nonNullCount() > 0 ? z.maxLong() : 0;
+            if (wantSum) {
+                if (!reader.sumBlock(sc, current, sumOut, BlockDecoder.forCurrentThread())) {
+                    return false;
+                }
+                out.sum = sumOut[0];
+                out.hasSum = true;
+            }
+            return true;
+        }
+
+        private ColumnVector scratch;
+        private final long[] sumOut = new long[1];
 
         private void load(int column, ColumnVector out, boolean materialize) {
             if (current < 0) {
