@@ -189,12 +189,15 @@ final class ScanOp extends PhysicalOp {
          */
         private boolean selectPushed(BlockCursor cursor, LatePlan late, int rows) {
             int words = maskPushed(cursor, late, rows);
-            long any = 0;
+            int passing = 0;
             for (int w = 0; w < words; w++) {
-                any |= mask[w];
+                passing += Long.bitCount(mask[w]);
             }
-            if (any == 0) {
+            if (passing == 0) {
                 return false;
+            }
+            if (passing == rows) {
+                return true; // the whole block passes (often decided by its min/max alone): keep the identity selection
             }
             if (maskRows.length < rows) {
                 maskRows = new int[Math.max(rows, Batch.MAX_ROWS)];
