@@ -90,12 +90,7 @@ public class IngestWritePathBenchmark {
         dir = Files.createTempDirectory("quiver-ingest-bench");
         storage = StorageEngine.open(dir, new StorageConfig().durability(Durability.NONE)
                 .memtableFlushBytes(512L << 20).memtableMaxBytes(8L << 30).compactionEnabled(false).walMaxBytes(64L << 30));
-        storage.createTable(TableSchema.of(TABLE, "ts", List.of(new ColumnDef("ts", ColumnType.TIMESTAMP),
-                new ColumnDef("user_id", ColumnType.BIGINT), new ColumnDef("session_id", ColumnType.VARCHAR),
-                new ColumnDef("event_type", ColumnType.VARCHAR), new ColumnDef("url", ColumnType.VARCHAR),
-                new ColumnDef("country", ColumnType.VARCHAR), new ColumnDef("device", ColumnType.VARCHAR),
-                new ColumnDef("value", ColumnType.DOUBLE), new ColumnDef("duration_ms", ColumnType.INT),
-                new ColumnDef("is_mobile", ColumnType.BOOLEAN), new ColumnDef("is_new_user", ColumnType.BOOLEAN))));
+        storage.createTable(eventsSchema(TABLE));
         writer = new TableWriter(storage, limits);
     }
 
@@ -110,6 +105,16 @@ public class IngestWritePathBenchmark {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** The load generator's 11-column events table, as the storage engine's schema. */
+    static TableSchema eventsSchema(String table) {
+        return TableSchema.of(table, "ts", List.of(new ColumnDef("ts", ColumnType.TIMESTAMP),
+                new ColumnDef("user_id", ColumnType.BIGINT), new ColumnDef("session_id", ColumnType.VARCHAR),
+                new ColumnDef("event_type", ColumnType.VARCHAR), new ColumnDef("url", ColumnType.VARCHAR),
+                new ColumnDef("country", ColumnType.VARCHAR), new ColumnDef("device", ColumnType.VARCHAR),
+                new ColumnDef("value", ColumnType.DOUBLE), new ColumnDef("duration_ms", ColumnType.INT),
+                new ColumnDef("is_mobile", ColumnType.BOOLEAN), new ColumnDef("is_new_user", ColumnType.BOOLEAN)));
     }
 
     private WireBatch parseNext() {

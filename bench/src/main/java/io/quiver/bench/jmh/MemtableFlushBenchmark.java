@@ -6,12 +6,9 @@ import io.quiver.flight.ingest.IngestRequestReader;
 import io.quiver.flight.ingest.ProtoBatchDecoder;
 import io.quiver.flight.ingest.TableWriter;
 import io.quiver.flight.ingest.WireBatch;
-import io.quiver.storage.ColumnDef;
-import io.quiver.storage.ColumnType;
 import io.quiver.storage.Durability;
 import io.quiver.storage.StorageConfig;
 import io.quiver.storage.StorageEngine;
-import io.quiver.storage.TableSchema;
 import io.quiver.storage.vector.RowBatch;
 import io.quiver.proto.v1.IngestRequest;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -76,12 +73,7 @@ public class MemtableFlushBenchmark {
         dir = Files.createTempDirectory("quiver-flush-bench");
         storage = StorageEngine.open(dir, new StorageConfig().durability(Durability.NONE)
                 .memtableFlushBytes(8L << 30).memtableMaxBytes(16L << 30).compactionEnabled(false).walMaxBytes(64L << 30));
-        storage.createTable(TableSchema.of(TABLE, "ts", List.of(new ColumnDef("ts", ColumnType.TIMESTAMP),
-                new ColumnDef("user_id", ColumnType.BIGINT), new ColumnDef("session_id", ColumnType.VARCHAR),
-                new ColumnDef("event_type", ColumnType.VARCHAR), new ColumnDef("url", ColumnType.VARCHAR),
-                new ColumnDef("country", ColumnType.VARCHAR), new ColumnDef("device", ColumnType.VARCHAR),
-                new ColumnDef("value", ColumnType.DOUBLE), new ColumnDef("duration_ms", ColumnType.INT),
-                new ColumnDef("is_mobile", ColumnType.BOOLEAN), new ColumnDef("is_new_user", ColumnType.BOOLEAN))));
+        storage.createTable(IngestWritePathBenchmark.eventsSchema(TABLE));
         writer = new TableWriter(storage, limits);
         batches = new java.util.ArrayList<>();
         for (IngestRequest r : EventBatches.interleaved(TABLE, writers, BATCHES, ROWS)) {
