@@ -409,27 +409,13 @@ public final class PhysicalPlanner {
                 out.add(new ScanPredicate.NotNull(s.columns()[col.index()]));
                 continue;
             }
-            if (call.args().size() != 2) {
+            ColumnComparison cmp = ColumnComparison.of(call);
+            if (cmp == null || cmp.literal().value() == null) {
                 continue;
             }
-            Fn fn = call.fn();
-            Expr a = call.arg(0);
-            Expr b = call.arg(1);
-            if (b instanceof Expr.Col && a instanceof Expr.Lit) {
-                Expr t = a;
-                a = b;
-                b = t;
-                fn = switch (fn) {
-                    case LT -> Fn.GT;
-                    case LE -> Fn.GE;
-                    case GT -> Fn.LT;
-                    case GE -> Fn.LE;
-                    default -> fn;
-                };
-            }
-            if (!(a instanceof Expr.Col col) || !(b instanceof Expr.Lit lit) || lit.value() == null) {
-                continue;
-            }
+            Fn fn = cmp.fn();
+            Expr.Col col = cmp.column();
+            Expr.Lit lit = cmp.literal();
             int column = s.columns()[col.index()];
             ColumnType t = col.type();
             if (t.physical() == ColumnType.Physical.LONG && lit.value() instanceof Long v) {

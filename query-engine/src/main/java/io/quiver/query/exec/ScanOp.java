@@ -518,28 +518,13 @@ final class ScanOp extends PhysicalOp {
                     && col.type() == ColumnType.BOOLEAN && cursorCol[col.index()] >= 0) {
                 return new RangeConjunct(cursorCol[col.index()], 0, 0, false);
             }
-            if (call.args().size() != 2) {
+            ColumnComparison cmp = ColumnComparison.of(call);
+            if (cmp == null || !(cmp.literal().value() instanceof Long v) || cmp.column().type().physical() != ColumnType.Physical.LONG
+                    || cursorCol[cmp.column().index()] < 0) {
                 return null;
             }
-            io.quiver.query.plan.Fn fn = call.fn();
-            Expr a = call.arg(0);
-            Expr b = call.arg(1);
-            if (b instanceof Expr.Col && a instanceof Expr.Lit) {
-                Expr t = a;
-                a = b;
-                b = t;
-                fn = switch (fn) {
-                    case LT -> io.quiver.query.plan.Fn.GT;
-                    case LE -> io.quiver.query.plan.Fn.GE;
-                    case GT -> io.quiver.query.plan.Fn.LT;
-                    case GE -> io.quiver.query.plan.Fn.LE;
-                    default -> fn;
-                };
-            }
-            if (!(a instanceof Expr.Col col) || !(b instanceof Expr.Lit lit) || !(lit.value() instanceof Long v)
-                    || col.type().physical() != ColumnType.Physical.LONG || cursorCol[col.index()] < 0) {
-                return null;
-            }
+            io.quiver.query.plan.Fn fn = cmp.fn();
+            Expr.Col col = cmp.column();
             int c = cursorCol[col.index()];
             return switch (fn) {
                 case EQ -> new RangeConjunct(c, v, v, false);
