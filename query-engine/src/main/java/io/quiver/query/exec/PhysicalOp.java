@@ -31,45 +31,8 @@ public abstract class PhysicalOp {
         try {
             execute(ctx, () -> {
                 Sink s = down.create();
-                if (s instanceof ScanOp.SummarySink summaries) {
-                    // keeps the block-summary path of a global aggregate open through the row counting
-                    return new ScanOp.SummarySink() {
-                        @Override
-                        public void acceptSummarized(Batch batch, io.quiver.storage.scan.LongBlockSummary[] summary, boolean[] summarized) {
-                            rowsOut.addAndGet(batch.count);
-                            summaries.acceptSummarized(batch, summary, summarized);
-                        }
-
-                        @Override
-                        public void acceptCount(int rows) {
-                            rowsOut.addAndGet(rows);
-                            summaries.acceptCount(rows);
-                        }
-
-                        @Override
-                        public void accept(Batch batch) {
-                            rowsOut.addAndGet(batch.count);
-                            s.accept(batch);
-                        }
-
-                        @Override
-                        public void finish() {
-                            s.finish();
-                        }
-                    };
-                }
-                return new Sink() {
-                    @Override
-                    public void accept(Batch batch) {
-                        rowsOut.addAndGet(batch.count);
-                        s.accept(batch);
-                    }
-
-                    @Override
-                    public void finish() {
-                        s.finish();
-                    }
-                };
+                // keeps the block-summary path of a global aggregate open through the row counting
+                return s instanceof ScanOp.SummarySink summaries ? new CountingSummarySink(summaries, rowsOut) : new CountingSink(s, rowsOut);
             });
         } finally {
             nanos.addAndGet(System.nanoTime() - start);
@@ -179,5 +142,49 @@ public abstract class PhysicalOp {
         b.sel = buf;
         b.count = m;
         return buf;
+    }
+
+    /** Passes batches on, counting their rows into the operator's output counter. */
+    private static class CountingSink implements Sink {
+        final Sink down;
+        final AtomicLong rows;
+
+        CountingSink(Sink down, AtomicLong rows) {
+            this.down = down;
+            this.rows = rows;
+        }
+
+        @Override
+        public void accept(Batch batch) {
+            rows.addAndGet(batch.count);
+            down.accept(batch);
+        }
+
+        @Override
+        public void finish() {
+            down.finish();
+        }
+    }
+
+    /** A {@link CountingSink} in front of a sink that also takes block summaries and bare counts. */
+    private static final class CountingSummarySink extends CountingSink implements ScanOp.SummarySink {
+        private final ScanOp.SummarySink summaries;
+
+        CountingSummarySink(ScanOp.SummarySink down, AtomicLong rows) {
+            super(down, rows);
+            this.summaries = down;
+        }
+
+        @Override
+        public void acceptSummarized(Batch batch, io.quiver.storage.scan.LongBlockSummary[] summary, boolean[] summarized) {
+            rows.addAndGet(batch.count);
+            summaries.acceptSummarized(batch, summary, summarized);
+        }
+
+        @Override
+        public void acceptCount(int count) {
+            rows.addAndGet(count);
+            summaries.acceptCount(count);
+        }
     }
 }
