@@ -82,7 +82,7 @@ public class MemtableAppendBenchmark {
                 batches[i] = BatchNormalizer.toSchema(schema, ProtoBatchDecoder.decode(r, plan, IngestLimits.defaults()));
             }
         }
-        pool = new MemtableMemoryPool(0);
+        pool = new MemtableMemoryPool(0, Long.MAX_VALUE);
         memtable = newMemtable();
     }
 

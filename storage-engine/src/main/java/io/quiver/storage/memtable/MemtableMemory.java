@@ -22,10 +22,13 @@ import java.util.List;
  *
  * <p>Ownership: one memtable uses it at a time, on its writer thread; {@link #recycle} (after the
  * memtable's last release) makes everything handed out available again, {@link #close} frees the
- * arena. A {@link MemtableMemoryPool} moves it from a released memtable to the next one.
+ * arenas. A {@link MemtableMemoryPool} moves it from a released memtable to the next one, and may
+ * {@link #absorb} the memory of several released memtables into one, so that a memtable that grows
+ * larger than the one before it still finds reused memory.
  */
 public final class MemtableMemory implements AutoCloseable {
-    private final NativeArena arena = NativeMemory.openArena(NativeMemoryTag.MEMTABLE);
+    /** Fresh allocations come from the first; the others were absorbed from other memtables' memory. */
+    private final List<NativeArena> arenas = new ArrayList<>(List.of(NativeMemory.openArena(NativeMemoryTag.MEMTABLE)));
     /** Segments handed out since the last recycle, and free ones by size (a memtable uses two sizes). */
     private final List<MemorySegment> inUse = new ArrayList<>();
     private final List<ArrayDeque<MemorySegment>> free = new ArrayList<>();
@@ -51,7 +54,7 @@ public final class MemtableMemory implements AutoCloseable {
         }
         fresh[0] = segment == null;
         if (segment == null) {
-            segment = arena.allocate(bytes);
+            segment = arenas.getFirst().allocate(bytes);
             freshBytes += bytes;
         }
         inUse.add(segment);
@@ -64,34 +67,61 @@ public final class MemtableMemory implements AutoCloseable {
         return usedBytes;
     }
 
-    /** Bytes the arena holds: handed out plus free. */
+    /** Bytes the arenas hold: handed out plus free. */
     public long heldBytes() {
-        return arena.heldBytes();
+        long held = 0;
+        for (NativeArena a : arenas) {
+            held += a.heldBytes();
+        }
+        return held;
     }
 
+    /** False once closed, or once another memory {@linkplain #absorb absorbed} this one. */
     boolean isOpen() {
-        return arena.isOpen();
+        return !arenas.isEmpty() && arenas.getFirst().isOpen();
     }
 
     /** Makes every segment handed out free again. The memtable that used them must be released. */
     void recycle() {
         for (MemorySegment s : inUse) {
-            ArrayDeque<MemorySegment> sized = null;
-            for (ArrayDeque<MemorySegment> d : free) {
-                if (d.peekFirst().byteSize() == s.byteSize()) {
-                    sized = d;
-                    break;
-                }
-            }
-            if (sized == null) {
-                sized = new ArrayDeque<>();
-                free.add(sized);
-            }
-            sized.addLast(s);
+            addFree(s);
         }
         inUse.clear();
         usedBytes = 0;
         freshBytes = 0;
+    }
+
+    /**
+     * Takes over {@code other}'s arenas and free segments; {@code other} must be recycled (nothing
+     * in use) and is left empty, so closing it frees nothing. Neither may be in use by a memtable.
+     */
+    void absorb(MemtableMemory other) {
+        if (!other.inUse.isEmpty() || !inUse.isEmpty()) {
+            throw new IllegalStateException("absorbing memtable memory that is in use");
+        }
+        for (ArrayDeque<MemorySegment> sized : other.free) {
+            for (MemorySegment s : sized) {
+                addFree(s);
+            }
+        }
+        other.free.clear();
+        arenas.addAll(other.arenas);
+        other.arenas.clear();
+    }
+
+    private void addFree(MemorySegment s) {
+        ArrayDeque<MemorySegment> sized = null;
+        for (ArrayDeque<MemorySegment> d : free) {
+            if (d.peekFirst().byteSize() == s.byteSize()) {
+                sized = d;
+                break;
+            }
+        }
+        if (sized == null) {
+            sized = new ArrayDeque<>();
+            free.add(sized);
+        }
+        sized.addLast(s);
     }
 
     /** Bytes handed out since the last recycle that were fresh (zeroed and faulted in) rather than reused. */
@@ -105,6 +135,8 @@ public final class MemtableMemory implements AutoCloseable {
         inUse.clear();
         free.clear();
         usedBytes = 0;
-        arena.close();
+        for (NativeArena a : arenas) {
+            a.close();
+        }
     }
 }

@@ -93,7 +93,7 @@ public final class Table implements AutoCloseable {
 
     private Table(Path dir, FilesFacade fs, StorageConfig config, Durability durability, TableState state,
                   WalWriter wal, IdempotencyIndex dedup, SegmentStore segments, long appliedSeq) {
-        this.memtableMemory = new MemtableMemoryPool(config.memtableFlushBytes() / 2);
+        this.memtableMemory = new MemtableMemoryPool(config.memtableFlushBytes() / 2, config.memtableMaxBytes());
         this.dir = dir;
         this.fs = fs;
         this.config = config;

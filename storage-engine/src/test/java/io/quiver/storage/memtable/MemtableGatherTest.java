@@ -136,7 +136,7 @@ class MemtableGatherTest {
      */
     @Test
     void aColumnAddedMidChunkOnRecycledMemoryReadsRight() {
-        try (MemtableMemoryPool pool = new MemtableMemoryPool(0)) {
+        try (MemtableMemoryPool pool = new MemtableMemoryPool(0, Long.MAX_VALUE)) {
             Memtable first = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30, pool);
             List<Object[]> junk = new ArrayList<>();
             for (int i = 0; i < 64; i++) {

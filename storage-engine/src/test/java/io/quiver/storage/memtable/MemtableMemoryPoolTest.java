@@ -36,7 +36,7 @@ class MemtableMemoryPoolTest {
 
     @Test
     void aMemtableOnRecycledMemoryReadsOnlyItsOwnRows() {
-        try (MemtableMemoryPool pool = new MemtableMemoryPool(0)) {
+        try (MemtableMemoryPool pool = new MemtableMemoryPool(0, Long.MAX_VALUE)) {
             Memtable first = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30, pool);
             first.append(batch(COLS, rows(40, 1_000, false))); // no NULLs: every slot and page byte non-zero
             long held = leakCheck.heldSinceStart(NativeMemoryTag.MEMTABLE);
@@ -63,7 +63,7 @@ class MemtableMemoryPoolTest {
 
     @Test
     void aMemtableSmallerThanTheThresholdIsFreedNotKept() {
-        try (MemtableMemoryPool pool = new MemtableMemoryPool(1 << 20)) {
+        try (MemtableMemoryPool pool = new MemtableMemoryPool(1 << 20, Long.MAX_VALUE)) {
             Memtable m = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30, pool);
             m.append(batch(COLS, rows(5, 0, true)));
             m.release();
@@ -74,7 +74,7 @@ class MemtableMemoryPoolTest {
 
     @Test
     void releaseSpareAndCloseFreeTheMemory() {
-        MemtableMemoryPool pool = new MemtableMemoryPool(0);
+        MemtableMemoryPool pool = new MemtableMemoryPool(0, Long.MAX_VALUE);
         Memtable a = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30, pool);
         a.append(batch(COLS, rows(20, 0, false)));
         a.release();
@@ -88,6 +88,54 @@ class MemtableMemoryPoolTest {
         pool.close();
         b.release(); // after close: freed, not kept
         assertEquals(0, pool.spareBytes());
+        leakCheck.assertNoLeak();
+    }
+
+    @Test
+    void theSpareKeepsTheMemoryOfEveryMemtableReleasedWhileItWaits() {
+        try (MemtableMemoryPool pool = new MemtableMemoryPool(0, Long.MAX_VALUE)) {
+            // Two memtables flushed one after the other while the next one has not been sealed yet.
+            Memtable first = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30, pool);
+            Memtable second = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30, pool);
+            first.append(batch(COLS, rows(40, 0, false)));
+            second.append(batch(COLS, rows(40, 100, false)));
+            long held = leakCheck.heldSinceStart(NativeMemoryTag.MEMTABLE);
+            first.release();
+            second.release();
+            assertEquals(held, pool.spareBytes(), "both released memtables' memory is kept");
+
+            // The next memtable grows as large as both together: all of it on reused memory.
+            Memtable third = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30, pool);
+            List<Object[]> expected = new ArrayList<>();
+            for (int b = 0; b < 8; b++) {
+                List<Object[]> batchRows = rows(10, 1_000 * b, b % 2 == 0);
+                third.append(batch(COLS, batchRows));
+                expected.addAll(batchRows);
+            }
+            assertRows(expected, readAll(third), "rows on memory recycled from two memtables");
+            assertEquals(held, leakCheck.heldSinceStart(NativeMemoryTag.MEMTABLE), "80 rows fit in two 40 rows' memory: nothing new");
+            third.release();
+            assertEquals(held, pool.spareBytes());
+        }
+        leakCheck.assertNoLeak();
+    }
+
+    @Test
+    void theSpareStaysWithinItsBudgetKeepingTheLargerMemory() {
+        try (MemtableMemoryPool pool = new MemtableMemoryPool(0, 1)) { // a budget no two memories fit in
+            Memtable small = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30, pool);
+            small.append(batch(COLS, rows(8, 0, false)));
+            long smallBytes = leakCheck.heldSinceStart(NativeMemoryTag.MEMTABLE);
+            Memtable large = new Memtable("t", COLS, ROWS_PER_CHUNK, 1 << 30, pool);
+            large.append(batch(COLS, rows(64, 0, false)));
+            long largeBytes = leakCheck.heldSinceStart(NativeMemoryTag.MEMTABLE) - smallBytes;
+            assertTrue(largeBytes > smallBytes);
+            small.release();
+            assertEquals(smallBytes, pool.spareBytes(), "an empty pool keeps one memory whatever the budget");
+            large.release();
+            assertEquals(largeBytes, pool.spareBytes(), "over the budget, the larger memory replaces the smaller");
+            assertEquals(largeBytes, leakCheck.heldSinceStart(NativeMemoryTag.MEMTABLE), "the smaller one was freed");
+        }
         leakCheck.assertNoLeak();
     }
 }
