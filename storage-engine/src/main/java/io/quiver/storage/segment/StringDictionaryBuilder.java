@@ -19,6 +19,13 @@ final class StringDictionaryBuilder {
     private int[] sorted = new int[16];
     private int[] mergeScratch = new int[16];
     private int[] rank = new int[16];
+    /**
+     * Per entry: its eight bytes after the prefix all entries share, big-endian and zero-padded, so
+     * that most comparisons of the sort are one unsigned long compare (URLs share a long prefix, and
+     * comparing whole values through the offsets was most of the sort's time).
+     */
+    private long[] sortKey = new long[16];
+    private int sharedPrefix;
 
     /**
      * Collects the distinct non-null values of rows {@code [0, rows)}, giving up (returning false)
@@ -117,7 +124,9 @@ final class StringDictionaryBuilder {
             sorted = new int[size];
             mergeScratch = new int[size];
             rank = new int[size];
+            sortKey = new long[size];
         }
+        computeSortKeys(bytes, offsets);
         for (int i = 0; i < size; i++) {
             sorted[i] = i;
         }
@@ -130,8 +139,54 @@ final class StringDictionaryBuilder {
         }
     }
 
+    /**
+     * Order of two keys decides the order of their values whenever the keys differ: up to the first
+     * differing byte the values agree, and a value that ended earlier (padded with zero) is a prefix
+     * of the other, so it sorts first. Equal keys fall back to comparing the values.
+     */
+    private void computeSortKeys(byte[] bytes, int[] offsets) {
+        int first = entryRow[0];
+        int firstFrom = offsets[first];
+        int firstTo = offsets[first + 1];
+        int shared = firstTo - firstFrom;
+        for (int e = 1; e < size && shared > 0; e++) {
+            int r = entryRow[e];
+            int from = offsets[r];
+            int to = Math.min(offsets[r + 1], from + shared);
+            int m = Arrays.mismatch(bytes, firstFrom, firstFrom + shared, bytes, from, to);
+            if (m >= 0) {
+                shared = m;
+            }
+        }
+        sharedPrefix = shared;
+        for (int e = 0; e < size; e++) {
+            int r = entryRow[e];
+            int from = offsets[r] + shared;
+            int to = offsets[r + 1];
+            long key;
+            if (to - from >= 8) {
+                key = (long) SegmentFormat.LONG_BE.get(bytes, from);
+            } else {
+                key = 0;
+                for (int i = 0; i < 8; i++) {
+                    key = (key << 8) | (from + i < to ? bytes[from + i] & 0xFFL : 0);
+                }
+            }
+            sortKey[e] = key;
+        }
+    }
+
     private void mergeSort(byte[] bytes, int[] offsets, int from, int to) {
-        if (to - from < 2) {
+        if (to - from <= 12) {
+            for (int i = from + 1; i < to; i++) { // insertion sort: cheaper than recursing on short ranges
+                int e = sorted[i];
+                int j = i - 1;
+                while (j >= from && compare(bytes, offsets, sorted[j], e) > 0) {
+                    sorted[j + 1] = sorted[j];
+                    j--;
+                }
+                sorted[j + 1] = e;
+            }
             return;
         }
         int mid = (from + to) >>> 1;
@@ -153,9 +208,14 @@ final class StringDictionaryBuilder {
     }
 
     private int compare(byte[] bytes, int[] offsets, int a, int b) {
+        int byKey = Long.compareUnsigned(sortKey[a], sortKey[b]);
+        if (byKey != 0) {
+            return byKey;
+        }
         int ra = entryRow[a];
         int rb = entryRow[b];
-        return Arrays.compareUnsigned(bytes, offsets[ra], offsets[ra + 1], bytes, offsets[rb], offsets[rb + 1]);
+        int skip = sharedPrefix;
+        return Arrays.compareUnsigned(bytes, offsets[ra] + skip, offsets[ra + 1], bytes, offsets[rb] + skip, offsets[rb + 1]);
     }
 
     /** Row of the entry with sorted code {@code code}. */
