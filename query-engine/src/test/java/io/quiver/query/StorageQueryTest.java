@@ -253,7 +253,7 @@ class StorageQueryTest {
 
     @Test
     void storageErrorsMapToQueryErrors() throws Exception {
-        open(StorageDifferentialTest.testConfig().memtableMaxBytes(256 << 10).memtableFlushBytes(1L << 40));
+        open(StorageDifferentialTest.testConfig().memtableMaxBytes(256 << 10).memtableFlushBytes(1L << 40).memtableFullWaitMs(0));
         engine.execute("CREATE TABLE e (ts TIMESTAMP, k VARCHAR, v BIGINT)").close();
         QueryException e = assertThrows(QueryException.class, () -> engine.execute("CREATE TABLE E (ts TIMESTAMP)").close());
         assertEquals(ErrorCode.DUPLICATE_TABLE, e.code());

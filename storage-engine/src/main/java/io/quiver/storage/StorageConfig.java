@@ -17,6 +17,12 @@ public final class StorageConfig {
     public static final long MEMTABLE_FLUSH_BYTES_DEFAULT = 64L << 20;
     /** Hard limit per table for memtable bytes (active + being flushed): writes fail RESOURCE_EXHAUSTED past it. */
     public static final long MEMTABLE_MAX_BYTES_DEFAULT = 512L << 20;
+    /**
+     * How long an append waits for a flush to make room when the table's memtables are at their
+     * hard limit, before it is refused (RESOURCE_EXHAUSTED); 0 refuses at once. Under the Java
+     * client's 30 s ack timeout, so a waiting batch is not also resent.
+     */
+    public static final long MEMTABLE_FULL_WAIT_MS_DEFAULT = 10_000;
     /** ... or once its oldest row is this old, so data reaches segments even at a trickle. */
     public static final long MEMTABLE_MAX_AGE_MS_DEFAULT = 60_000;
     /** Rows per column block in a segment: the unit of compression, checksums, zone maps and scan batches. */
@@ -48,6 +54,7 @@ public final class StorageConfig {
     private long memtableFlushBytes = MEMTABLE_FLUSH_BYTES_DEFAULT;
     private long memtableMaxBytes = MEMTABLE_MAX_BYTES_DEFAULT;
     private long memtableMaxAgeMs = MEMTABLE_MAX_AGE_MS_DEFAULT;
+    private long memtableFullWaitMs = MEMTABLE_FULL_WAIT_MS_DEFAULT;
     private int segmentBlockRows = SEGMENT_BLOCK_ROWS_DEFAULT;
     private long segmentMaxRows = SEGMENT_MAX_ROWS_DEFAULT;
     private long compactionSmallSegmentRows = COMPACTION_SMALL_SEGMENT_ROWS_DEFAULT;
@@ -69,6 +76,14 @@ public final class StorageConfig {
     public StorageConfig memtableFlushBytes(long v) { memtableFlushBytes = positive(v, "memtableFlushBytes"); return this; }
     public long memtableMaxBytes() { return memtableMaxBytes; }
     public StorageConfig memtableMaxBytes(long v) { memtableMaxBytes = positive(v, "memtableMaxBytes"); return this; }
+    public long memtableFullWaitMs() { return memtableFullWaitMs; }
+    public StorageConfig memtableFullWaitMs(long v) {
+        if (v < 0) {
+            throw StorageException.invalid("storage setting must not be negative [setting=memtableFullWaitMs, value=" + v + ']');
+        }
+        memtableFullWaitMs = v;
+        return this;
+    }
     public long memtableMaxAgeMs() { return memtableMaxAgeMs; }
     public StorageConfig memtableMaxAgeMs(long v) { memtableMaxAgeMs = positive(v, "memtableMaxAgeMs"); return this; }
     public int segmentBlockRows() { return segmentBlockRows; }

@@ -1,7 +1,6 @@
 package io.quiver.flight.ingest;
 
 import io.quiver.proto.v1.IngestAck;
-import io.quiver.proto.v1.IngestError;
 import io.quiver.storage.table.AppendResult;
 import io.quiver.storage.vector.RowBatch;
 import org.apache.arrow.flight.CallStatus;
@@ -30,8 +29,6 @@ import java.util.concurrent.CompletableFuture;
  * the bulk-ingest command, and plain path descriptors) here: {@link io.quiver.flight.sql.QuiverFlightSqlProducer}.
  */
 public final class FlightIngestHandler {
-    /** Longest a DoPut waits for room in a table whose memtables are full before refusing a batch. */
-    static final long MEMTABLE_FULL_WAIT_MS = 30_000;
     private final TableWriter writer;
     private final BufferAllocator allocator;
     private final int maxInFlight;
@@ -73,7 +70,9 @@ public final class FlightIngestHandler {
                     ProtoBatchDecoder.checkRowCount(table, root.getRowCount(), limits);
                     TableWriter.Plan plan = writer.plan(table, ArrowBatchDecoder.incomingColumns(table, root, limits), timestampHint);
                     RowBatch batch = ArrowBatchDecoder.decode(table, root, plan, limits);
-                    result = writeWaitingForRoom(plan, batchId, batch);
+                    // At the memtable limit the storage engine waits for room (storage.memtable.full.wait.ms);
+                    // not reading the stream meanwhile is the backpressure: HTTP/2 flow control holds the writer back.
+                    result = writer.write(plan, batchId, batch);
                 } catch (RuntimeException e) {
                     throw new BatchFailed(index, IngestFailure.from(e));
                 }
@@ -90,35 +89,6 @@ public final class FlightIngestHandler {
         } catch (RuntimeException e) {
             pump.awaitAll();
             pump.finish(toFlight(IngestFailure.from(e), "").toRuntimeException());
-        }
-    }
-
-    /**
-     * Appends; while the table's memtables are full (its flushes are behind: a retryable
-     * RESOURCE_EXHAUSTED), waits and tries again for up to {@link #MEMTABLE_FULL_WAIT_MS} instead
-     * of failing the whole stream. Not reading the stream meanwhile is the backpressure: HTTP/2 flow
-     * control holds the writer back. Past the wait the batch fails with the storage engine's error.
-     */
-    private CompletableFuture<AppendResult> writeWaitingForRoom(TableWriter.Plan plan, String batchId, RowBatch batch) {
-        long deadline = System.nanoTime() + MEMTABLE_FULL_WAIT_MS * 1_000_000L;
-        long sleepMs = 2;
-        while (true) {
-            CompletableFuture<AppendResult> f = writer.write(plan, batchId, batch);
-            if (!f.isCompletedExceptionally() || System.nanoTime() > deadline) {
-                return f;
-            }
-            Throwable cause = f.handle((r, t) -> t).join();
-            IngestFailure failure = IngestFailure.from(cause);
-            if (failure.code() != IngestError.Code.RESOURCE_EXHAUSTED || !failure.retryable()) {
-                return f;
-            }
-            try {
-                Thread.sleep(sleepMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return f;
-            }
-            sleepMs = Math.min(100, sleepMs * 2);
         }
     }
 

@@ -146,6 +146,7 @@ public final class ServerConfig {
                     .groupCommitIntervalUs(getLong(ConfigKey.STORAGE_GROUP_COMMIT_INTERVAL_US))
                     .memtableFlushBytes(getLong(ConfigKey.STORAGE_MEMTABLE_FLUSH_BYTES))
                     .memtableMaxBytes(getLong(ConfigKey.STORAGE_MEMTABLE_MAX_BYTES))
+                    .memtableFullWaitMs(getLong(ConfigKey.STORAGE_MEMTABLE_FULL_WAIT_MS))
                     .memtableMaxAgeMs(getLong(ConfigKey.STORAGE_MEMTABLE_MAX_AGE_MS))
                     .segmentBlockRows(getInt(ConfigKey.STORAGE_SEGMENT_BLOCK_ROWS))
                     .segmentMaxRows(getLong(ConfigKey.STORAGE_SEGMENT_MAX_ROWS))

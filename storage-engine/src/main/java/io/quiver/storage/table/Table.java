@@ -67,6 +67,8 @@ public final class Table implements AutoCloseable {
 
     /** Serialises appends, so WAL order is sequence order, and schema changes against them. */
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Signalled (under writeLock) whenever memtable memory is given back: a flush, a close, a drop. */
+    private final java.util.concurrent.locks.Condition memtableRoom = writeLock.newCondition();
     /** Serialises memtable writes (single writer) and the pending queue. */
     private final Object applyLock = new Object();
     /** One flush at a time (and deletes, close: whatever needs the memtables still). */
@@ -180,8 +182,10 @@ public final class Table implements AutoCloseable {
         if (batchId != null && batchId.isEmpty()) {
             batchId = null;
         }
+        long roomWaitNanos = config.memtableFullWaitMs() * 1_000_000L;
         writeLock.lock();
         try {
+          for (;;) { // once more after each wait for memtable room
             ensureOpen();
             TableState st = state;
             RowBatch rows = BatchNormalizer.toSchema(st.schema(), batch);
@@ -207,8 +211,17 @@ public final class Table implements AutoCloseable {
             }
             long held = st.memtableBytes() + reservedMemtableBytes.get();
             if (held + need > config.memtableMaxBytes()) {
+                if (roomWaitNanos > 0) {
+                    // Wait for a flush to free memory rather than refuse at once: a refused batch
+                    // costs its sender a backoff and a resend, and under a sustained load that
+                    // idles the write path while the flush catches up. Then start over: the
+                    // schema, the dedup index and the memtables may all have changed meanwhile.
+                    roomWaitNanos = memtableRoom.awaitNanos(roomWaitNanos);
+                    continue;
+                }
                 throw StorageException.exhausted("table memtables are full; flushes are behind [table=" + name()
-                        + ", bytes=" + held + ", needed=" + need + ", limit=" + config.memtableMaxBytes() + "]; retry later");
+                        + ", bytes=" + held + ", needed=" + need + ", limit=" + config.memtableMaxBytes()
+                        + ", waitedMs=" + config.memtableFullWaitMs() + "]; retry later");
             }
             WalAppend appended = wal.append(WalRecordType.DATA,
                     walCodec.encode(batchId == null ? "" : batchId, st.schema().version(), rows)); // "" = no batch id
@@ -226,6 +239,10 @@ public final class Table implements AutoCloseable {
                 drainPending();
             });
             return p.result;
+          }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StorageException.closed("interrupted while waiting for memtable room [table=" + name() + ']');
         } finally {
             writeLock.unlock();
         }
@@ -432,6 +449,7 @@ public final class Table implements AutoCloseable {
             try {
                 before = state;
                 state = before.withFlushed(sealed, written);
+                memtableRoom.signalAll();
             } finally {
                 writeLock.unlock();
             }
@@ -611,6 +629,7 @@ public final class Table implements AutoCloseable {
         writeLock.lock();
         try {
             closed = true;
+            memtableRoom.signalAll(); // appends waiting for room fail CLOSED now
             wal.close(); // completes or fails pending appends
         } finally {
             writeLock.unlock();

@@ -429,7 +429,7 @@ class TableTest {
         // Many appends in flight at once (not joined): each is checked against the memtable limit
         // before its WAL append, counting the batches still waiting for their fsync. A batch that
         // were refused only at apply time would already be in the WAL and come back at restart.
-        StorageConfig cfg = smallConfig().memtableMaxBytes(256 * 1024).memtableFlushBytes(1L << 40);
+        StorageConfig cfg = smallConfig().memtableMaxBytes(256 * 1024).memtableFlushBytes(1L << 40).memtableFullWaitMs(0);
         List<Long> acknowledged = new ArrayList<>();
         try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
             Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
@@ -462,8 +462,96 @@ class TableTest {
     }
 
     @Test
+    void anAppendAtTheMemtableLimitWaitsForAFlushInsteadOfFailing() throws Exception {
+        StorageConfig cfg = smallConfig().memtableMaxBytes(256 * 1024).memtableFlushBytes(1L << 40).memtableFullWaitMs(60_000);
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            int batches = 40; // ~4x what the limit holds
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int b = 0; b < batches; b++) {
+                        t.append(null, rows(b * 500L, 500, T0)).join();
+                        written.addAndGet(500);
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            writer.start();
+            int flushes = 0;
+            while (writer.isAlive()) {
+                // The writer fills the memtable, then blocks at the limit until a flush makes room.
+                long before = written.get();
+                Thread.sleep(300);
+                if (writer.isAlive() && written.get() == before) {
+                    assertTrue(writer.getState() == Thread.State.WAITING || writer.getState() == Thread.State.TIMED_WAITING,
+                            "a writer at the limit waits: " + writer.getState());
+                    assertTrue(t.memtableBytes() > 0);
+                    t.flush();
+                    flushes++;
+                }
+            }
+            writer.join();
+            assertEquals(null, failure.get(), "no append was refused");
+            assertTrue(flushes >= 2, "the limit was reached more than once: " + flushes);
+            assertEquals(range(0, batches * 500L), readIds(t));
+        }
+    }
+
+    @Test
+    void anAppendWaitingForRoomIsRefusedAfterItsWaitAndFailsClosedWhenTheTableCloses() throws Exception {
+        StorageConfig cfg = smallConfig().memtableMaxBytes(256 * 1024).memtableFlushBytes(1L << 40).memtableFullWaitMs(300);
+        try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
+            Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
+            long id = 0;
+            StorageException full = null;
+            long refusedAfterNanos = 0;
+            while (full == null) {
+                long start = System.nanoTime();
+                try {
+                    t.append(null, rows(id, 500, T0)).join();
+                    id += 500;
+                } catch (StorageException e) {
+                    full = e;
+                    refusedAfterNanos = System.nanoTime() - start;
+                }
+            }
+            assertEquals(StorageException.Kind.RESOURCE_EXHAUSTED, full.kind());
+            assertTrue(full.getMessage().contains("waitedMs=300"), full.getMessage());
+            assertTrue(refusedAfterNanos >= 300_000_000L, "refused only after the wait: " + refusedAfterNanos / 1_000_000 + " ms");
+            assertEquals(range(0, id), readIds(t), "nothing lost, nothing partial");
+        }
+        StorageConfig longWait = cfg.memtableFullWaitMs(60_000);
+        try (StorageEngine engine = StorageEngine.open(dir, longWait)) {
+            Table t = engine.tableOrThrow("events");
+            long id = 1_000_000;
+            java.util.concurrent.CompletableFuture<Void> blocked = null;
+            while (blocked == null) { // fill to the limit, then leave one append waiting
+                long first = id;
+                java.util.concurrent.CompletableFuture<Void> f = java.util.concurrent.CompletableFuture.runAsync(
+                        () -> t.append(null, rows(first, 500, T0)).join(), java.util.concurrent.Executors.newSingleThreadExecutor());
+                try {
+                    f.get(2, java.util.concurrent.TimeUnit.SECONDS);
+                    id += 500;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    blocked = f;
+                }
+            }
+            java.util.concurrent.CompletableFuture<Void> waiting = blocked;
+            assertTrue(!waiting.isDone(), "the last append is still waiting for room");
+            t.close(false);
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> waiting.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            StorageException closed = (StorageException) (e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause());
+            assertEquals(StorageException.Kind.CLOSED, closed.kind(), closed.getMessage());
+        }
+    }
+
+    @Test
     void memtableHardLimitRejectsWritesUntilAFlush() throws Exception {
-        StorageConfig cfg = smallConfig().memtableMaxBytes(256 * 1024).memtableFlushBytes(1L << 40);
+        StorageConfig cfg = smallConfig().memtableMaxBytes(256 * 1024).memtableFlushBytes(1L << 40).memtableFullWaitMs(0);
         long[] lastId = new long[1];
         try (StorageEngine engine = StorageEngine.open(dir, cfg)) {
             Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
