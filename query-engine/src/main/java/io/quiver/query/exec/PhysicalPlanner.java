@@ -47,7 +47,7 @@ public final class PhysicalPlanner {
         return switch (p) {
             case Plan.Filter f -> pushFilter(optimize(f.input()), f.condition());
             case Plan.Project pr -> new Plan.Project(optimize(pr.input()), pr.exprs(), pr.fields());
-            case Plan.Aggregate a -> new Plan.Aggregate(optimize(a.input()), a.groups(), a.aggs(), a.fields());
+            case Plan.Aggregate a -> EagerAggregation.apply(new Plan.Aggregate(optimize(a.input()), a.groups(), a.aggs(), a.fields()));
             case Plan.Sort s -> new Plan.Sort(optimize(s.input()), s.keys());
             case Plan.Limit l -> {
                 Plan in = optimize(l.input());
