@@ -393,6 +393,24 @@ public final class BlockDecoder {
                 MemorySegment.copy(MemorySegment.ofArray(src), DOUBLE_LE, pos, dst, 0, rows);
                 pos += 8 * rows;
             }
+            case SPARSE -> {
+                boolean[] nulls = out.nulls;
+                int present = 0;
+                for (int i = 0; i < rows; i++) {
+                    present += nulls[i] ? 0 : 1;
+                }
+                need(pos, 8L * present, limit);
+                for (int i = 0; i < rows; i++) {
+                    if (nulls[i]) {
+                        dst[i] = 0.0;
+                    } else {
+                        dst[i] = Double.longBitsToDouble((long) LONG_LE.get(src, pos));
+                        pos += 8;
+                    }
+                }
+                checkConsumed(pos, limit);
+                return;
+            }
             default -> throw bad("encoding " + encoding + " for a double column");
         }
         checkConsumed(pos, limit);

@@ -16,9 +16,14 @@ public enum Encoding {
     /** The first value, then every difference to the previous value, frame-of-reference bit-packed. */
     DELTA_BITPACK(3),
     /** VARCHAR: the distinct values sorted ascending, plus one bit-packed code per row. */
-    DICTIONARY(4);
+    DICTIONARY(4),
+    /**
+     * DOUBLE with at least half its rows NULL: the non-null rows' raw values only, in row order (the
+     * null bitmap places them). Format version 2.
+     */
+    SPARSE(5);
 
-    private static final Encoding[] BY_ID = {PLAIN, CONSTANT, FOR_BITPACK, DELTA_BITPACK, DICTIONARY};
+    private static final Encoding[] BY_ID = {PLAIN, CONSTANT, FOR_BITPACK, DELTA_BITPACK, DICTIONARY, SPARSE};
 
     private final byte id;
 
@@ -38,8 +43,8 @@ public enum Encoding {
     /** Whether a block of {@code type} may use this encoding. */
     boolean appliesTo(ColumnType type) {
         return switch (type.physical()) {
-            case LONG -> this != DICTIONARY;
-            case DOUBLE -> this == PLAIN || this == CONSTANT;
+            case LONG -> this != DICTIONARY && this != SPARSE;
+            case DOUBLE -> this == PLAIN || this == CONSTANT || this == SPARSE;
             case BYTES -> this == PLAIN || this == DICTIONARY;
         };
     }

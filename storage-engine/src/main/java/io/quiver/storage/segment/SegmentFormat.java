@@ -12,7 +12,7 @@ final class SegmentFormat {
     /** "QSEG" as bytes 'Q','S','E','G' read as a little-endian int. */
     static final int MAGIC = 'Q' | ('S' << 8) | ('E' << 16) | ('G' << 24);
     /** The version this code writes. Bump on any layout change and keep reading the older ones. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
     /** The oldest version this code reads. */
     static final int MIN_FORMAT_VERSION = 1;
 

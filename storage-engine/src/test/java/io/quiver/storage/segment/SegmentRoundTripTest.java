@@ -118,6 +118,45 @@ class SegmentRoundTripTest {
     }
 
     @Test
+    void mostlyNullDoublesStoreOnlyTheirValues() {
+        List<ColumnDef> cols = List.of(col("sparse", ColumnType.DOUBLE), col("half", ColumnType.DOUBLE), col("third", ColumnType.DOUBLE));
+        double[] specials = {Double.NaN, -0.0, Double.POSITIVE_INFINITY, -Double.MAX_VALUE, Double.MIN_VALUE, 12.25};
+        List<Object> sparse = new ArrayList<>();
+        List<Object> half = new ArrayList<>();
+        List<Object> third = new ArrayList<>();
+        int rows = 2 * 8192 + 1000;
+        for (int i = 0; i < rows; i++) {
+            sparse.add(i % 17 == 3 ? specials[(i / 17) % specials.length] : null);
+            half.add(i % 2 == 0 ? null : i * 0.5);
+            third.add(i % 3 == 0 ? null : -i * 0.25);
+        }
+        Path file = dir.resolve("sparse.seg");
+        write(file, cols, List.of(sparse, half, third), 8192, 5000);
+        SegmentReader r = SegmentReader.open(FS, file);
+        try {
+            BlockDecoder scratch = new BlockDecoder();
+            assertEquals(sparse, readColumn(r, 0, scratch)); // Double.equals: NaN equals NaN, -0.0 differs from 0.0
+            assertEquals(half, readColumn(r, 1, scratch));
+            assertEquals(third, readColumn(r, 2, scratch));
+            for (int b = 0; b < 3; b++) {
+                assertEquals(Encoding.SPARSE, r.blockEncoding(0, b), "block " + b);
+                assertEquals(Encoding.SPARSE, r.blockEncoding(1, b), "half NULL: block " + b);
+                assertEquals(Encoding.PLAIN, r.blockEncoding(2, b), "a third NULL: block " + b);
+            }
+            ColumnVector d = new ColumnVector(ColumnType.DOUBLE, 8192);
+            r.readBlock(0, 0, d, scratch);
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(d.doubles[3 + 17]), "-0.0 keeps its sign");
+            assertEquals(0.0, d.doubles[4], "NULL rows read as 0.0");
+            ZoneMap z = r.zoneMap(0, 0);
+            assertTrue(z.hasNaN());
+            assertEquals(-Double.MAX_VALUE, z.minDouble());
+            assertEquals(Double.POSITIVE_INFINITY, z.maxDouble());
+        } finally {
+            r.release();
+        }
+    }
+
+    @Test
     void extremesSurvive() {
         List<ColumnDef> cols = List.of(col("a", ColumnType.BIGINT), col("d", ColumnType.DOUBLE));
         List<Object> longs = Arrays.asList(Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L, 1L, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1, null);
