@@ -25,7 +25,10 @@ import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -62,7 +65,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   and again, zero-copy and honouring backpressure, until as many bytes as the bench's result went
  *   out; read by a {@link FlightClient} that touches every batch as the bench's reader does. Once
  *   with the stock server and client, once with Quiver's server write path ({@link DirectFrameWrites})
- *   and client-java's {@link FlightChannels}, at the bench's record-batch size and at 64 Ki rows.</li>
+ *   and client-java's {@link FlightChannels}, and the latter with every batch first copied into
+ *   fresh buffers (what Quiver's encoder does per record batch, without the engine's scan), at the
+ *   bench's record-batch size and at 64 Ki rows.</li>
  * </ol>
  *
  * <p>Each case: best of {@code --reads} after {@code --warmup}, with the process CPU seconds (user +
@@ -75,7 +80,9 @@ public final class FlightCeiling {
               --reads=5            measured reads per case (the best is reported)
               --warmup=2           unmeasured reads per case first (JIT)
               --batch-rows=8192,65536  rows per record batch of the Flight cases (8192 ~ the server's 1 MiB messages)
-              --cases=tcp,stock,quiver  which cases: raw TCP, stock Arrow server+client, Quiver's transport tweaks""";
+              --cases=tcp,stock,quiver,fresh  which cases: raw TCP, stock Arrow server+client, Quiver's transport tweaks,
+                                   and those with every batch first copied into freshly allocated buffers (as Quiver's
+                                   workers fill new buffers per record batch; gRPC holds sent ones until written)""";
     private static final int TCP_WRITE = 1 << 20;
     /** Linux's USER_HZ: /proc/self/stat counts CPU time in these ticks. */
     private static final double TICKS_PER_SECOND = 100;
@@ -115,7 +122,7 @@ public final class FlightCeiling {
         int reads = o.intValue("reads", 5);
         int warmup = o.intValue("warmup", 2);
         List<Integer> batchRows = o.intList("batch-rows", "8192,65536");
-        List<String> cases = o.list("cases", "tcp,stock,quiver");
+        List<String> cases = o.list("cases", "tcp,stock,quiver,fresh");
         o.rejectUnused();
         Progress p = context.progress();
         List<Case> results = new ArrayList<>();
@@ -123,14 +130,18 @@ public final class FlightCeiling {
             results.add(measure(p, "raw TCP, 1 MiB writes", warmup, reads, () -> rawTcp(bytes)));
         }
         for (int rows : batchRows) {
-            for (String kind : List.of("stock", "quiver")) {
+            for (String kind : List.of("stock", "quiver", "fresh")) {
                 if (!cases.contains(kind)) {
                     continue;
                 }
-                boolean tuned = kind.equals("quiver");
-                String name = String.format(Locale.ROOT, "Flight DoGet, %s, %,d rows/batch", tuned
-                        ? "DirectFrameWrites server + FlightChannels client" : "stock server + stock client", rows);
-                try (PlainFlight flight = new PlainFlight(rows, tuned)) {
+                boolean tuned = !kind.equals("stock");
+                boolean fresh = kind.equals("fresh");
+                String name = String.format(Locale.ROOT, "Flight DoGet, %s, %,d rows/batch", switch (kind) {
+                    case "stock" -> "stock server + stock client";
+                    case "quiver" -> "DirectFrameWrites server + FlightChannels client";
+                    default -> "as above, each batch copied into fresh buffers";
+                }, rows);
+                try (PlainFlight flight = new PlainFlight(rows, tuned, fresh)) {
                     results.add(measure(p, name, warmup, reads, () -> flight.read(bytes)));
                 }
             }
@@ -232,8 +243,10 @@ public final class FlightCeiling {
         private final long batchBytes;
         private final FlightServer server;
         private final FlightClient client;
+        private final boolean fresh;
 
-        PlainFlight(int rows, boolean tuned) throws IOException {
+        PlainFlight(int rows, boolean tuned, boolean fresh) throws IOException {
+            this.fresh = fresh;
             source = fill(allocator, rows);
             long b = 0;
             for (FieldVector v : source.getFieldVectors()) {
@@ -285,17 +298,46 @@ public final class FlightCeiling {
                 // on a thread of its own, as Quiver's ResultStream: gRPC delivers the call's ready
                 // callbacks on the executor that called this method, so waiting here would miss them
                 Thread.ofPlatform().name("ceiling-doget").start(() -> {
-                    listener.setUseZeroCopy(true); // the root is never refilled: gRPC may write its buffers in place
-                    listener.start(source);
-                    for (long sent = 0; sent < wanted; sent += batchBytes) {
-                        if (backpressure.waitForListener(10_000) != BackpressureStrategy.WaitResult.READY) {
-                            listener.error(CallStatus.CANCELLED.withDescription("client gone or stalled").toRuntimeException());
-                            return;
+                    VectorSchemaRoot root = fresh ? VectorSchemaRoot.create(source.getSchema(), allocator) : source;
+                    try (ArrowRecordBatch template = new VectorUnloader(source).getRecordBatch()) {
+                        VectorLoader loader = new VectorLoader(root);
+                        listener.setUseZeroCopy(true); // a root's buffers are never refilled: gRPC may write them in place
+                        listener.start(root);
+                        for (long sent = 0; sent < wanted; sent += batchBytes) {
+                            if (backpressure.waitForListener(10_000) != BackpressureStrategy.WaitResult.READY) {
+                                listener.error(CallStatus.CANCELLED.withDescription("client gone or stalled").toRuntimeException());
+                                return;
+                            }
+                            if (fresh) {
+                                try (ArrowRecordBatch copy = copyOf(template)) {
+                                    loader.load(copy);
+                                }
+                            }
+                            listener.putNext();
                         }
-                        listener.putNext();
+                        listener.completed();
+                    } finally {
+                        if (fresh) {
+                            root.close();
+                        }
                     }
-                    listener.completed();
                 });
+            }
+        }
+
+        /** The batch's buffers copied into new ones, one allocation per buffer as Quiver's encoder does. */
+        private ArrowRecordBatch copyOf(ArrowRecordBatch template) {
+            List<ArrowBuf> copies = new ArrayList<>();
+            try {
+                for (ArrowBuf b : template.getBuffers()) {
+                    long n = b.readableBytes();
+                    ArrowBuf c = allocator.buffer(Math.max(1, n));
+                    c.setBytes(0, b, 0, n);
+                    copies.add(c.writerIndex(n));
+                }
+                return new ArrowRecordBatch(template.getLength(), template.getNodes(), copies);
+            } finally {
+                copies.forEach(ArrowBuf::close); // the batch holds its own references
             }
         }
 
