@@ -239,6 +239,8 @@ public final class FlightCeiling {
      */
     static final class PlainFlight implements AutoCloseable {
         private final BufferAllocator allocator = new RootAllocator();
+        /** The client's own, as in the flight bench (its reader and Quiver's server account apart). */
+        private final BufferAllocator clientAllocator = new RootAllocator();
         private final VectorSchemaRoot source;
         private final long batchBytes;
         private final FlightServer server;
@@ -259,8 +261,8 @@ public final class FlightCeiling {
             }
             server = sb.build().start();
             client = tuned
-                    ? FlightChannels.client(allocator, "127.0.0.1", server.getPort())
-                    : FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build();
+                    ? FlightChannels.client(clientAllocator, "127.0.0.1", server.getPort())
+                    : FlightClient.builder(clientAllocator, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build();
         }
 
         /** Reads one stream of at least {@code bytes}, touching every batch as the bench's reader does; returns its Arrow bytes. */
@@ -350,6 +352,7 @@ public final class FlightCeiling {
             } finally {
                 source.close();
                 allocator.close();
+                clientAllocator.close();
             }
         }
     }
