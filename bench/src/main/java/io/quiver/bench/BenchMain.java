@@ -1,5 +1,6 @@
 package io.quiver.bench;
 
+import io.quiver.bench.flight.CeilingCommand;
 import io.quiver.bench.flight.FlightCommand;
 import io.quiver.bench.ingest.IngestCommand;
 import io.quiver.bench.jmh.JmhCommand;
@@ -23,7 +24,8 @@ public final class BenchMain {
             new LimitsCommand(),
             new IngestCommand(),
             new QueryCommand(),
-            new FlightCommand());
+            new FlightCommand(),
+            new CeilingCommand());
 
     private BenchMain() {
     }

@@ -121,6 +121,19 @@ class BenchSmokeTest {
     }
 
     @Test
+    void flightCeilingMeasuresRawTcpAndBothFlightSetups() {
+        Run r = run("flight-ceiling", "--bytes=20m", "--reads=1", "--warmup=0", "--batch-rows=4096");
+        assertEquals(0, r.exit, r.out + r.err); // a Flight read short of its bytes fails the run
+        for (String c : new String[]{"raw TCP, 1 MiB writes", "Flight DoGet, stock server + stock client, 4,096 rows/batch",
+                "Flight DoGet, DirectFrameWrites server + FlightChannels client, 4,096 rows/batch",
+                "Flight DoGet, as above, each batch copied into fresh buffers, 4,096 rows/batch"}) {
+            Matcher m = Pattern.compile("\\| " + Pattern.quote(c) + " +\\| ([0-9.]+) +\\| ([0-9.]+) ").matcher(r.out);
+            assertTrue(m.find(), "no row for " + c + " in:\n" + r.out);
+            assertTrue(Double.parseDouble(m.group(2)) > 0, "GB/s of " + c + "\n" + r.out);
+        }
+    }
+
+    @Test
     void jmhRunsAForkedBenchmarkWithTheProjectFlags() {
         // JMH holds a machine-wide lock file; a benchmark run elsewhere on the machine must not fail
         // this smoke test, which only checks that a fork starts with the project's flags.

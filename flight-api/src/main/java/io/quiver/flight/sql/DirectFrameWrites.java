@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * heap parts (a few hundred bytes per message) are copied. The new buffer holds a reference to the
  * original and releases it when it is released itself (written or dropped).
  */
-final class DirectFrameWrites {
+public final class DirectFrameWrites {
     /** Smaller writes are left to Netty: the copy is cheap and the rewrite would cost more. */
     static final int MIN_BYTES = 4096;
 
@@ -38,7 +38,7 @@ final class DirectFrameWrites {
     }
 
     /** For {@code FlightServer.Builder.transportHint("grpc.builderConsumer", ...)}: plaintext with the handler in front. */
-    static Consumer<NettyServerBuilder> plaintextServer() {
+    public static Consumer<NettyServerBuilder> plaintextServer() {
         return b -> b.protocolNegotiator(new Negotiator(InternalProtocolNegotiators.serverPlaintext()));
     }
 
