@@ -272,17 +272,8 @@ public final class FlightCeiling {
             try (FlightStream stream = client.getStream(new Ticket(Long.toString(bytes).getBytes(StandardCharsets.UTF_8)))) {
                 VectorSchemaRoot root = stream.getRoot();
                 while (stream.next()) {
-                    int n = root.getRowCount();
-                    for (FieldVector v : root.getFieldVectors()) {
-                        got += v.getBufferSize();
-                    }
-                    ArrowBuf ids = root.getVector(WideSelectDataset.ID).getDataBuffer();
-                    for (int i = 0; i < n; i++) {
-                        checksum += ids.getLong((long) i << 3);
-                    }
-                    ArrowBuf offsets = ((VarCharVector) root.getVector(WideSelectDataset.URL)).getOffsetBuffer();
-                    checksum += offsets.getInt((long) n << 2) - offsets.getInt(0);
-                    checksum += root.getVector(WideSelectDataset.PRICE).getNullCount();
+                    got += FlightSqlStreamReader.bufferBytes(root);
+                    checksum += FlightSqlStreamReader.touch(root);
                 }
             }
             if (got < bytes || checksum == 0) {
