@@ -128,6 +128,23 @@ class HighCardinalityStringGroupingTest {
             byPair.forEach((key, c) -> expectedPairs.add(Arrays.asList(key.get(0), key.get(1), c)));
             assertEquals(sorted(expectedPairs), sorted(Rows.query(engine, "SELECT k, s, count(*) FROM t GROUP BY k, s")));
 
+            // COUNT(DISTINCT integer) per string group: small dense sets, then spread-out values (hashed sets) with NULLs
+            Map<String, java.util.Set<Long>> dense = new HashMap<>();
+            Map<String, java.util.Set<Long>> spread = new HashMap<>();
+            for (long r = 0; r < total; r++) {
+                String s = Objects.requireNonNullElse(s(r), "\u0000null");
+                dense.computeIfAbsent(s, x -> new java.util.HashSet<>()).add(k(r));
+                java.util.Set<Long> sp = spread.computeIfAbsent(s, x -> new java.util.HashSet<>());
+                if (k(r) != -1) {
+                    sp.add(k(r) * 1_000_003L);
+                }
+            }
+            List<List<Object>> expectedDistinct = new ArrayList<>();
+            dense.forEach((s, set) -> expectedDistinct.add(Arrays.asList(s.equals("\u0000null") ? null : s, (long) set.size(),
+                    (long) spread.get(s).size())));
+            assertEquals(sorted(expectedDistinct), sorted(Rows.query(engine,
+                    "SELECT s, count(DISTINCT k), count(DISTINCT nullif(k, -1) * 1000003) FROM t GROUP BY s")));
+
             List<List<Object>> expectedNonEmpty = new ArrayList<>();
             nonEmpty.forEach((s, c) -> expectedNonEmpty.add(Arrays.asList(s, c)));
             assertEquals(sorted(expectedNonEmpty), sorted(Rows.query(engine, "SELECT s, count(*) FROM t WHERE s <> '' GROUP BY s")));
