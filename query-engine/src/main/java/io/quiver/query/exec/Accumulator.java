@@ -1076,6 +1076,10 @@ abstract class Accumulator {
                 return;
             }
             boolean doubles = inType.physical() == ColumnType.Physical.DOUBLE;
+            if (primitive && !doubles) {
+                addLongs(gids, arg, idx, n);
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 int i = idx[k];
                 if (arg.nulls[i]) {
@@ -1093,6 +1097,47 @@ abstract class Accumulator {
                     bytes += d.bytes() - before;
                 }
             }
+        }
+
+        /** Rows per pass of {@link #addLongs}: the lines a pass touches stay in cache until the adds. */
+        private static final int TOUCH_CHUNK = 256;
+        private LongHashSet[] chunkSets = new LongHashSet[TOUCH_CHUNK];
+        /** Written so the JIT keeps the touching loads. */
+        private long touched;
+
+        /**
+         * Integer values into many groups' sets (COUNT(DISTINCT user_id) per search phrase): each
+         * set's object, then the word or slot each value goes to, are loaded for a chunk of rows in
+         * loops of independent loads before any add, so a row's misses (set, table, slot) overlap
+         * with the other rows' instead of following one another.
+         */
+        private void addLongs(int[] gids, ColumnVector arg, int[] idx, int n) {
+            long[] values = arg.longs;
+            boolean[] nulls = arg.nulls;
+            LongHashSet[] sets = chunkSets;
+            for (int from = 0; from < n; from += TOUCH_CHUNK) {
+                int to = Math.min(n, from + TOUCH_CHUNK);
+                for (int k = from; k < to; k++) {
+                    sets[k - from] = nulls[idx[k]] ? null : longSet(gids[k]);
+                }
+                long x = 0;
+                for (int k = from; k < to; k++) {
+                    LongHashSet set = sets[k - from];
+                    if (set != null) {
+                        x += set.touch(values[idx[k]]);
+                    }
+                }
+                touched += x;
+                for (int k = from; k < to; k++) {
+                    LongHashSet set = sets[k - from];
+                    if (set != null) {
+                        long before = set.bytes();
+                        set.add(values[idx[k]]);
+                        bytes += set.bytes() - before;
+                    }
+                }
+            }
+            Arrays.fill(sets, null);
         }
 
         /**

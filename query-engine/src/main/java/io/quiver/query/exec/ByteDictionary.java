@@ -87,6 +87,7 @@ final class ByteDictionary {
         for (int k = 0; k < n; k++) {
             cand[k] = TaggedSlots.candidate(table, m, hashes[k]);
         }
+        touchCandidates(cand, n);
         int misses = 0;
         for (int k = 0; k < n; k++) {
             int i = idx[k];
@@ -115,6 +116,14 @@ final class ByteDictionary {
      * bytes nor waits out one cache miss per string.
      */
     void addAll(ByteDictionary other) {
+        internAll(other, null);
+    }
+
+    /**
+     * Like {@link #addAll}, and writes each of {@code other}'s ids' id in this dictionary into
+     * {@code map} (when not null).
+     */
+    void internAll(ByteDictionary other, int[] map) {
         int n = other.size;
         if (n == 0) {
             return;
@@ -132,13 +141,20 @@ final class ByteDictionary {
             for (int k = 0; k < m; k++) {
                 cand[k] = TaggedSlots.candidate(table, msk, other.hashes[from + k]);
             }
+            touchCandidates(cand, m);
             for (int k = 0; k < m; k++) {
                 int id = from + k;
                 long e = cand[k];
                 int start = other.offsets[id];
                 int end = other.offsets[id + 1];
-                if (e == EMPTY || !Arrays.equals(data, offsets[(int) e], offsets[(int) e + 1], other.data, start, end)) {
-                    intern(other.data, start, end, other.hashes[id]);
+                int mine;
+                if (e != EMPTY && Arrays.equals(data, offsets[(int) e], offsets[(int) e + 1], other.data, start, end)) {
+                    mine = (int) e;
+                } else {
+                    mine = intern(other.data, start, end, other.hashes[id]);
+                }
+                if (map != null) {
+                    map[id] = mine;
                 }
             }
         }
@@ -174,6 +190,70 @@ final class ByteDictionary {
                 intern(bytes, start, end, hs[k]);
             }
         }
+    }
+
+    /**
+     * The ids of the strings {@code codes[0..n)} of a block dictionary ({@code bytes}/{@code
+     * entryOffsets}) into {@code ids[0..n)}, adding new ones. Passes as in {@link #internRows}, plus
+     * one that only loads each candidate's first byte: the comparisons then find their strings in
+     * cache, where one comparison at a time would wait out a miss on the offsets and one on the bytes.
+     */
+    void internEntries(byte[] bytes, int[] entryOffsets, int[] codes, int n, int[] ids) {
+        if (rowHashes.length < n) {
+            rowHashes = new long[n];
+            candidates = new long[n];
+        }
+        long[] hs = rowHashes;
+        for (int k = 0; k < n; k++) {
+            int c = codes[k];
+            hs[k] = Values.hashBytes(bytes, entryOffsets[c], entryOffsets[c + 1]);
+        }
+        long[] table = slots;
+        int msk = mask;
+        long[] cand = candidates;
+        for (int k = 0; k < n; k++) {
+            cand[k] = TaggedSlots.candidate(table, msk, hs[k]);
+        }
+        touchCandidates(cand, n);
+        int misses = 0;
+        for (int k = 0; k < n; k++) {
+            int c = codes[k];
+            long e = cand[k];
+            if (e != EMPTY && Arrays.equals(data, offsets[(int) e], offsets[(int) e + 1], bytes, entryOffsets[c], entryOffsets[c + 1])) {
+                ids[k] = (int) e;
+            } else {
+                ids[k] = -1;
+                misses++;
+            }
+        }
+        for (int k = 0; misses > 0 && k < n; k++) {
+            if (ids[k] < 0) {
+                int c = codes[k];
+                ids[k] = intern(bytes, entryOffsets[c], entryOffsets[c + 1], hs[k]);
+                misses--;
+            }
+        }
+    }
+
+    /** Written so the JIT keeps {@link #touchCandidates}' loads. */
+    private int touched;
+
+    /**
+     * Loads the first byte of every candidate's string, independent loads whose misses overlap, so
+     * the comparisons after it hit the cache.
+     */
+    private void touchCandidates(long[] cand, int n) {
+        int[] off = offsets;
+        byte[] d = data;
+        int last = d.length - 1; // an empty string may start at the end of the data
+        int x = 0;
+        for (int k = 0; k < n; k++) {
+            long e = cand[k];
+            if (e != EMPTY) {
+                x += d[Math.min(off[(int) e], last)];
+            }
+        }
+        touched += x;
     }
 
     /** Grows the slot table up front for about {@code entries} strings, so a batch of adds does not rehash midway. */

@@ -179,6 +179,7 @@ final class GroupTable {
                     ids = codeIds == null ? (codeIds = new int[width][]) : codeIds;
                 }
                 ids[c] = reset(ids[c], v.dictionary.size());
+                internCodes(c, v, idx, n, ids[c]);
             } else if (ids != null) {
                 ids[c] = null;
             }
@@ -207,14 +208,7 @@ final class GroupTable {
                             if (cache == null) {
                                 yield dicts[c].intern(v.bytes, v.offsets[i], v.offsets[i + 1]);
                             }
-                            int code = v.dictCodes[i];
-                            int id = cache[code];
-                            if (id < 0) {
-                                ColumnVector d = v.dictionary;
-                                id = dicts[c].intern(d.bytes, d.offsets[code], d.offsets[code + 1]);
-                                cache[code] = id;
-                            }
-                            yield id;
+                            yield cache[v.dictCodes[i]];
                         }
                     };
                 }
@@ -225,6 +219,33 @@ final class GroupTable {
             rowHashes[k] = Values.mix(h ^ nulls);
         }
         probeRows(n, gids);
+    }
+
+    /**
+     * The ids in {@code dicts[c]} of the codes the live rows of dictionary-coded {@code v} hold, into
+     * {@code cache} (reset to -1), interned together so their cache misses overlap.
+     */
+    private void internCodes(int c, ColumnVector v, int[] idx, int n, int[] cache) {
+        int[] list = metCodes(Math.min(n, v.dictionary.size()));
+        int[] codes = v.dictCodes;
+        boolean[] nulls = v.nulls;
+        int met = 0;
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            if (!nulls[i]) {
+                int code = codes[i];
+                if (cache[code] == -1) {
+                    cache[code] = -2;
+                    list[met++] = code;
+                }
+            }
+        }
+        ColumnVector d = v.dictionary;
+        int[] ids = metIds;
+        dicts[c].internEntries(d.bytes, d.offsets, list, met, ids);
+        for (int j = 0; j < met; j++) {
+            cache[list[j]] = ids[j];
+        }
     }
 
     private void ensureRowBuffers(int n) {
@@ -278,39 +299,61 @@ final class GroupTable {
     }
 
     /**
-     * One dictionary-coded string key: each distinct code of the batch is looked up once. When the
-     * dictionary is no larger than the batch, the codes present are marked first and resolved
-     * together, so the per-row loops are a store and a gather with no branch and no call: a call in
-     * the loop would make the JIT reload every array from its field on each row.
+     * One dictionary-coded string key: each distinct code of the batch is looked up once, all of
+     * them together ({@link ByteDictionary#internEntries}), so their cache misses overlap. The
+     * codes present are marked first, then the per-row loop is a gather with no branch and no call:
+     * a call in the loop would make the JIT reload every array from its field on each row.
      */
     private void singleDictionaryKey(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
         ColumnVector d = v.dictionary;
         int entries = d.size();
-        if (entries >= n) {
-            singleDictionaryKeyLazily(v, idx, n, gids, scratch);
-            return;
-        }
         // slot 0 is the NULL key, slot c + 1 dictionary code c
         int[] slots = codeGroups = reset(codeGroups, entries + 1);
         int[] codes = v.dictCodes;
         boolean[] nulls = v.nulls;
-        if (v.hasNulls) {
-            for (int k = 0; k < n; k++) {
-                int i = idx[k];
-                slots[nulls[i] ? 0 : codes[i] + 1] = -2;
+        int met;
+        if (entries < n) {
+            if (v.hasNulls) {
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    slots[nulls[i] ? 0 : codes[i] + 1] = -2;
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    slots[codes[idx[k]] + 1] = -2;
+                }
+            }
+            int[] list = metCodes(entries);
+            met = 0;
+            for (int c = 0; c < entries; c++) {
+                if (slots[c + 1] == -2) {
+                    list[met++] = c;
+                }
             }
         } else {
+            // a dictionary larger than the batch (a filtered batch of a large block): list the codes met, not every entry
+            int[] list = metCodes(n);
+            met = 0;
             for (int k = 0; k < n; k++) {
-                slots[codes[idx[k]] + 1] = -2;
+                int i = idx[k];
+                int slot = nulls[i] ? 0 : codes[i] + 1;
+                if (slots[slot] == -1) {
+                    slots[slot] = -2;
+                    if (slot > 0) {
+                        list[met++] = slot - 1;
+                    }
+                }
             }
         }
         // only codes some live row holds become groups: a filtered-out code must not appear as an empty group
         if (slots[0] == -2) {
             slots[0] = nullGroup(scratch);
         }
-        for (int c = 0; c < entries; c++) {
-            if (slots[c + 1] == -2) {
-                slots[c + 1] = groupOfString(dicts[0].intern(d.bytes, d.offsets[c], d.offsets[c + 1]), scratch);
+        if (met > 0) {
+            int[] ids = metIds;
+            dicts[0].internEntries(d.bytes, d.offsets, metCodes, met, ids);
+            for (int j = 0; j < met; j++) {
+                slots[metCodes[j] + 1] = groupOfString(ids[j], scratch);
             }
         }
         if (v.hasNulls) {
@@ -325,25 +368,16 @@ final class GroupTable {
         }
     }
 
-    /** A dictionary larger than the batch (a filtered batch of a large block): only the codes met are resolved. */
-    private void singleDictionaryKeyLazily(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
-        ColumnVector d = v.dictionary;
-        codeGroups = reset(codeGroups, d.size());
-        int[] codes = v.dictCodes;
-        for (int k = 0; k < n; k++) {
-            int i = idx[k];
-            if (v.nulls[i]) {
-                gids[k] = nullGroup(scratch);
-                continue;
-            }
-            int code = codes[i];
-            int g = codeGroups[code];
-            if (g < 0) {
-                g = groupOfString(dicts[0].intern(d.bytes, d.offsets[code], d.offsets[code + 1]), scratch);
-                codeGroups[code] = g;
-            }
-            gids[k] = g;
+    /** The dictionary codes a batch holds, and their ids in a table dictionary. */
+    private int[] metCodes = new int[0];
+    private int[] metIds = new int[0];
+
+    private int[] metCodes(int n) {
+        if (metCodes.length < n) {
+            metCodes = new int[Math.max(n, 64)];
+            metIds = new int[metCodes.length];
         }
+        return metCodes;
     }
 
     /** For a single string key: string id in {@code dicts[0]} -> group id (-1 not yet looked up). */
@@ -640,6 +674,14 @@ final class GroupTable {
     int[] mergeFrom(GroupTable other) {
         int[] map = new int[other.size];
         int[] chunkGids = new int[Batch.MAX_ROWS];
+        // other's string ids -> ours, each string looked up once rather than once per group holding it
+        int[][] idMaps = new int[width][];
+        for (int c = 0; c < width; c++) {
+            if (dicts[c] != null) {
+                idMaps[c] = new int[other.dicts[c].size()];
+                dicts[c].internAll(other.dicts[c], idMaps[c]);
+            }
+        }
         long[] otherRecords = other.records;
         for (int from = 0; from < other.size; from += Batch.MAX_ROWS) {
             int n = Math.min(Batch.MAX_ROWS, other.size - from);
@@ -651,8 +693,7 @@ final class GroupTable {
                 for (int c = 0; c < width; c++) {
                     long k = otherRecords[at + 2 + c];
                     if (dicts[c] != null && (nulls & (1L << c)) == 0) {
-                        ByteDictionary od = other.dicts[c];
-                        k = dicts[c].intern(od.data(), od.start((int) k), od.end((int) k));
+                        k = idMaps[c][(int) k];
                     }
                     rowKeys[j * width + c] = k;
                     h = (h ^ k) * 0xff51afd7ed558ccdL + c;

@@ -215,6 +215,103 @@ class GroupTableTest {
         assertEquals(ids.size(), table.size());
     }
 
+    /**
+     * Dictionary-coded string keys, alone and after an integer key, over blocks whose dictionaries
+     * overlap or are disjoint (with the empty string and non-ASCII entries) and blocks of plain
+     * strings, under dense and sparse selections (so some dictionaries are larger than the rows
+     * left), into two tables that are then merged: each key has one group throughout.
+     */
+    @Test
+    void codedStringKeysOverManyBlockDictionariesMerge() {
+        for (boolean withInteger : new boolean[] {false, true}) {
+            ColumnType[] types = withInteger ? new ColumnType[] {ColumnType.BIGINT, ColumnType.VARCHAR} : new ColumnType[] {ColumnType.VARCHAR};
+            GroupTable[] tables = {new GroupTable(types), new GroupTable(types)};
+            List<Map<List<Object>, Integer>> ids = List.of(new HashMap<>(), new HashMap<>());
+            SplittableRandom random = new SplittableRandom(withInteger ? 17 : 19);
+            String[] words = {"", "é", "日本", "😀", "naïve", "q"};
+            for (int b = 0; b < 60; b++) {
+                List<String> entries = new ArrayList<>();
+                int kind = b % 3;
+                int size = kind == 2 ? 3_000 : 50 + random.nextInt(200);
+                for (int e = 0; e < size; e++) {
+                    // kind 0: a shared pool (overlapping dictionaries); kind 1 and 2: strings of this block only
+                    String s = kind == 0 ? words[e % words.length] + (e * 7 % 300) : words[e % words.length] + "#" + b + "/" + e;
+                    if (!entries.contains(s) || kind != 0) {
+                        entries.add(s);
+                    }
+                }
+                ColumnVector dict = new ColumnVector(ColumnType.VARCHAR, entries.size());
+                entries.forEach(dict::appendString);
+                int n = 1_000;
+                ColumnVector strings = new ColumnVector(ColumnType.VARCHAR, n);
+                ColumnVector ints = new ColumnVector(ColumnType.BIGINT, n);
+                strings.dictCodes = new int[n];
+                boolean plain = b % 5 == 4;
+                List<List<Object>> keys = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    long k = random.nextLong(20);
+                    ints.appendLong(k);
+                    boolean isNull = random.nextInt(25) == 0;
+                    int code = isNull ? -1 : random.nextInt(entries.size());
+                    String s = isNull ? null : entries.get(code);
+                    if (isNull) {
+                        strings.appendNull();
+                    } else {
+                        // coded blocks carry no strings (only the codes), plain ones only strings
+                        strings.appendString(plain ? s : "");
+                    }
+                    strings.dictCodes[i] = code;
+                    keys.add(withInteger ? Arrays.asList(k, s) : Arrays.asList((Object) s));
+                }
+                if (!plain) {
+                    strings.dictionary = dict;
+                } else {
+                    strings.dictCodes = null;
+                }
+                int[] idx = everyOther(n, b % 2 == 1);
+                List<List<Object>> live = new ArrayList<>();
+                for (int i : idx) {
+                    live.add(keys.get(i));
+                }
+                ColumnVector[] cols = withInteger ? new ColumnVector[] {ints, strings} : new ColumnVector[] {strings};
+                int t = b % 4 == 0 ? 1 : 0;
+                int[] gids = new int[idx.length];
+                tables[t].findOrInsert(cols, idx, idx.length, gids, new long[cols.length]);
+                assertOneGroupPerKey(ids.get(t), live, gids, "batch " + b);
+                assertEquals(ids.get(t).size(), tables[t].size(), "batch " + b);
+            }
+            int[] map = tables[0].mergeFrom(tables[1]);
+            Map<List<Object>, Integer> merged = new HashMap<>(ids.get(0));
+            assertOneGroupPerKey(merged, inIdOrder(ids.get(1)), map, "merge");
+            assertEquals(merged.size(), tables[0].size());
+            List<List<Object>> all = inIdOrder(merged);
+            int c = types.length - 1;
+            ColumnVector out = new ColumnVector(ColumnType.VARCHAR, all.size());
+            tables[0].writeKeys(c, 0, all.size(), out);
+            for (int g = 0; g < all.size(); g++) {
+                Object s = all.get(g).get(c);
+                assertEquals(s, out.nulls[g] ? null : out.getString(g), "string of group " + g);
+            }
+        }
+    }
+
+    /** Each key keeps the group it had; a key new to {@code ids} takes an id no other key holds. */
+    private static void assertOneGroupPerKey(Map<List<Object>, Integer> ids, List<List<Object>> keys, int[] gids, String where) {
+        Map<Integer, List<Object>> keyOfId = new HashMap<>();
+        ids.forEach((k, id) -> keyOfId.put(id, k));
+        for (int k = 0; k < keys.size(); k++) {
+            List<Object> key = keys.get(k);
+            Integer known = ids.get(key);
+            if (known == null) {
+                assertEquals(null, keyOfId.get(gids[k]), where + ": key " + key + " took the group of " + keyOfId.get(gids[k]));
+                ids.put(key, gids[k]);
+                keyOfId.put(gids[k], key);
+            } else {
+                assertEquals(known.intValue(), gids[k], where + ": key " + key);
+            }
+        }
+    }
+
     private static final Object NULL_KEY = new Object();
 
     private static int[] everyOther(int rows, boolean sparse) {
