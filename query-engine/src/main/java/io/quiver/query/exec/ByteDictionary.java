@@ -67,7 +67,8 @@ final class ByteDictionary {
 
     /**
      * The ids of the strings of rows {@code idx[0..n)} of {@code bytes}/{@code rowOffsets} into
-     * {@code ids} (-1 for a null row), adding new ones. All hashes first, then every row's candidate
+     * {@code ids} (-1 for a null row), adding new ones; also the entries {@code idx} of a block
+     * dictionary (its entry offsets as {@code rowOffsets}, {@code nulls} null). All hashes first, then every row's candidate
      * slot, then the comparisons: passes of independent work whose cache misses overlap, where one
      * row at a time would wait out each miss.
      */
@@ -188,49 +189,6 @@ final class ByteDictionary {
             int end = entryOffsets[c + 1];
             if (e == EMPTY || !Arrays.equals(data, offsets[(int) e], offsets[(int) e + 1], bytes, start, end)) {
                 intern(bytes, start, end, hs[k]);
-            }
-        }
-    }
-
-    /**
-     * The ids of the strings {@code codes[0..n)} of a block dictionary ({@code bytes}/{@code
-     * entryOffsets}) into {@code ids[0..n)}, adding new ones. Passes as in {@link #internRows}, plus
-     * one that only loads each candidate's first byte: the comparisons then find their strings in
-     * cache, where one comparison at a time would wait out a miss on the offsets and one on the bytes.
-     */
-    void internEntries(byte[] bytes, int[] entryOffsets, int[] codes, int n, int[] ids) {
-        if (rowHashes.length < n) {
-            rowHashes = new long[n];
-            candidates = new long[n];
-        }
-        long[] hs = rowHashes;
-        for (int k = 0; k < n; k++) {
-            int c = codes[k];
-            hs[k] = Values.hashBytes(bytes, entryOffsets[c], entryOffsets[c + 1]);
-        }
-        long[] table = slots;
-        int msk = mask;
-        long[] cand = candidates;
-        for (int k = 0; k < n; k++) {
-            cand[k] = TaggedSlots.candidate(table, msk, hs[k]);
-        }
-        touchCandidates(cand, n);
-        int misses = 0;
-        for (int k = 0; k < n; k++) {
-            int c = codes[k];
-            long e = cand[k];
-            if (e != EMPTY && Arrays.equals(data, offsets[(int) e], offsets[(int) e + 1], bytes, entryOffsets[c], entryOffsets[c + 1])) {
-                ids[k] = (int) e;
-            } else {
-                ids[k] = -1;
-                misses++;
-            }
-        }
-        for (int k = 0; misses > 0 && k < n; k++) {
-            if (ids[k] < 0) {
-                int c = codes[k];
-                ids[k] = intern(bytes, entryOffsets[c], entryOffsets[c + 1], hs[k]);
-                misses--;
             }
         }
     }

@@ -242,7 +242,7 @@ final class GroupTable {
         }
         ColumnVector d = v.dictionary;
         int[] ids = metIds;
-        dicts[c].internEntries(d.bytes, d.offsets, list, met, ids);
+        dicts[c].internRows(d.bytes, d.offsets, null, list, met, ids);
         for (int j = 0; j < met; j++) {
             cache[list[j]] = ids[j];
         }
@@ -300,7 +300,7 @@ final class GroupTable {
 
     /**
      * One dictionary-coded string key: each distinct code of the batch is looked up once, all of
-     * them together ({@link ByteDictionary#internEntries}), so their cache misses overlap. The
+     * them together ({@link ByteDictionary#internRows}), so their cache misses overlap. The
      * codes present are marked first, then the per-row loop is a gather with no branch and no call:
      * a call in the loop would make the JIT reload every array from its field on each row.
      */
@@ -351,7 +351,7 @@ final class GroupTable {
         }
         if (met > 0) {
             int[] ids = metIds;
-            dicts[0].internEntries(d.bytes, d.offsets, metCodes, met, ids);
+            dicts[0].internRows(d.bytes, d.offsets, null, metCodes, met, ids);
             for (int j = 0; j < met; j++) {
                 slots[metCodes[j] + 1] = groupOfString(ids[j], scratch);
             }
