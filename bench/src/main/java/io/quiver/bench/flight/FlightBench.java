@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,7 +105,7 @@ public final class FlightBench {
             }
         } finally {
             if (!keep && dirOpt == null) {
-                deleteRecursively(dir);
+                io.quiver.bench.storage.DiskUsage.deleteRecursively(dir);
             }
         }
         String problem = check(results, rows);
@@ -274,14 +273,4 @@ public final class FlightBench {
         t.print(ctx.out());
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 }

@@ -32,10 +32,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The server's gRPC ingest path for one batch of the load generator's 11-column events, one thread,
@@ -102,9 +100,7 @@ public class IngestWritePathBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         storage.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        io.quiver.bench.storage.DiskUsage.deleteRecursively(dir);
     }
 
     /** The load generator's 11-column events table, as the storage engine's schema. */

@@ -29,10 +29,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * One memtable flush: {@value #BATCHES} batches of {@value #ROWS} load-generator events, appended as
@@ -99,9 +97,7 @@ public class MemtableFlushBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         storage.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        io.quiver.bench.storage.DiskUsage.deleteRecursively(dir);
     }
 
     /**

@@ -100,7 +100,7 @@ public final class QueryBench {
             }
         } finally {
             if (!keep && dirOpt == null) {
-                deleteRecursively(dir);
+                io.quiver.bench.storage.DiskUsage.deleteRecursively(dir);
             }
         }
         report(ctx.out(), timings, rows, threads, quiverLoad, duckLoad, duckVersion, chart, hot);
@@ -213,14 +213,4 @@ public final class QueryBench {
         out.printf("Chart: %s%n", chart);
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 }
