@@ -99,6 +99,9 @@ class BenchSmokeTest {
         Run bad = run("ingest", "--door=carrier-pigeon", "--rows=10", "--duckdb=false", "--data-dir=" + dir.resolve("bad"));
         assertEquals(2, bad.exit, bad.out);
         assertTrue(bad.err.contains("unknown door"), bad.err);
+        Run ignored = run("ingest", "--host=127.0.0.1", "--durability=none", "--rows=10", "--duckdb=false");
+        assertEquals(2, ignored.exit, ignored.out);
+        assertTrue(ignored.err.contains("--durability and --data-dir apply only to the in-process server"), ignored.err);
     }
 
     @Test

@@ -39,6 +39,7 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
             }
             m.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
         }
+        Map<String, String> m0 = Map.copyOf(m);
         LoadOptions o = new LoadOptions(m.getOrDefault("door", "grpc"), Integer.parseInt(m.getOrDefault("threads", "2")),
                 Long.parseLong(m.getOrDefault("duration", "20")), Long.parseLong(m.getOrDefault("rows", "0")),
                 Long.parseLong(m.getOrDefault("rate", "0")), Integer.parseInt(m.getOrDefault("batch-rows", "10000")),
@@ -60,6 +61,11 @@ record LoadOptions(String door, int threads, long durationSeconds, long rows, lo
         }
         if (!o.api().equals("rows") && !o.api().equals("columns")) {
             throw new IllegalArgumentException("unknown api [api=" + o.api() + ", expected rows or columns]");
+        }
+        if (!o.embedded() && (m0.containsKey("durability") || m0.containsKey("data-dir"))) {
+            // A running server keeps its own settings: silently ignoring these would mislabel the figures.
+            throw new IllegalArgumentException("--durability and --data-dir apply only to the in-process server; with --host, start"
+                    + " the server with --storage.durability=... and --data.dir=... instead");
         }
         if (o.threads() < 1 || o.batchRows() < 1 || o.inFlight() < 1 || o.rate() < 0 || o.rows() < 0 || o.lingerMs() < 0) {
             throw new IllegalArgumentException("threads, batch-rows and in-flight must be positive, rate, rows and linger-ms not negative");
