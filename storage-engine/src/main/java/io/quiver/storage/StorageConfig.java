@@ -37,6 +37,8 @@ public final class StorageConfig {
     public static final int WAL_MAX_RECORD_BYTES_DEFAULT = 64 << 20;
     /** A WAL file is rolled past this size. */
     public static final long WAL_FILE_BYTES_DEFAULT = 128L << 20;
+    /** WAL files are prepared zero-filled at this size ahead of use (0: off); see {@code WalConfig#PREALLOCATE_BYTES_DEFAULT}. */
+    public static final long WAL_PREALLOCATE_BYTES_DEFAULT = io.quiver.storage.wal.WalConfig.PREALLOCATE_BYTES_DEFAULT;
     /** WAL bytes on disk per table beyond which appends fail until a flush catches up. */
     public static final long WAL_MAX_BYTES_DEFAULT = 2L << 30;
     /** Files the engine may hold open at once (WAL files, files being written; mapped segments hold none). */
@@ -62,6 +64,7 @@ public final class StorageConfig {
     private boolean compactionEnabled = true;
     private int walMaxRecordBytes = WAL_MAX_RECORD_BYTES_DEFAULT;
     private long walFileBytes = WAL_FILE_BYTES_DEFAULT;
+    private long walPreallocateBytes = WAL_PREALLOCATE_BYTES_DEFAULT;
     private long walMaxBytes = WAL_MAX_BYTES_DEFAULT;
     private int maxOpenFiles = MAX_OPEN_FILES_DEFAULT;
     private long dedupCapacity = DEDUP_CAPACITY_DEFAULT;
@@ -100,6 +103,15 @@ public final class StorageConfig {
     public StorageConfig walMaxRecordBytes(int v) { walMaxRecordBytes = (int) positive(v, "walMaxRecordBytes"); return this; }
     public long walFileBytes() { return walFileBytes; }
     public StorageConfig walFileBytes(long v) { walFileBytes = positive(v, "walFileBytes"); return this; }
+    public long walPreallocateBytes() { return walPreallocateBytes; }
+    public StorageConfig walPreallocateBytes(long v) {
+        if (v != 0 && v < io.quiver.storage.wal.WalConfig.MIN_PREALLOCATE_BYTES) {
+            throw StorageException.invalid("storage setting must be 0 (off) or at least "
+                    + io.quiver.storage.wal.WalConfig.MIN_PREALLOCATE_BYTES + " [setting=walPreallocateBytes, value=" + v + ']');
+        }
+        walPreallocateBytes = v;
+        return this;
+    }
     public long walMaxBytes() { return walMaxBytes; }
     public StorageConfig walMaxBytes(long v) { walMaxBytes = positive(v, "walMaxBytes"); return this; }
     public int maxOpenFiles() { return maxOpenFiles; }

@@ -29,6 +29,8 @@ public enum ConfigKey {
     STORAGE_COMPACTION_MIN_SEGMENTS("storage.compaction.min.segments", "4", "small segments in a partition that trigger a compaction"),
     STORAGE_WAL_MAX_RECORD_BYTES("storage.wal.max.record.bytes", "67108864", "largest single ingest batch in the WAL"),
     STORAGE_WAL_FILE_BYTES("storage.wal.file.bytes", "134217728", "WAL file size before it rolls"),
+    STORAGE_WAL_PREALLOCATE_BYTES("storage.wal.preallocate.bytes", "33554432",
+            "size of the zero-filled WAL files prepared ahead of use, so a group commit's fsync needs no journal commit (0: off)"),
     STORAGE_WAL_MAX_BYTES("storage.wal.max.bytes", "2147483648", "per-table WAL bytes on disk before writes fail"),
     STORAGE_MAX_OPEN_FILES("storage.max.open.files", "4096", "files the storage engine may hold open at once"),
     STORAGE_DEDUP_CAPACITY("storage.dedup.capacity", "100000", "batch ids remembered per table for idempotent retries"),

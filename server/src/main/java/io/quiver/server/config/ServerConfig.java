@@ -155,6 +155,7 @@ public final class ServerConfig {
                     .compactionMinSegments(getInt(ConfigKey.STORAGE_COMPACTION_MIN_SEGMENTS))
                     .walMaxRecordBytes(getInt(ConfigKey.STORAGE_WAL_MAX_RECORD_BYTES))
                     .walFileBytes(getLong(ConfigKey.STORAGE_WAL_FILE_BYTES))
+                    .walPreallocateBytes(getLong(ConfigKey.STORAGE_WAL_PREALLOCATE_BYTES))
                     .walMaxBytes(getLong(ConfigKey.STORAGE_WAL_MAX_BYTES))
                     .maxOpenFiles(getInt(ConfigKey.STORAGE_MAX_OPEN_FILES))
                     .dedupCapacity(getLong(ConfigKey.STORAGE_DEDUP_CAPACITY))

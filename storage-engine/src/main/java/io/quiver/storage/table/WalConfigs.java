@@ -11,6 +11,6 @@ final class WalConfigs {
 
     static WalConfig of(StorageConfig c, Durability durability) {
         return new WalConfig(durability, c.groupCommitIntervalUs(), WalConfig.SYNC_THRESHOLD_BYTES_DEFAULT,
-                c.walMaxRecordBytes(), c.walMaxBytes(), c.walFileBytes());
+                c.walMaxRecordBytes(), c.walMaxBytes(), c.walFileBytes(), c.walPreallocateBytes());
     }
 }

@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
  * little-endian.
  *
  * <pre>
- * file   := header record*
+ * file   := header record* [zeros]   (zeros only in a preallocated file: see FLAG_PREALLOCATED)
  * header := u32 magic "QWAL" | u16 version | u16 flags | u64 firstSeq | u32 crc32c(bytes 0..16) | u32 reserved (0)
  * record := u32 length | u32 crc32c(the next length bytes) | u64 seq | u8 type | payload[length - 9]
  * </pre>
@@ -20,7 +20,13 @@ import java.util.zip.CRC32C;
 public final class WalFormat {
     /** "QWAL" read as a little-endian int. */
     public static final int MAGIC = 'Q' | 'W' << 8 | 'A' << 16 | 'L' << 24;
+    /** Version of a file that grows as records are appended. */
     public static final short VERSION = 1;
+    /**
+     * Version of a preallocated file ({@link #FLAG_PREALLOCATED}): the same layout, but a version-1
+     * reader would take its zero tail for damage and delete the files after it, so it must refuse.
+     */
+    public static final short VERSION_PREALLOCATED = 2;
 
     /**
      * Header flag: this file was started because the previous file could not be trusted (its fsync
@@ -28,6 +34,14 @@ public final class WalFormat {
      * record was never acknowledged, so replay may skip a corrupt tail there and go on with this file.
      */
     public static final short FLAG_PREDECESSOR_ABANDONED = 1;
+    /**
+     * Header flag: the file was zero-filled to its full size before its header was written, so its
+     * records end where a record's length field is zero. The zeros after the last record are the
+     * unused rest of the file, not damage.
+     */
+    public static final short FLAG_PREALLOCATED = 2;
+    /** Name of the zero-filled file being prepared (or ready) for the next rollover; never replayed. */
+    public static final String PREPARED_FILE_NAME = "wal-next.prepared";
 
     public static final int HEADER_MAGIC_OFFSET = 0;
     public static final int HEADER_VERSION_OFFSET = 4;
@@ -94,7 +108,7 @@ public final class WalFormat {
     public static void writeHeader(ByteBuffer dst, long firstSeq, short flags) {
         ByteBuffer b = dst.slice().order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(HEADER_MAGIC_OFFSET, MAGIC);
-        b.putShort(HEADER_VERSION_OFFSET, VERSION);
+        b.putShort(HEADER_VERSION_OFFSET, (flags & FLAG_PREALLOCATED) != 0 ? VERSION_PREALLOCATED : VERSION);
         b.putShort(HEADER_FLAGS_OFFSET, flags);
         b.putLong(HEADER_FIRST_SEQ_OFFSET, firstSeq);
         CRC32C crc = new CRC32C();
@@ -108,6 +122,10 @@ public final class WalFormat {
     public record Header(long firstSeq, short flags) {
         public boolean predecessorAbandoned() {
             return (flags & FLAG_PREDECESSOR_ABANDONED) != 0;
+        }
+
+        public boolean preallocated() {
+            return (flags & FLAG_PREALLOCATED) != 0;
         }
     }
 
@@ -127,10 +145,14 @@ public final class WalFormat {
             return null;
         }
         short version = b.getShort(HEADER_VERSION_OFFSET);
-        if (version != VERSION) {
+        short flags = b.getShort(HEADER_FLAGS_OFFSET);
+        if (version != VERSION && version != VERSION_PREALLOCATED) {
             throw StorageException.corrupt("unsupported WAL format version [file=" + file + ", version=" + version
-                    + ", supported=" + VERSION + ']');
+                    + ", supported=" + VERSION + ".." + VERSION_PREALLOCATED + ']');
         }
-        return new Header(b.getLong(HEADER_FIRST_SEQ_OFFSET), b.getShort(HEADER_FLAGS_OFFSET));
+        if ((version == VERSION_PREALLOCATED) != ((flags & FLAG_PREALLOCATED) != 0)) {
+            return null; // a valid CRC over contradicting fields: not written by any writer, so garbage
+        }
+        return new Header(b.getLong(HEADER_FIRST_SEQ_OFFSET), flags);
     }
 }

@@ -158,6 +158,13 @@ public final class WalReader {
                 }
                 int at = (int) (pos - windowFileOffset);
                 int length = window.getInt(at + WalFormat.RECORD_LENGTH_OFFSET);
+                if (length == 0 && header.preallocated()) {
+                    // The unused, zero-filled rest of a preallocated file (the writer trims it when it
+                    // rolls over; a crash can leave it). A record whose first bytes never reached the
+                    // disk looks the same, and was never acknowledged: its fsync had not returned.
+                    trimZeroTail(file, pos, size);
+                    return null;
+                }
                 if (length < WalFormat.MIN_RECORD_LENGTH_FIELD || length > WalFormat.MAX_RECORD_BYTES - WalFormat.RECORD_PREFIX_LENGTH) {
                     return new Damage(pos, "invalid record length [length=" + length + ']');
                 }
@@ -240,6 +247,18 @@ public final class WalReader {
         int got = window.position();
         window.limit(got).position(0);
         return got >= n;
+    }
+
+    /** Shortens a preallocated file to its records, so the writer's byte accounting sees only them. */
+    private void trimZeroTail(Path file, long offset, long size) throws IOException {
+        FileChannel ch = fs.open(file, StandardOpenOption.WRITE);
+        try {
+            fs.truncate(ch, offset);
+            fs.force(ch, true);
+        } finally {
+            fs.close(ch);
+        }
+        LOG.debug("trimmed the unused preallocated tail of a WAL file [file={}, offset={}, bytes={}]", file, offset, size - offset);
     }
 
     /** Cuts {@code file} at {@code offset} (deletes it when not even its header is good), durably. */

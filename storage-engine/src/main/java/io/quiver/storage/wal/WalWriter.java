@@ -64,6 +64,8 @@ public final class WalWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WalWriter.class);
     private static final long IDLE_PARK_NANOS = 100_000_000L;
     private static final int INITIAL_WRITE_BUFFER_BYTES = 64 << 10;
+    /** Zeros written per call when preparing a file; read-only, shared by every writer. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     private final FilesFacade fs;
     private final Path dir;
@@ -104,6 +106,16 @@ public final class WalWriter implements AutoCloseable {
     private final ByteBuffer headerBuffer = ByteBuffer.allocateDirect(WalFormat.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
     private boolean closed;
+    /** The zero-filled, fsynced next file ({@link WalFormat#PREPARED_FILE_NAME}); null while none is ready. */
+    private FileChannel preparedChannel;
+    /** A thread is preparing the next file. */
+    private boolean preparing;
+    /** The current file was preallocated: on disk it is its preallocated size, past {@link #writePosition}. */
+    private boolean currentPreallocated;
+    /** A prepared file is ready while the current one grows as it is written: the next append rolls. */
+    private volatile boolean rollToPrepared;
+    /** Whether files are prepared ahead (there is no fsync to spare a journal commit in NONE mode). */
+    private final boolean preallocate;
 
     // ---- guarded by syncLock ----
     private final List<WalAppend> completed = new ArrayList<>();
@@ -122,6 +134,7 @@ public final class WalWriter implements AutoCloseable {
         this.dir = dir;
         this.cfg = cfg;
         this.groupCommitIntervalNanos = cfg.groupCommitIntervalUs() * 1_000L;
+        this.preallocate = cfg.preallocateBytes() > 0 && cfg.durability() != Durability.NONE;
         this.nextSeq = nextSeq;
         this.lastSeqPublished = nextSeq - 1;
         // nanoTime has an arbitrary origin: start "one interval ago" so the first append syncs at once.
@@ -154,6 +167,8 @@ public final class WalWriter implements AutoCloseable {
         List<WalFile> existing = new ArrayList<>();
         try {
             fs.createDirectories(dir);
+            // A file prepared by an earlier run never got a header: it holds nothing.
+            fs.deleteIfExists(dir.resolve(WalFormat.PREPARED_FILE_NAME));
             for (Path p : fs.list(dir)) {
                 long first = WalFormat.firstSeqOf(p);
                 if (first < 0) {
@@ -210,7 +225,9 @@ public final class WalWriter implements AutoCloseable {
             throw StorageException.invalid("WAL record too large [dir=" + dir + ", size=" + recordBytes
                     + ", limit=" + cfg.maxRecordBytes() + "]; split the batch");
         }
-        if (currentFileBytesPublished >= cfg.fileRollBytes()) {
+        long fileBytes = currentFileBytesPublished;
+        if (fileBytes >= cfg.fileRollBytes() || rollToPrepared
+                || (preallocate && fileBytes > WalFormat.HEADER_LENGTH && fileBytes + recordBytes > cfg.effectiveRollBytes())) {
             rollForSize();
         }
         List<WalAppend> abandoned = null;
@@ -258,6 +275,10 @@ public final class WalWriter implements AutoCloseable {
             // long) or crossed the threshold; otherwise it is already due to wake on its deadline.
             wakeFlusher = flusherThread != null && (unsyncedBefore == 0
                     || (unsyncedBefore < cfg.syncThresholdBytes() && unsyncedBefore + recordBytes >= cfg.syncThresholdBytes()));
+            // Prepared only once a table writes steadily: an idle or tiny table never pays for one.
+            if (preallocate && preparedChannel == null && !preparing && writePosition >= cfg.preallocateBytes() / 8) {
+                startPreparingNextFile();
+            }
             publish();
         } finally {
             appendLock.unlock();
@@ -307,7 +328,12 @@ public final class WalWriter implements AutoCloseable {
                 // current and appends go on in it.
                 FileChannel oldChannel = channel;
                 Path oldPath = current.path;
+                long oldSize = current.size;
+                boolean oldPreallocated = currentPreallocated;
                 startNewFile();
+                if (oldPreallocated) {
+                    trimQuietly(oldChannel, oldPath, oldSize);
+                }
                 closeQuietly(oldChannel, oldPath);
                 return last;
             } finally {
@@ -370,6 +396,16 @@ public final class WalWriter implements AutoCloseable {
         return totalBytesPublished;
     }
 
+    /** Whether a prepared (zero-filled, fsynced) next file is ready; for tests. */
+    boolean hasPreparedFile() {
+        appendLock.lock();
+        try {
+            return preparedChannel != null;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     /** The directory this writer appends to. */
     public Path directory() {
         return dir;
@@ -399,6 +435,10 @@ public final class WalWriter implements AutoCloseable {
                     abandoned = closeCurrentFile();
                 }
                 abandoned = concat(abandoned, drainPending());
+                if (preparedChannel != null) {
+                    discardPrepared(preparedChannel);
+                    preparedChannel = null;
+                } // else a running preparation sees closed and discards its file
             } finally {
                 appendLock.unlock();
             }
@@ -575,6 +615,9 @@ public final class WalWriter implements AutoCloseable {
             LOG.error("WAL fsync failed while closing the file; abandoning it [file={}]", current.path, e);
             return abandonCurrentFile();
         }
+        if (currentPreallocated) {
+            trimQuietly(channel, current.path, current.size);
+        }
         closeQuietly(channel, current.path);
         channel = null;
         current = null;
@@ -608,13 +651,16 @@ public final class WalWriter implements AutoCloseable {
             // An abandoned file that never got a good record: the new file replaces it.
             totalBytes -= files.removeLast().size;
         }
-        FileChannel ch = null;
+        FileChannel ch = takePreparedFile(path, first);
+        boolean preallocated = ch != null;
         try {
-            ch = fs.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            headerBuffer.clear();
-            WalFormat.writeHeader(headerBuffer, first, nextFileFlags);
-            headerBuffer.flip();
-            fs.write(ch, headerBuffer, 0);
+            if (ch == null) {
+                ch = fs.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                headerBuffer.clear();
+                WalFormat.writeHeader(headerBuffer, first, nextFileFlags);
+                headerBuffer.flip();
+                fs.write(ch, headerBuffer, 0);
+            }
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
                 closeQuietly(ch, path);
@@ -633,8 +679,106 @@ public final class WalWriter implements AutoCloseable {
         writePosition = WalFormat.HEADER_LENGTH;
         totalBytes += WalFormat.HEADER_LENGTH;
         nextFileFlags = 0;
+        // A prepared file's new name is not durable yet either: the first fsync syncs the directory.
         currentFileEntryUnsynced = cfg.durability() != Durability.NONE;
+        currentPreallocated = preallocated;
+        rollToPrepared = false;
         publish();
+    }
+
+    /**
+     * Moves the prepared file, if one is ready, to {@code path} and writes its header; returns its
+     * channel, or null (none ready, or it could not be taken: the caller creates a plain file).
+     * A rename and an overwrite of allocated blocks need no journal commit of their own.
+     */
+    private FileChannel takePreparedFile(Path path, long firstSeq) {
+        FileChannel ch = preparedChannel;
+        if (ch == null) {
+            return null;
+        }
+        preparedChannel = null;
+        Path prepared = dir.resolve(WalFormat.PREPARED_FILE_NAME);
+        try {
+            fs.atomicMove(prepared, path);
+            headerBuffer.clear();
+            WalFormat.writeHeader(headerBuffer, firstSeq, (short) (nextFileFlags | WalFormat.FLAG_PREALLOCATED));
+            headerBuffer.flip();
+            fs.write(ch, headerBuffer, 0);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot use the prepared WAL file; starting a plain one [file={}]", path, e);
+            closeQuietly(ch, path);
+            try {
+                fs.deleteIfExists(prepared);
+                fs.deleteIfExists(path);
+            } catch (IOException | RuntimeException de) {
+                LOG.warn("cannot delete the prepared WAL file [file={}]", prepared, de);
+            }
+            return null;
+        }
+    }
+
+    /** Starts a thread that zero-fills and fsyncs the next file off the append path. */
+    private void startPreparingNextFile() {
+        preparing = true;
+        Thread.ofPlatform().daemon().name("quiver-wal-prepare-" + dir.getFileName()).start(this::prepareNextFile);
+    }
+
+    /**
+     * Writes the next file full of zeros and fsyncs it and the directory, so that every block of it
+     * is allocated and on disk before a record goes there.
+     */
+    private void prepareNextFile() {
+        Path path = dir.resolve(WalFormat.PREPARED_FILE_NAME);
+        FileChannel ch = null;
+        try {
+            ch = fs.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            long size = cfg.preallocateBytes();
+            for (long off = 0; off < size; off += ZEROS.capacity()) {
+                fs.write(ch, ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), size - off)), off);
+            }
+            fs.force(ch, true);
+            fs.fsyncDirectory(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot prepare the next WAL file; the next file grows as it is written [file={}]", path, e);
+            if (ch != null) {
+                discardPrepared(ch);
+                ch = null;
+            }
+        }
+        appendLock.lock();
+        try {
+            preparing = false;
+            if (ch != null && !closed) {
+                preparedChannel = ch;
+                rollToPrepared = channel != null && !currentPreallocated;
+                ch = null;
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        if (ch != null) {
+            discardPrepared(ch); // the writer closed meanwhile
+        }
+    }
+
+    private void discardPrepared(FileChannel ch) {
+        Path path = dir.resolve(WalFormat.PREPARED_FILE_NAME);
+        closeQuietly(ch, path);
+        try {
+            fs.deleteIfExists(path);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot delete the prepared WAL file [file={}]", path, e);
+        }
+    }
+
+    /** Cuts a preallocated file's unused zeros once it is done with; replay would skip them anyway. */
+    private void trimQuietly(FileChannel ch, Path path, long size) {
+        try {
+            fs.truncate(ch, size);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot trim the unused rest of a preallocated WAL file [file={}, size={}]", path, size, e);
+        }
     }
 
     private List<WalAppend> drainPending() {
