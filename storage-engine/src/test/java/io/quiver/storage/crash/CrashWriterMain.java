@@ -57,7 +57,10 @@ public final class CrashWriterMain {
                 .compactionMinSegments(3)
                 .compactionSmallSegmentRows(1_000_000)
                 .backgroundIntervalMs(5)
-                .groupCommitIntervalUs(500);
+                .groupCommitIntervalUs(500)
+                // Small prepared files, so kills land while appends go into preallocated WAL files,
+                // while files are being prepared and while one is taken over at a rollover.
+                .walPreallocateBytes(256 * 1024);
     }
 
     /** Where a trial kills the child: the parent waits for "AT <phase>" and then sends SIGKILL. */
