@@ -85,32 +85,92 @@ final class GroupTable {
             singleLongKey(keyCols[0], idx, n, gids, scratch);
             return;
         }
-        if (width > 1 && fewCodeCombinations(keyCols, n)) {
-            codeCombinationKeys(keyCols, idx, n, gids, scratch);
+        if (width > 1 && fewKeyCombinations(keyCols, idx, n)) {
+            smallKeyCombinations(keyCols, idx, n, gids, scratch);
             return;
         }
         anyKeys(keyCols, idx, n, gids, scratch);
     }
 
-    /** Code combinations up to this many are indexed directly (an int per combination, reset per batch). */
+    /** Key combinations up to this many are indexed directly (an int per combination, reset per batch). */
     private static final int MAX_CODE_COMBINATIONS = 4096;
-    /** For several dictionary-coded keys: code combination -> group id for the current batch (-1 unknown, -2 pending). */
+    /** For several small keys: key combination -> group id for the current batch (-1 unknown, -2 pending). */
     private int[] combinationGroups;
     private int[] rowCombination = new int[0];
     private int[] newRows = new int[0];
     private int[] newCombinations = new int[0];
     private int[] newGroups = new int[0];
+    /** Per key of the current batch: how many values it takes (NULL included), and an integer key's smallest value. */
     private int[] radix = new int[0];
+    private long[] rangeMin = new long[0];
+    /** Rows sent through the hashed path by {@link #smallKeyCombinations} (one per combination new to a batch). */
+    private long combinationRowsHashed;
 
-    /** Whether every key is a dictionary-coded string and their code combinations (NULL as one more code) are few. */
-    private boolean fewCodeCombinations(ColumnVector[] keyCols, int n) {
-        int combinations = 1;
+    long combinationRowsHashed() {
+        return combinationRowsHashed;
+    }
+
+    /**
+     * Whether every key is a dictionary-coded string or an integer whose batch values span a small
+     * range, and their combinations (NULL as one more value of each) are few; fills {@link #radix}
+     * and {@link #rangeMin}. Dictionary sizes are checked before any integer column is read, so a
+     * large dictionary (user id and search phrase) costs no pass over the rows.
+     */
+    private boolean fewKeyCombinations(ColumnVector[] keyCols, int[] idx, int n) {
+        if (radix.length < width) {
+            radix = new int[width];
+            rangeMin = new long[width];
+        }
+        long combinations = 1;
         for (int c = 0; c < width; c++) {
             ColumnVector v = keyCols[c];
-            if (dicts[c] == null || !ExprCompiler.onCodes(v, n)) {
+            if (dicts[c] != null) {
+                if (!ExprCompiler.onCodes(v, n)) {
+                    return false;
+                }
+                radix[c] = v.dictionary.size() + 1;
+                combinations *= radix[c];
+                if (combinations > MAX_CODE_COMBINATIONS) {
+                    return false;
+                }
+            } else if (types[c].physical() != ColumnType.Physical.LONG) {
                 return false;
             }
-            combinations *= v.dictionary.size() + 1;
+        }
+        for (int c = 0; c < width; c++) {
+            if (dicts[c] != null) {
+                continue;
+            }
+            ColumnVector v = keyCols[c];
+            long[] x = v.longs;
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            if (v.hasNulls) {
+                // a NULL row's slot may hold anything (0 for a date far from the others): it takes value 0 anyway
+                boolean[] nulls = v.nulls;
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    long key = nulls[i] ? min : x[i];
+                    min = Math.min(min, key);
+                    max = Math.max(max, nulls[i] ? max : key);
+                }
+                if (min > max) {
+                    min = max = 0; // every live row NULL
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    long key = x[idx[k]];
+                    min = Math.min(min, key);
+                    max = Math.max(max, key);
+                }
+            }
+            long span = max - min; // negative when the true span overflows a long
+            if (n == 0 || span < 0 || span >= MAX_CODE_COMBINATIONS) {
+                return false;
+            }
+            rangeMin[c] = min;
+            radix[c] = (int) span + 2;
+            combinations *= radix[c];
             if (combinations > MAX_CODE_COMBINATIONS) {
                 return false;
             }
@@ -119,39 +179,66 @@ final class GroupTable {
     }
 
     /**
-     * Several low-cardinality string keys (GROUP BY os, browser): a row's code combination indexes
-     * its group directly. Only the first row of each combination new to the batch goes through the
-     * hashing path, all of them in one call, so the table and its hashes stay those of {@link #anyKeys}.
+     * Several small keys (GROUP BY os, browser; GROUP BY tenant_id, event_date): a row's combination
+     * of dictionary codes and offsets in its batch's integer ranges indexes its group directly. Only
+     * the first row of each combination new to the batch goes through the hashing path, all of them
+     * in one call, so the table and its hashes stay those of {@link #anyKeys} (tables still merge,
+     * and batches of wide ranges hash into the same groups).
      */
-    private void codeCombinationKeys(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
-        if (radix.length < width) {
-            radix = new int[width];
-        }
+    private void smallKeyCombinations(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
         int combinations = 1;
         for (int c = 0; c < width; c++) {
-            radix[c] = keyCols[c].dictionary.size() + 1;
             combinations *= radix[c];
         }
         combinationGroups = reset(combinationGroups, combinations);
         if (rowCombination.length < n) {
             rowCombination = new int[Math.max(n, Batch.MAX_ROWS)];
         }
+        int[] rc = rowCombination;
+        Arrays.fill(rc, 0, n, 0);
+        // a column at a time, so each loop is one shape without a per-row dispatch on the key's kind
+        for (int c = 0; c < width; c++) {
+            ColumnVector v = keyCols[c];
+            int r = radix[c];
+            boolean[] nulls = v.nulls;
+            if (dicts[c] != null) {
+                int[] codes = v.dictCodes;
+                if (v.hasNulls) {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        rc[k] = rc[k] * r + (nulls[i] ? 0 : codes[i] + 1);
+                    }
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        rc[k] = rc[k] * r + codes[idx[k]] + 1;
+                    }
+                }
+            } else {
+                long[] x = v.longs;
+                long min = rangeMin[c];
+                if (v.hasNulls) {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        rc[k] = rc[k] * r + (nulls[i] ? 0 : (int) (x[i] - min) + 1);
+                    }
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        rc[k] = rc[k] * r + (int) (x[idx[k]] - min) + 1;
+                    }
+                }
+            }
+        }
+        int[] cg = combinationGroups;
         int fresh = 0;
         for (int k = 0; k < n; k++) {
-            int i = idx[k];
-            int combination = 0;
-            for (int c = 0; c < width; c++) {
-                ColumnVector v = keyCols[c];
-                combination = combination * radix[c] + (v.nulls[i] ? 0 : v.dictCodes[i] + 1);
-            }
-            rowCombination[k] = combination;
-            if (combinationGroups[combination] == -1) {
-                combinationGroups[combination] = -2;
+            int combination = rc[k];
+            if (cg[combination] == -1) {
+                cg[combination] = -2;
                 if (newRows.length <= fresh) {
                     newRows = Arrays.copyOf(newRows, Math.max(16, fresh * 2));
                     newCombinations = Arrays.copyOf(newCombinations, newRows.length);
                 }
-                newRows[fresh] = i;
+                newRows[fresh] = idx[k];
                 newCombinations[fresh++] = combination;
             }
         }
@@ -159,13 +246,14 @@ final class GroupTable {
             if (newGroups.length < fresh) {
                 newGroups = new int[newRows.length];
             }
+            combinationRowsHashed += fresh;
             anyKeys(keyCols, newRows, fresh, newGroups, scratch);
             for (int f = 0; f < fresh; f++) {
-                combinationGroups[newCombinations[f]] = newGroups[f];
+                cg[newCombinations[f]] = newGroups[f];
             }
         }
         for (int k = 0; k < n; k++) {
-            gids[k] = combinationGroups[rowCombination[k]];
+            gids[k] = cg[rc[k]];
         }
     }
 

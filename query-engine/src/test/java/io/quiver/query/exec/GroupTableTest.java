@@ -295,6 +295,76 @@ class GroupTableTest {
         }
     }
 
+    /**
+     * Two integer keys (a tenant and a date): batches whose values span small ranges are grouped by
+     * their combination of offsets, hashing one row per combination new to the batch; batches with a
+     * wide range (or values at the ends of the long range) hash every row. NULLs, selections and two
+     * tables that are then merged: each key pair keeps one group throughout.
+     */
+    @Test
+    void smallIntegerKeyCombinationsHashOneRowPerCombinationAndShareGroups() {
+        ColumnType[] types = {ColumnType.BIGINT, ColumnType.DATE};
+        GroupTable[] tables = {new GroupTable(types), new GroupTable(types)};
+        List<Map<List<Object>, Integer>> ids = List.of(new HashMap<>(), new HashMap<>());
+        SplittableRandom random = new SplittableRandom(23);
+        for (int b = 0; b < 80; b++) {
+            int n = Batch.MAX_ROWS;
+            ColumnVector tenants = new ColumnVector(ColumnType.BIGINT, n);
+            ColumnVector dates = new ColumnVector(ColumnType.DATE, n);
+            boolean wide = b % 7 == 3;
+            boolean extremes = b % 11 == 5;
+            List<List<Object>> keys = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Long tenant = random.nextInt(30) == 0 ? null : (wide ? random.nextLong(100_000) : 1 + random.nextLong(5));
+                Long date = random.nextInt(45) == 0 ? null : 20_000L + (b % 3) * 10 + random.nextLong(12);
+                if (extremes && i < 2) {
+                    date = i == 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+                }
+                if (tenant == null) {
+                    tenants.appendNull();
+                } else {
+                    tenants.appendLong(tenant);
+                }
+                if (date == null) {
+                    dates.appendNull();
+                } else {
+                    dates.appendLong(date);
+                }
+                keys.add(Arrays.asList(tenant, date));
+            }
+            int[] idx = everyOther(n, b % 2 == 1);
+            List<List<Object>> live = new ArrayList<>();
+            for (int i : idx) {
+                live.add(keys.get(i));
+            }
+            int t = b % 3 == 0 ? 1 : 0;
+            long hashedBefore = tables[t].combinationRowsHashed();
+            int[] gids = new int[idx.length];
+            tables[t].findOrInsert(new ColumnVector[] {tenants, dates}, idx, idx.length, gids, new long[2]);
+            assertOneGroupPerKey(ids.get(t), live, gids, "batch " + b);
+            assertEquals(ids.get(t).size(), tables[t].size(), "batch " + b);
+            long hashed = tables[t].combinationRowsHashed() - hashedBefore;
+            if (wide || extremes) {
+                assertEquals(0, hashed, "batch " + b + " spans a wide range: hashed row by row");
+            } else {
+                assertEquals(new java.util.HashSet<>(live).size(), hashed, "batch " + b + ": one hashed row per distinct pair");
+            }
+        }
+        int[] map = tables[0].mergeFrom(tables[1]);
+        Map<List<Object>, Integer> merged = new HashMap<>(ids.get(0));
+        assertOneGroupPerKey(merged, inIdOrder(ids.get(1)), map, "merge");
+        assertEquals(merged.size(), tables[0].size());
+        List<List<Object>> all = inIdOrder(merged);
+        for (int c = 0; c < 2; c++) {
+            ColumnVector out = new ColumnVector(types[c], all.size());
+            tables[0].writeKeys(c, 0, all.size(), out);
+            for (int g = 0; g < all.size(); g++) {
+                Object expected = all.get(g).get(c);
+                assertEquals(expected, out.nulls[g] ? null : (Object) out.longs[g], "key " + c + " of group " + g);
+            }
+        }
+    }
+
     /** Each key keeps the group it had; a key new to {@code ids} takes an id no other key holds. */
     private static void assertOneGroupPerKey(Map<List<Object>, Integer> ids, List<List<Object>> keys, int[] gids, String where) {
         Map<Integer, List<Object>> keyOfId = new HashMap<>();
