@@ -71,6 +71,132 @@ final class GroupTable {
     /** For a single dictionary-coded key: code -> group id for the current batch (-1 unknown). */
     private int[] codeGroups;
 
+    /** After {@link #countRows}: the groups the batch's rows fell into, and how many rows each. */
+    private int[] countedGroups = new int[0];
+    private long[] countedRows = new long[0];
+    private int[] keyCounts;
+
+    int[] countedGroups() {
+        return countedGroups;
+    }
+
+    long[] countedRows() {
+        return countedRows;
+    }
+
+    /**
+     * For an aggregation that only counts rows (GROUP BY device with COUNT(*)): when the single key
+     * is dictionary-coded, or an integer over a small range, counts the live rows per code or value
+     * in one pass and finds each distinct one's group, with no group id per row. Returns how many
+     * groups were met ({@link #countedGroups}, {@link #countedRows}), or -1 when the key is of
+     * neither kind (then {@link #findOrInsert} is the way).
+     */
+    int countRows(ColumnVector[] keyCols, int[] idx, int n, long[] scratch) {
+        if (width != 1 || n == 0) {
+            return -1;
+        }
+        ColumnVector v = keyCols[0];
+        boolean[] nulls = v.nulls;
+        if (dicts[0] != null) {
+            if (!ExprCompiler.onCodes(v, n) || v.dictionary.size() > n) {
+                return -1;
+            }
+            ColumnVector d = v.dictionary;
+            int entries = d.size();
+            // slot 0 is the NULL key, slot c + 1 dictionary code c
+            int[] counts = keyCounts = zeroed(keyCounts, entries + 1);
+            int[] codes = v.dictCodes;
+            if (v.hasNulls) {
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    counts[nulls[i] ? 0 : codes[i] + 1]++;
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    counts[codes[idx[k]] + 1]++;
+                }
+            }
+            int[] list = metCodes(entries);
+            int met = 0;
+            for (int c = 0; c < entries; c++) {
+                if (counts[c + 1] != 0) {
+                    list[met++] = c;
+                }
+            }
+            int out = ensureCounted(met + 1);
+            if (counts[0] != 0) {
+                countedGroups[out] = nullGroup(scratch);
+                countedRows[out++] = counts[0];
+            }
+            if (met > 0) {
+                int[] ids = metIds;
+                dicts[0].internRows(d.bytes, d.offsets, null, list, met, ids);
+                for (int j = 0; j < met; j++) {
+                    countedGroups[out] = groupOfString(ids[j], scratch);
+                    countedRows[out++] = counts[list[j] + 1];
+                }
+            }
+            return out;
+        }
+        if (types[0].physical() != ColumnType.Physical.LONG) {
+            return -1;
+        }
+        long[] x = v.longs;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int k = 0; k < n; k++) {
+            // NULL rows count too: whatever their slot holds only widens the range, they go to slot 0 anyway
+            long key = x[idx[k]];
+            min = Math.min(min, key);
+            max = Math.max(max, key);
+        }
+        if (max - min < 0 || max - min >= Math.min(MAX_DIRECT_RANGE, n)) {
+            return -1;
+        }
+        int range = (int) (max - min);
+        int[] counts = keyCounts = zeroed(keyCounts, range + 2);
+        if (v.hasNulls) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                counts[nulls[i] ? 0 : (int) (x[i] - min) + 1]++;
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                counts[(int) (x[idx[k]] - min) + 1]++;
+            }
+        }
+        int out = ensureCounted(range + 2);
+        if (counts[0] != 0) {
+            countedGroups[out] = nullGroup(scratch);
+            countedRows[out++] = counts[0];
+        }
+        for (int s = 1; s <= range + 1; s++) {
+            if (counts[s] != 0) {
+                long key = min + s - 1;
+                scratch[0] = key;
+                countedGroups[out] = find(scratch, 0L, Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL));
+                countedRows[out++] = counts[s];
+            }
+        }
+        return out;
+    }
+
+    private int ensureCounted(int n) {
+        if (countedGroups.length < n) {
+            countedGroups = new int[Math.max(n, 64)];
+            countedRows = new long[countedGroups.length];
+        }
+        return 0;
+    }
+
+    private static int[] zeroed(int[] a, int n) {
+        if (a == null || a.length < n) {
+            return new int[Math.max(n, 64)];
+        }
+        java.util.Arrays.fill(a, 0, n, 0);
+        return a;
+    }
+
     /** Group id of every live row of the batch's key vectors, into {@code gids[k]} for {@code idx[k]}. */
     void findOrInsert(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
         if (width == 1 && dicts[0] != null && ExprCompiler.onCodes(keyCols[0], n)) {

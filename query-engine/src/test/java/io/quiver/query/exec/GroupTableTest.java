@@ -365,6 +365,97 @@ class GroupTableTest {
         }
     }
 
+    /**
+     * Counting rows per key without a group id per row ({@code countRows}): dictionary-coded and
+     * small-range integer batches are counted (NULL as a key of its own, only selected rows), into
+     * the same groups as batches that go through {@code findOrInsert}; plain strings, dictionaries
+     * larger than the batch and wide integer ranges are refused.
+     */
+    @Test
+    void countRowsCountsPerKeyIntoTheGroupsFindOrInsertUses() {
+        SplittableRandom random = new SplittableRandom(29);
+        // strings: dictionary-coded batches (some with more entries than selected rows) and plain ones
+        GroupTable strings = new GroupTable(new ColumnType[] {ColumnType.VARCHAR});
+        Map<Object, Integer> stringIds = new HashMap<>();
+        Map<Object, Long> stringCounts = new HashMap<>();
+        List<String> words = List.of("phone", "tablet", "desktop", "", "télé", "tv", "car");
+        for (int b = 0; b < 30; b++) {
+            int n = b % 5 == 2 ? 6 : 500;
+            ColumnVector dict = new ColumnVector(ColumnType.VARCHAR, 8);
+            List<String> entries = new ArrayList<>(words.subList(b % 3, words.size()));
+            entries.forEach(dict::appendString);
+            ColumnVector v = new ColumnVector(ColumnType.VARCHAR, n);
+            v.dictCodes = new int[n];
+            for (int i = 0; i < n; i++) {
+                boolean isNull = random.nextInt(15) == 0;
+                int code = isNull ? -1 : random.nextInt(entries.size());
+                if (isNull) {
+                    v.appendNull();
+                } else {
+                    v.appendString(entries.get(code));
+                }
+                v.dictCodes[i] = code;
+            }
+            if (b % 4 == 3) {
+                v.dictCodes = null; // plain strings
+            } else {
+                v.dictionary = dict;
+            }
+            int[] idx = everyOther(n, b % 2 == 0);
+            boolean refused = b % 4 == 3 || idx.length < entries.size();
+            countOrFind(strings, stringIds, stringCounts, v, idx, refused, "strings batch " + b);
+        }
+        // integers: small ranges (counted) and wide ones (refused)
+        GroupTable ints = new GroupTable(new ColumnType[] {ColumnType.BIGINT});
+        Map<Object, Integer> intIds = new HashMap<>();
+        Map<Object, Long> intCounts = new HashMap<>();
+        for (int b = 0; b < 30; b++) {
+            int n = 1_000;
+            boolean wide = b % 6 == 5;
+            ColumnVector v = new ColumnVector(ColumnType.BIGINT, n);
+            for (int i = 0; i < n; i++) {
+                if (random.nextInt(20) == 0) {
+                    v.appendNull();
+                } else {
+                    v.appendLong(wide ? random.nextLong(1_000_000) : 20 + b + random.nextLong(24));
+                }
+            }
+            countOrFind(ints, intIds, intCounts, v, everyOther(n, b % 2 == 1), wide, "integers batch " + b);
+        }
+    }
+
+    /** One batch through {@code countRows} (or, when it is refused, {@code findOrInsert}), checked against the keys. */
+    private static void countOrFind(GroupTable table, Map<Object, Integer> ids, Map<Object, Long> counts, ColumnVector v, int[] idx,
+                                    boolean refused, String where) {
+        long[] scratch = new long[1];
+        int m = table.countRows(new ColumnVector[] {v}, idx, idx.length, scratch);
+        if (refused) {
+            assertEquals(-1, m, where);
+            assertConsistentGroups(table, ids, v, idx);
+            return;
+        }
+        Map<Object, Long> expected = new HashMap<>();
+        for (int i : idx) {
+            Object key = v.nulls[i] ? NULL_KEY : v.type() == ColumnType.VARCHAR ? v.dictionary.getString(v.dictCodes[i]) : (Object) v.longs[i];
+            expected.merge(key, 1L, Long::sum);
+        }
+        assertEquals(expected.size(), m, where + ": a group per distinct selected key");
+        Map<Integer, Long> byGroup = new HashMap<>();
+        for (int j = 0; j < m; j++) {
+            assertEquals(null, byGroup.put(table.countedGroups()[j], table.countedRows()[j]), where + ": a group met twice");
+        }
+        // the same rows through findOrInsert must land in the groups just counted
+        int[] gids = new int[idx.length];
+        table.findOrInsert(new ColumnVector[] {v}, idx, idx.length, gids, scratch);
+        Map<Integer, Long> found = new HashMap<>();
+        for (int k = 0; k < idx.length; k++) {
+            found.merge(gids[k], 1L, Long::sum);
+        }
+        assertEquals(byGroup, found, where);
+        assertConsistentGroups(table, ids, v, idx);
+        assertEquals(ids.size(), table.size(), where);
+    }
+
     /** Each key keeps the group it had; a key new to {@code ids} takes an id no other key holds. */
     private static void assertOneGroupPerKey(Map<List<Object>, Integer> ids, List<List<Object>> keys, int[] gids, String where) {
         Map<Integer, List<Object>> keyOfId = new HashMap<>();
