@@ -143,6 +143,13 @@ abstract class Accumulator {
             }
         }
 
+        /** Adds {@code rows[j]} to group {@code groups[j]}, for {@code j < m} (see {@link GroupTable#countRows}). */
+        void addCounts(int[] groups, long[] rows, int m) {
+            for (int j = 0; j < m; j++) {
+                counts[groups[j]] += rows[j];
+            }
+        }
+
         @Override
         void merge(Accumulator other, int[] map, int otherGroups) {
             long[] o = ((Count) other).counts;

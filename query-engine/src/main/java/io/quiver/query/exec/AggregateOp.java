@@ -45,6 +45,7 @@ final class AggregateOp extends PhysicalOp {
         private int[] subIdx = new int[Batch.MAX_ROWS];
         private int[] subGids = new int[Batch.MAX_ROWS];
         private long reserved;
+        private final boolean countsOnly;
 
         Partial(ExecContext ctx, List<Partial> done) {
             this.ctx = ctx;
@@ -63,6 +64,7 @@ final class AggregateOp extends PhysicalOp {
                 argExprs[a] = agg.args().isEmpty() ? null : ExprCompiler.compile(agg.args().get(0));
                 filterExprs[a] = agg.filter() == null ? null : ExprCompiler.compile(agg.filter());
             }
+            countsOnly = groups.size() == 1 && aggs.stream().allMatch(a -> a.fn() == AggFn.COUNT_STAR && a.filter() == null && !a.distinct());
             if (groups.isEmpty()) {
                 table.singleGroup();
                 for (Accumulator acc : accs) {
@@ -84,6 +86,9 @@ final class AggregateOp extends PhysicalOp {
                 for (int c = 0; c < keyCols.length; c++) {
                     keyCols[c] = keyExprs.get(c).eval(b, idx, n);
                 }
+                if (countsOnly && countRows(n, idx)) {
+                    return;
+                }
                 table.findOrInsert(keyCols, idx, n, gids, scratch);
             }
             int groupCount = table.size();
@@ -92,6 +97,25 @@ final class AggregateOp extends PhysicalOp {
                 addBatch(a, b, idx, n);
             }
             account();
+        }
+
+        /**
+         * Every aggregate a COUNT(*) without FILTER: a batch whose single key is dictionary-coded or
+         * a small integer range is counted per key value, without a group id per row.
+         */
+        private boolean countRows(int n, int[] idx) {
+            int m = table.countRows(keyCols, idx, n, scratch);
+            if (m < 0) {
+                return false;
+            }
+            int[] g = table.countedGroups();
+            long[] rows = table.countedRows();
+            for (Accumulator acc : accs) {
+                acc.ensure(table.size());
+                ((Accumulator.Count) acc).addCounts(g, rows, m);
+            }
+            account();
+            return true;
         }
 
         /**

@@ -71,6 +71,132 @@ final class GroupTable {
     /** For a single dictionary-coded key: code -> group id for the current batch (-1 unknown). */
     private int[] codeGroups;
 
+    /** After {@link #countRows}: the groups the batch's rows fell into, and how many rows each. */
+    private int[] countedGroups = new int[0];
+    private long[] countedRows = new long[0];
+    private int[] keyCounts;
+
+    int[] countedGroups() {
+        return countedGroups;
+    }
+
+    long[] countedRows() {
+        return countedRows;
+    }
+
+    /**
+     * For an aggregation that only counts rows (GROUP BY device with COUNT(*)): when the single key
+     * is dictionary-coded, or an integer over a small range, counts the live rows per code or value
+     * in one pass and finds each distinct one's group, with no group id per row. Returns how many
+     * groups were met ({@link #countedGroups}, {@link #countedRows}), or -1 when the key is of
+     * neither kind (then {@link #findOrInsert} is the way).
+     */
+    int countRows(ColumnVector[] keyCols, int[] idx, int n, long[] scratch) {
+        if (width != 1 || n == 0) {
+            return -1;
+        }
+        ColumnVector v = keyCols[0];
+        boolean[] nulls = v.nulls;
+        if (dicts[0] != null) {
+            if (!ExprCompiler.onCodes(v, n) || v.dictionary.size() > n) {
+                return -1;
+            }
+            ColumnVector d = v.dictionary;
+            int entries = d.size();
+            // slot 0 is the NULL key, slot c + 1 dictionary code c
+            int[] counts = keyCounts = zeroed(keyCounts, entries + 1);
+            int[] codes = v.dictCodes;
+            if (v.hasNulls) {
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    counts[nulls[i] ? 0 : codes[i] + 1]++;
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    counts[codes[idx[k]] + 1]++;
+                }
+            }
+            int[] list = metCodes(entries);
+            int met = 0;
+            for (int c = 0; c < entries; c++) {
+                if (counts[c + 1] != 0) {
+                    list[met++] = c;
+                }
+            }
+            int out = ensureCounted(met + 1);
+            if (counts[0] != 0) {
+                countedGroups[out] = nullGroup(scratch);
+                countedRows[out++] = counts[0];
+            }
+            if (met > 0) {
+                int[] ids = metIds;
+                dicts[0].internRows(d.bytes, d.offsets, null, list, met, ids);
+                for (int j = 0; j < met; j++) {
+                    countedGroups[out] = groupOfString(ids[j], scratch);
+                    countedRows[out++] = counts[list[j] + 1];
+                }
+            }
+            return out;
+        }
+        if (types[0].physical() != ColumnType.Physical.LONG) {
+            return -1;
+        }
+        long[] x = v.longs;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int k = 0; k < n; k++) {
+            // NULL rows count too: whatever their slot holds only widens the range, they go to slot 0 anyway
+            long key = x[idx[k]];
+            min = Math.min(min, key);
+            max = Math.max(max, key);
+        }
+        if (max - min < 0 || max - min >= Math.min(MAX_DIRECT_RANGE, n)) {
+            return -1;
+        }
+        int range = (int) (max - min);
+        int[] counts = keyCounts = zeroed(keyCounts, range + 2);
+        if (v.hasNulls) {
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                counts[nulls[i] ? 0 : (int) (x[i] - min) + 1]++;
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                counts[(int) (x[idx[k]] - min) + 1]++;
+            }
+        }
+        int out = ensureCounted(range + 2);
+        if (counts[0] != 0) {
+            countedGroups[out] = nullGroup(scratch);
+            countedRows[out++] = counts[0];
+        }
+        for (int s = 1; s <= range + 1; s++) {
+            if (counts[s] != 0) {
+                long key = min + s - 1;
+                scratch[0] = key;
+                countedGroups[out] = find(scratch, 0L, Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL));
+                countedRows[out++] = counts[s];
+            }
+        }
+        return out;
+    }
+
+    private int ensureCounted(int n) {
+        if (countedGroups.length < n) {
+            countedGroups = new int[Math.max(n, 64)];
+            countedRows = new long[countedGroups.length];
+        }
+        return 0;
+    }
+
+    private static int[] zeroed(int[] a, int n) {
+        if (a == null || a.length < n) {
+            return new int[Math.max(n, 64)];
+        }
+        java.util.Arrays.fill(a, 0, n, 0);
+        return a;
+    }
+
     /** Group id of every live row of the batch's key vectors, into {@code gids[k]} for {@code idx[k]}. */
     void findOrInsert(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
         if (width == 1 && dicts[0] != null && ExprCompiler.onCodes(keyCols[0], n)) {
@@ -85,32 +211,92 @@ final class GroupTable {
             singleLongKey(keyCols[0], idx, n, gids, scratch);
             return;
         }
-        if (width > 1 && fewCodeCombinations(keyCols, n)) {
-            codeCombinationKeys(keyCols, idx, n, gids, scratch);
+        if (width > 1 && fewKeyCombinations(keyCols, idx, n)) {
+            smallKeyCombinations(keyCols, idx, n, gids, scratch);
             return;
         }
         anyKeys(keyCols, idx, n, gids, scratch);
     }
 
-    /** Code combinations up to this many are indexed directly (an int per combination, reset per batch). */
+    /** Key combinations up to this many are indexed directly (an int per combination, reset per batch). */
     private static final int MAX_CODE_COMBINATIONS = 4096;
-    /** For several dictionary-coded keys: code combination -> group id for the current batch (-1 unknown, -2 pending). */
+    /** For several small keys: key combination -> group id for the current batch (-1 unknown, -2 pending). */
     private int[] combinationGroups;
     private int[] rowCombination = new int[0];
     private int[] newRows = new int[0];
     private int[] newCombinations = new int[0];
     private int[] newGroups = new int[0];
+    /** Per key of the current batch: how many values it takes (NULL included), and an integer key's smallest value. */
     private int[] radix = new int[0];
+    private long[] rangeMin = new long[0];
+    /** Rows sent through the hashed path by {@link #smallKeyCombinations} (one per combination new to a batch). */
+    private long combinationRowsHashed;
 
-    /** Whether every key is a dictionary-coded string and their code combinations (NULL as one more code) are few. */
-    private boolean fewCodeCombinations(ColumnVector[] keyCols, int n) {
-        int combinations = 1;
+    long combinationRowsHashed() {
+        return combinationRowsHashed;
+    }
+
+    /**
+     * Whether every key is a dictionary-coded string or an integer whose batch values span a small
+     * range, and their combinations (NULL as one more value of each) are few; fills {@link #radix}
+     * and {@link #rangeMin}. Dictionary sizes are checked before any integer column is read, so a
+     * large dictionary (user id and search phrase) costs no pass over the rows.
+     */
+    private boolean fewKeyCombinations(ColumnVector[] keyCols, int[] idx, int n) {
+        if (radix.length < width) {
+            radix = new int[width];
+            rangeMin = new long[width];
+        }
+        long combinations = 1;
         for (int c = 0; c < width; c++) {
             ColumnVector v = keyCols[c];
-            if (dicts[c] == null || !ExprCompiler.onCodes(v, n)) {
+            if (dicts[c] != null) {
+                if (!ExprCompiler.onCodes(v, n)) {
+                    return false;
+                }
+                radix[c] = v.dictionary.size() + 1;
+                combinations *= radix[c];
+                if (combinations > MAX_CODE_COMBINATIONS) {
+                    return false;
+                }
+            } else if (types[c].physical() != ColumnType.Physical.LONG) {
                 return false;
             }
-            combinations *= v.dictionary.size() + 1;
+        }
+        for (int c = 0; c < width; c++) {
+            if (dicts[c] != null) {
+                continue;
+            }
+            ColumnVector v = keyCols[c];
+            long[] x = v.longs;
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            if (v.hasNulls) {
+                // a NULL row's slot may hold anything (0 for a date far from the others): it takes value 0 anyway
+                boolean[] nulls = v.nulls;
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    long key = nulls[i] ? min : x[i];
+                    min = Math.min(min, key);
+                    max = Math.max(max, nulls[i] ? max : key);
+                }
+                if (min > max) {
+                    min = max = 0; // every live row NULL
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    long key = x[idx[k]];
+                    min = Math.min(min, key);
+                    max = Math.max(max, key);
+                }
+            }
+            long span = max - min; // negative when the true span overflows a long
+            if (n == 0 || span < 0 || span >= MAX_CODE_COMBINATIONS) {
+                return false;
+            }
+            rangeMin[c] = min;
+            radix[c] = (int) span + 2;
+            combinations *= radix[c];
             if (combinations > MAX_CODE_COMBINATIONS) {
                 return false;
             }
@@ -119,39 +305,66 @@ final class GroupTable {
     }
 
     /**
-     * Several low-cardinality string keys (GROUP BY os, browser): a row's code combination indexes
-     * its group directly. Only the first row of each combination new to the batch goes through the
-     * hashing path, all of them in one call, so the table and its hashes stay those of {@link #anyKeys}.
+     * Several small keys (GROUP BY os, browser; GROUP BY tenant_id, event_date): a row's combination
+     * of dictionary codes and offsets in its batch's integer ranges indexes its group directly. Only
+     * the first row of each combination new to the batch goes through the hashing path, all of them
+     * in one call, so the table and its hashes stay those of {@link #anyKeys} (tables still merge,
+     * and batches of wide ranges hash into the same groups).
      */
-    private void codeCombinationKeys(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
-        if (radix.length < width) {
-            radix = new int[width];
-        }
+    private void smallKeyCombinations(ColumnVector[] keyCols, int[] idx, int n, int[] gids, long[] scratch) {
         int combinations = 1;
         for (int c = 0; c < width; c++) {
-            radix[c] = keyCols[c].dictionary.size() + 1;
             combinations *= radix[c];
         }
         combinationGroups = reset(combinationGroups, combinations);
         if (rowCombination.length < n) {
             rowCombination = new int[Math.max(n, Batch.MAX_ROWS)];
         }
+        int[] rc = rowCombination;
+        Arrays.fill(rc, 0, n, 0);
+        // a column at a time, so each loop is one shape without a per-row dispatch on the key's kind
+        for (int c = 0; c < width; c++) {
+            ColumnVector v = keyCols[c];
+            int r = radix[c];
+            boolean[] nulls = v.nulls;
+            if (dicts[c] != null) {
+                int[] codes = v.dictCodes;
+                if (v.hasNulls) {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        rc[k] = rc[k] * r + (nulls[i] ? 0 : codes[i] + 1);
+                    }
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        rc[k] = rc[k] * r + codes[idx[k]] + 1;
+                    }
+                }
+            } else {
+                long[] x = v.longs;
+                long min = rangeMin[c];
+                if (v.hasNulls) {
+                    for (int k = 0; k < n; k++) {
+                        int i = idx[k];
+                        rc[k] = rc[k] * r + (nulls[i] ? 0 : (int) (x[i] - min) + 1);
+                    }
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        rc[k] = rc[k] * r + (int) (x[idx[k]] - min) + 1;
+                    }
+                }
+            }
+        }
+        int[] cg = combinationGroups;
         int fresh = 0;
         for (int k = 0; k < n; k++) {
-            int i = idx[k];
-            int combination = 0;
-            for (int c = 0; c < width; c++) {
-                ColumnVector v = keyCols[c];
-                combination = combination * radix[c] + (v.nulls[i] ? 0 : v.dictCodes[i] + 1);
-            }
-            rowCombination[k] = combination;
-            if (combinationGroups[combination] == -1) {
-                combinationGroups[combination] = -2;
+            int combination = rc[k];
+            if (cg[combination] == -1) {
+                cg[combination] = -2;
                 if (newRows.length <= fresh) {
                     newRows = Arrays.copyOf(newRows, Math.max(16, fresh * 2));
                     newCombinations = Arrays.copyOf(newCombinations, newRows.length);
                 }
-                newRows[fresh] = i;
+                newRows[fresh] = idx[k];
                 newCombinations[fresh++] = combination;
             }
         }
@@ -159,13 +372,14 @@ final class GroupTable {
             if (newGroups.length < fresh) {
                 newGroups = new int[newRows.length];
             }
+            combinationRowsHashed += fresh;
             anyKeys(keyCols, newRows, fresh, newGroups, scratch);
             for (int f = 0; f < fresh; f++) {
-                combinationGroups[newCombinations[f]] = newGroups[f];
+                cg[newCombinations[f]] = newGroups[f];
             }
         }
         for (int k = 0; k < n; k++) {
-            gids[k] = combinationGroups[rowCombination[k]];
+            gids[k] = cg[rc[k]];
         }
     }
 

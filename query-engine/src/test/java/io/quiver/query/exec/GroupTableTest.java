@@ -295,6 +295,167 @@ class GroupTableTest {
         }
     }
 
+    /**
+     * Two integer keys (a tenant and a date): batches whose values span small ranges are grouped by
+     * their combination of offsets, hashing one row per combination new to the batch; batches with a
+     * wide range (or values at the ends of the long range) hash every row. NULLs, selections and two
+     * tables that are then merged: each key pair keeps one group throughout.
+     */
+    @Test
+    void smallIntegerKeyCombinationsHashOneRowPerCombinationAndShareGroups() {
+        ColumnType[] types = {ColumnType.BIGINT, ColumnType.DATE};
+        GroupTable[] tables = {new GroupTable(types), new GroupTable(types)};
+        List<Map<List<Object>, Integer>> ids = List.of(new HashMap<>(), new HashMap<>());
+        SplittableRandom random = new SplittableRandom(23);
+        for (int b = 0; b < 80; b++) {
+            int n = Batch.MAX_ROWS;
+            ColumnVector tenants = new ColumnVector(ColumnType.BIGINT, n);
+            ColumnVector dates = new ColumnVector(ColumnType.DATE, n);
+            boolean wide = b % 7 == 3;
+            boolean extremes = b % 11 == 5;
+            List<List<Object>> keys = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Long tenant = random.nextInt(30) == 0 ? null : (wide ? random.nextLong(100_000) : 1 + random.nextLong(5));
+                Long date = random.nextInt(45) == 0 ? null : 20_000L + (b % 3) * 10 + random.nextLong(12);
+                if (extremes && i < 2) {
+                    date = i == 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+                }
+                if (tenant == null) {
+                    tenants.appendNull();
+                } else {
+                    tenants.appendLong(tenant);
+                }
+                if (date == null) {
+                    dates.appendNull();
+                } else {
+                    dates.appendLong(date);
+                }
+                keys.add(Arrays.asList(tenant, date));
+            }
+            int[] idx = everyOther(n, b % 2 == 1);
+            List<List<Object>> live = new ArrayList<>();
+            for (int i : idx) {
+                live.add(keys.get(i));
+            }
+            int t = b % 3 == 0 ? 1 : 0;
+            long hashedBefore = tables[t].combinationRowsHashed();
+            int[] gids = new int[idx.length];
+            tables[t].findOrInsert(new ColumnVector[] {tenants, dates}, idx, idx.length, gids, new long[2]);
+            assertOneGroupPerKey(ids.get(t), live, gids, "batch " + b);
+            assertEquals(ids.get(t).size(), tables[t].size(), "batch " + b);
+            long hashed = tables[t].combinationRowsHashed() - hashedBefore;
+            if (wide || extremes) {
+                assertEquals(0, hashed, "batch " + b + " spans a wide range: hashed row by row");
+            } else {
+                assertEquals(new java.util.HashSet<>(live).size(), hashed, "batch " + b + ": one hashed row per distinct pair");
+            }
+        }
+        int[] map = tables[0].mergeFrom(tables[1]);
+        Map<List<Object>, Integer> merged = new HashMap<>(ids.get(0));
+        assertOneGroupPerKey(merged, inIdOrder(ids.get(1)), map, "merge");
+        assertEquals(merged.size(), tables[0].size());
+        List<List<Object>> all = inIdOrder(merged);
+        for (int c = 0; c < 2; c++) {
+            ColumnVector out = new ColumnVector(types[c], all.size());
+            tables[0].writeKeys(c, 0, all.size(), out);
+            for (int g = 0; g < all.size(); g++) {
+                Object expected = all.get(g).get(c);
+                assertEquals(expected, out.nulls[g] ? null : (Object) out.longs[g], "key " + c + " of group " + g);
+            }
+        }
+    }
+
+    /**
+     * Counting rows per key without a group id per row ({@code countRows}): dictionary-coded and
+     * small-range integer batches are counted (NULL as a key of its own, only selected rows), into
+     * the same groups as batches that go through {@code findOrInsert}; plain strings, dictionaries
+     * larger than the batch and wide integer ranges are refused.
+     */
+    @Test
+    void countRowsCountsPerKeyIntoTheGroupsFindOrInsertUses() {
+        SplittableRandom random = new SplittableRandom(29);
+        // strings: dictionary-coded batches (some with more entries than selected rows) and plain ones
+        GroupTable strings = new GroupTable(new ColumnType[] {ColumnType.VARCHAR});
+        Map<Object, Integer> stringIds = new HashMap<>();
+        Map<Object, Long> stringCounts = new HashMap<>();
+        List<String> words = List.of("phone", "tablet", "desktop", "", "télé", "tv", "car");
+        for (int b = 0; b < 30; b++) {
+            int n = b % 5 == 2 ? 6 : 500;
+            ColumnVector dict = new ColumnVector(ColumnType.VARCHAR, 8);
+            List<String> entries = new ArrayList<>(words.subList(b % 3, words.size()));
+            entries.forEach(dict::appendString);
+            ColumnVector v = new ColumnVector(ColumnType.VARCHAR, n);
+            v.dictCodes = new int[n];
+            for (int i = 0; i < n; i++) {
+                boolean isNull = random.nextInt(15) == 0;
+                int code = isNull ? -1 : random.nextInt(entries.size());
+                if (isNull) {
+                    v.appendNull();
+                } else {
+                    v.appendString(entries.get(code));
+                }
+                v.dictCodes[i] = code;
+            }
+            if (b % 4 == 3) {
+                v.dictCodes = null; // plain strings
+            } else {
+                v.dictionary = dict;
+            }
+            int[] idx = everyOther(n, b % 2 == 0);
+            boolean refused = b % 4 == 3 || idx.length < entries.size();
+            countOrFind(strings, stringIds, stringCounts, v, idx, refused, "strings batch " + b);
+        }
+        // integers: small ranges (counted) and wide ones (refused)
+        GroupTable ints = new GroupTable(new ColumnType[] {ColumnType.BIGINT});
+        Map<Object, Integer> intIds = new HashMap<>();
+        Map<Object, Long> intCounts = new HashMap<>();
+        for (int b = 0; b < 30; b++) {
+            int n = 1_000;
+            boolean wide = b % 6 == 5;
+            ColumnVector v = new ColumnVector(ColumnType.BIGINT, n);
+            for (int i = 0; i < n; i++) {
+                if (random.nextInt(20) == 0) {
+                    v.appendNull();
+                } else {
+                    v.appendLong(wide ? random.nextLong(1_000_000) : 20 + b + random.nextLong(24));
+                }
+            }
+            countOrFind(ints, intIds, intCounts, v, everyOther(n, b % 2 == 1), wide, "integers batch " + b);
+        }
+    }
+
+    /** One batch through {@code countRows} (or, when it is refused, {@code findOrInsert}), checked against the keys. */
+    private static void countOrFind(GroupTable table, Map<Object, Integer> ids, Map<Object, Long> counts, ColumnVector v, int[] idx,
+                                    boolean refused, String where) {
+        long[] scratch = new long[1];
+        int m = table.countRows(new ColumnVector[] {v}, idx, idx.length, scratch);
+        if (refused) {
+            assertEquals(-1, m, where);
+            assertConsistentGroups(table, ids, v, idx);
+            return;
+        }
+        Map<Object, Long> expected = new HashMap<>();
+        for (int i : idx) {
+            Object key = v.nulls[i] ? NULL_KEY : v.type() == ColumnType.VARCHAR ? v.dictionary.getString(v.dictCodes[i]) : (Object) v.longs[i];
+            expected.merge(key, 1L, Long::sum);
+        }
+        assertEquals(expected.size(), m, where + ": a group per distinct selected key");
+        Map<Integer, Long> byGroup = new HashMap<>();
+        for (int j = 0; j < m; j++) {
+            assertEquals(null, byGroup.put(table.countedGroups()[j], table.countedRows()[j]), where + ": a group met twice");
+        }
+        // the same rows through findOrInsert must land in the groups just counted
+        int[] gids = new int[idx.length];
+        table.findOrInsert(new ColumnVector[] {v}, idx, idx.length, gids, scratch);
+        Map<Integer, Long> found = new HashMap<>();
+        for (int k = 0; k < idx.length; k++) {
+            found.merge(gids[k], 1L, Long::sum);
+        }
+        assertEquals(byGroup, found, where);
+        assertConsistentGroups(table, ids, v, idx);
+        assertEquals(ids.size(), table.size(), where);
+    }
+
     /** Each key keeps the group it had; a key new to {@code ids} takes an id no other key holds. */
     private static void assertOneGroupPerKey(Map<List<Object>, Integer> ids, List<List<Object>> keys, int[] gids, String where) {
         Map<Integer, List<Object>> keyOfId = new HashMap<>();
