@@ -461,8 +461,12 @@ final class StreamingCursor implements ResultCursor {
                     }
                     // a batch queued before the switch: encoded here, alone, so it keeps its place
                     RowBatch b = (RowBatch) item;
-                    ReaderThreadEncoding.encode(readerPart, b, scratch);
-                    T unit = readerPart.flush();
+                    // the append itself may hand back a full unit (the batch alone fills one): it holds every row
+                    // appended, since the reader's part is flushed after each batch
+                    T unit = ReaderThreadEncoding.encode(readerPart, b, scratch);
+                    if (unit == null) {
+                        unit = readerPart.flush();
+                    }
                     if (unit != null) {
                         return unit;
                     }

@@ -192,6 +192,35 @@ class EncodedCursorTest {
         assertEquals(0, encoder.openParts.get(), "a part made after the close stays open");
     }
 
+    /**
+     * A batch queued before the reader switched to units is encoded on the reader's thread; when
+     * that one batch fills a unit, the part hands the unit back from its append (not from the flush
+     * after it), and that unit must reach the reader, not be dropped with its memory.
+     */
+    @Test
+    void aBatchQueuedBeforeTheSwitchThatFillsAUnitIsDelivered() {
+        RowsEncoder encoder = new RowsEncoder(10);
+        StreamingCursor cursor = new StreamingCursor(List.of("k"), List.of(ColumnType.BIGINT), new QueryContext(), 0);
+        Sink worker = cursor.sinkFactory().create();
+        ColumnVector k = new ColumnVector(ColumnType.BIGINT, 10);
+        for (int i = 0; i < 10; i++) {
+            k.appendLong(i);
+        }
+        worker.accept(new Batch(new ColumnVector[]{k}, 10)); // queued as a row batch: nobody asked for units yet
+        EncodedCursor<List<List<Object>>> reader = cursor.encoded(encoder);
+        worker.finish();
+        cursor.complete();
+        int rows = 0;
+        List<List<Object>> unit;
+        while ((unit = reader.next()) != null) {
+            encoder.liveUnits.decrementAndGet();
+            rows += unit.size();
+        }
+        reader.close();
+        assertEquals(10, rows, "the rows of a batch queued before the switch");
+        assertEquals(0, encoder.liveUnits.get(), "a unit was made and never delivered nor discarded");
+    }
+
     @Test
     void aReaderThatClosesMidStreamLeavesNothingUnfreed() throws Exception {
         for (int attempt = 0; attempt < 5; attempt++) {
