@@ -75,6 +75,10 @@ final class StreamingCursor implements ResultCursor {
     private record Unit(Object value) {
     }
 
+    /** Rows the reader took from a worker's part itself: not on the queue, so not counted against its room for units. */
+    private record StolenUnit(Object value) {
+    }
+
     /** One sink's part, locked while its thread appends and queues and while the reader takes its pending rows. */
     private static final class WorkerPart<T> {
         final ResultEncoder.Part<T> part;
@@ -459,6 +463,9 @@ final class StreamingCursor implements ResultCursor {
                         unitLeft(u);
                         return (T) u.value();
                     }
+                    if (item instanceof StolenUnit u) { // never on the queue: it took no room there, it gives none back
+                        return (T) u.value();
+                    }
                     // a batch queued before the switch: encoded here, alone, so it keeps its place
                     RowBatch b = (RowBatch) item;
                     // the append itself may hand back a full unit (the batch alone fills one): it holds every row
@@ -503,7 +510,7 @@ final class StreamingCursor implements ResultCursor {
                             if (!p.closed && queue.isEmpty()) {
                                 Object unit = p.part.flush();
                                 if (unit != null) {
-                                    return new Unit(unit);
+                                    return new StolenUnit(unit);
                                 }
                             }
                         } finally {
