@@ -22,9 +22,8 @@ import java.util.List;
  * <p>Buffers come from the stream's allocator <em>without</em> {@code allocateNew}'s zeroing: every
  * byte that goes on the wire is written (only the validity and BOOLEAN bitmaps, a 64th of the data,
  * are cleared first, because their bits are OR-ed in). A record batch gathers engine batches until
- * about {@code targetBytes} of Arrow data (fewer, larger messages), in slices of one block; gRPC's
- * zero-copy write keeps referencing a sent batch's buffers until they are on the socket, so a block
- * is filled again only once this part holds its last reference.
+ * about {@code targetBytes} of Arrow data (fewer, larger messages); every batch gets fresh buffers,
+ * since gRPC's zero-copy write keeps referencing a sent batch's buffers until they are on the socket.
  */
 final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
