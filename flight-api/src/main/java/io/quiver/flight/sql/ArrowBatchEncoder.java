@@ -34,13 +34,6 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
     private static final int FIRST_CAPACITY_ROWS = 4096;
     /** Bytes of all ones, the source of a validity bitmap's runs of non-NULL rows. */
     private static final MemorySegment ONES = java.lang.foreign.Arena.global().allocate(8192).fill((byte) -1);
-    /** A record batch's row capacity is a multiple of this (the engine's batch sizes divide it). */
-    private static final int CAPACITY_STEP_ROWS = 4096;
-    /**
-     * Sent blocks a part keeps for reuse: the engine queues up to 3 record batches, the root holds
-     * one and gRPC a few more until they are on the socket; past this many the oldest is let go.
-     */
-    private static final int MAX_SENT_BLOCKS = 6;
 
     private final BufferAllocator allocator;
     private final long targetBytes;
@@ -85,24 +78,6 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         private byte[] scratchBits = new byte[0];
         /** Arrow bytes per row of the last record batch: sizes the next one. */
         private double bytesPerRow;
-        /** String bytes per row of each VARCHAR column in the last record batch: sizes its region of the next block. */
-        private final double[] stringBytesPerRow;
-        /**
-         * The one allocation the current record batch's buffers are slices of (this part holds one
-         * reference to it); null between record batches. A buffer not in it (a VARCHAR column grown
-         * past its region, a batch fitted to its rows) is a separate allocation, closed on its own.
-         */
-        private ArrowBuf block;
-        private final boolean[] validitySeparate;
-        private final boolean[] dataSeparate;
-        private final boolean[] offsetsSeparate;
-        /**
-         * Blocks of record batches already handed out, each still holding this part's reference:
-         * once gRPC has written a batch and the root has moved on, that reference is the only one
-         * left and the block is filled again (its memory still mapped and in cache) instead of a
-         * fresh one being taken from the pool.
-         */
-        private final java.util.ArrayDeque<ArrowBuf> sent = new java.util.ArrayDeque<>();
 
         Builder(ColumnType[] types) {
             this.types = types;
@@ -115,10 +90,6 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             offsetsSeg = new MemorySegment[n];
             nullCounts = new int[n];
             stringBytes = new long[n];
-            stringBytesPerRow = new double[n];
-            validitySeparate = new boolean[n];
-            dataSeparate = new boolean[n];
-            offsetsSeparate = new boolean[n];
         }
 
         @Override
@@ -137,7 +108,7 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
                 appendColumn(c, cols[c], count);
             }
             rows += count;
-            if (finished == null && (rows >= capacityRows || bytes() >= targetBytes)) { // full: ship it now, not at the next append
+            if (finished == null && bytes() >= targetBytes) {
                 finished = flush();
             }
             return finished;
@@ -162,116 +133,44 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             };
         }
 
-        /**
-         * Buffers for a record batch of about {@code targetBytes}: one block, sliced into every
-         * column's buffers. The block is a power of two (the allocator accounts any request as the
-         * power of two above it), and the row capacity, a multiple of 4096 rows, is as many rows as
-         * fit it at the last record batch's row width (or this batch's); the slack goes to the strings.
-         */
+        /** Fresh buffers for a record batch of about {@code targetBytes}, sized from the last one's rows (or this batch's). */
         private void allocate(ColumnVector[] cols, int count) {
-            int n = types.length;
-            double[] strings = new double[n];
-            double perRow = 0;
-            long overhead = 0;
-            for (int c = 0; c < n; c++) {
-                perRow += 1.0 / 8;
-                overhead += 64 + 1; // alignment of the bitmap, its last partial byte
-                if (types[c] == ColumnType.VARCHAR) {
-                    strings[c] = stringBytesPerRow[c] > 0 ? stringBytesPerRow[c]
-                            : (double) (cols[c].offsets[count] - cols[c].offsets[0]) / count;
-                    perRow += 4 + strings[c];
-                    overhead += 2 * 64 + 4;
-                } else {
-                    perRow += dataBytes(c, 8) / 8.0;
-                    overhead += 64 + 1;
+            double perRow = bytesPerRow;
+            if (perRow == 0) {
+                perRow = 0;
+                for (int c = 0; c < types.length; c++) {
+                    perRow += types[c] == ColumnType.VARCHAR
+                            ? 4 + (double) (cols[c].offsets[count] - cols[c].offsets[0]) / count
+                            : Math.max(1, dataBytes(c, 8) / 8.0);
                 }
             }
-            long blockBytes = Long.highestOneBit(Math.max(1, targetBytes - 1)) << 1; // the power of two at or above the target
-            long fit = (long) ((blockBytes - overhead) / perRow) & -(long) CAPACITY_STEP_ROWS;
-            if (bytesPerRow == 0) {
-                fit = Math.min(fit, FIRST_CAPACITY_ROWS * 4L); // the first batch's width is a guess from one engine batch
-            }
-            // a whole number of 4096 rows: the engine's batches are 2^j rows (4096, or a segment block's 8192), so
-            // they fill the record batch exactly (a batch left part empty costs a message and a copy to its size)
-            capacityRows = (int) Math.max(count, Math.max(FIRST_CAPACITY_ROWS, Math.min(fit, Integer.MAX_VALUE / 16)));
-            long bitmapBytes = (capacityRows + 7) >>> 3;
-            long[] dataSize = new long[n];
-            long total = 0;
-            int stringColumns = 0;
-            for (int c = 0; c < n; c++) {
-                total += align(bitmapBytes);
-                if (types[c] == ColumnType.VARCHAR) {
-                    dataSize[c] = Math.max(8, (long) Math.ceil(strings[c] * capacityRows));
-                    total += align(4L * (capacityRows + 1)) + align(dataSize[c]);
-                    stringColumns++;
-                } else {
-                    dataSize[c] = Math.max(1, dataBytes(c, capacityRows));
-                    total += align(dataSize[c]);
-                }
-            }
-            long rounded = Math.max(blockBytes, Long.highestOneBit(Math.max(1, total - 1)) << 1);
-            if (stringColumns > 0) {
-                long extra = ((rounded - total) / stringColumns) & ~63L; // a column over its mean moves to a buffer of its own only past this
-                for (int c = 0; c < n; c++) {
-                    if (types[c] == ColumnType.VARCHAR) {
-                        dataSize[c] += extra;
-                        total += extra;
-                    }
-                }
-            }
-            block = reusableBlock(total);
-            long at = 0;
-            for (int c = 0; c < n; c++) {
-                validity[c] = block.slice(at, bitmapBytes);
-                at += align(bitmapBytes);
+            long wanted = Math.min((long) (targetBytes / perRow), bytesPerRow == 0 ? FIRST_CAPACITY_ROWS * 4L : Integer.MAX_VALUE / 16);
+            // 2^k rows: the engine's batches are 2^j rows (4096, or a segment block's 8192), so a whole number
+            // of them fills the record batch. At 2^k - 1 rows (which kept the VARCHAR offsets, (rows + 1) * 4
+            // bytes, inside one power-of-two block) an 8192-row batch left a 16383-row batch half empty: twice
+            // the messages, and the string bytes copied again into a buffer of their size on the way out
+            capacityRows = Math.max(count, Integer.highestOneBit((int) Math.max(FIRST_CAPACITY_ROWS, wanted)));
+            for (int c = 0; c < types.length; c++) {
+                int bitmapBytes = (capacityRows + 7) >>> 3;
+                validity[c] = allocator.buffer(bitmapBytes);
                 validity[c].setZero(0, bitmapBytes);
                 validitySeg[c] = view(validity[c]);
-                validitySeparate[c] = false;
                 nullCounts[c] = 0;
                 if (types[c] == ColumnType.VARCHAR) {
-                    long offsetBytes = 4L * (capacityRows + 1);
-                    offsets[c] = block.slice(at, offsetBytes);
-                    at += align(offsetBytes);
+                    offsets[c] = allocator.buffer(4L * (capacityRows + 1));
                     offsets[c].setInt(0, 0);
                     offsetsSeg[c] = view(offsets[c]);
-                    offsetsSeparate[c] = false;
+                    long avg = Math.max(1, (cols[c].offsets[count] - cols[c].offsets[0]) / count);
+                    data[c] = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(Math.max(1, avg * capacityRows)));
                     stringBytes[c] = 0;
-                }
-                data[c] = block.slice(at, dataSize[c]);
-                at += align(dataSize[c]);
-                dataSeparate[c] = false;
-                if (types[c] == ColumnType.BOOLEAN) {
-                    data[c].setZero(0, data[c].capacity());
+                } else {
+                    data[c] = allocator.buffer(Math.max(1, dataBytes(c, capacityRows)));
+                    if (types[c] == ColumnType.BOOLEAN) {
+                        data[c].setZero(0, data[c].capacity());
+                    }
                 }
                 dataSeg[c] = view(data[c]);
             }
-        }
-
-        /**
-         * A block of at least {@code bytes}: a sent one nothing else references any more (gRPC wrote
-         * it, the stream's root let go of it), else a new one. Sent blocks still in flight stay
-         * listed, up to a few; beyond that the oldest is let go (it is freed when gRPC is done with it).
-         */
-        private ArrowBuf reusableBlock(long bytes) {
-            ArrowBuf found = null;
-            for (java.util.Iterator<ArrowBuf> it = sent.iterator(); it.hasNext(); ) {
-                ArrowBuf b = it.next();
-                if (b.refCnt() == 1) {
-                    it.remove();
-                    if (found == null && b.capacity() >= bytes) {
-                        found = b;
-                    } else {
-                        b.close(); // an idle block beyond the one reused (or too small): back to the pool
-                    }
-                }
-            }
-            if (found != null) {
-                return found;
-            }
-            while (sent.size() >= MAX_SENT_BLOCKS) {
-                sent.pollFirst().close();
-            }
-            return allocator.buffer(bytes);
         }
 
         private void appendColumn(int c, ColumnVector src, int n) {
@@ -340,11 +239,8 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             ArrowBuf bigger = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(
                     Math.min(Integer.MAX_VALUE, Math.max(needed, data[c].capacity() + (data[c].capacity() >> 1)))));
             bigger.setBytes(0, data[c], 0, stringBytes[c]);
-            if (dataSeparate[c]) {
-                data[c].close();
-            }
+            data[c].close();
             data[c] = bigger;
-            dataSeparate[c] = true;
             dataSeg[c] = view(bigger);
         }
 
@@ -374,24 +270,16 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             if (rows == 0) {
                 return null;
             }
-            // a record batch shipped early (the stream was waiting) may stay referenced by gRPC until the
-            // client reads it: then it holds its rows' memory in buffers of their size, not a whole block
-            boolean fit = (long) rows * 2 < capacityRows;
             List<ArrowFieldNode> nodes = new ArrayList<>(types.length);
             List<ArrowBuf> buffers = new ArrayList<>(types.length * 3);
             for (int c = 0; c < types.length; c++) {
                 nodes.add(new ArrowFieldNode(rows, nullCounts[c]));
-                validity[c] = fitted(validity[c], (rows + 7) >>> 3, fit, validitySeparate, c);
-                buffers.add(validity[c]);
+                buffers.add(validity[c] = fitted(validity[c], (rows + 7) >>> 3));
                 if (types[c] == ColumnType.VARCHAR) {
-                    offsets[c] = fitted(offsets[c], 4L * (rows + 1), fit, offsetsSeparate, c);
-                    buffers.add(offsets[c]);
-                    data[c] = fitted(data[c], stringBytes[c], fit, dataSeparate, c);
-                    buffers.add(data[c]);
-                    stringBytesPerRow[c] = (double) stringBytes[c] / rows;
+                    buffers.add(offsets[c] = fitted(offsets[c], 4L * (rows + 1)));
+                    buffers.add(data[c] = fitted(data[c], stringBytes[c]));
                 } else {
-                    data[c] = fitted(data[c], dataBytes(c, rows), fit, dataSeparate, c);
-                    buffers.add(data[c]);
+                    buffers.add(data[c] = fitted(data[c], dataBytes(c, rows)));
                 }
             }
             ArrowRecordBatch batch;
@@ -399,67 +287,45 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
                 batch = new ArrowRecordBatch(rows, nodes, buffers); // takes its own reference to every buffer
             } finally {
                 bytesPerRow = (double) bytes() / rows;
-                if (block != null) {
-                    sent.addLast(block); // this part's reference: the block is filled again once the batch is released
-                    block = null;
-                }
                 release();
             }
             return batch;
         }
 
         /**
-         * {@code buf} with its first {@code used} bytes readable. With {@code fit} a slice of the block
-         * is moved into a separate buffer of its size (the batch then references no part of the
-         * block); a separate buffer (a grown string column) is when it fills less than half of itself.
+         * {@code buf} with its first {@code used} bytes readable; moved into a buffer of its size when
+         * it fills less than half of it. A record batch shipped early (the stream was waiting) may
+         * stay referenced by gRPC until the client reads it: it should hold its rows' memory, not a
+         * full batch's capacity.
          */
-        private ArrowBuf fitted(ArrowBuf buf, long used, boolean fit, boolean[] separate, int c) {
-            boolean copy = separate[c] ? used < buf.capacity() >> 1 && buf.capacity() > 4096 : fit;
-            if (!copy) {
+        private ArrowBuf fitted(ArrowBuf buf, long used) {
+            if (used >= buf.capacity() >> 1 || buf.capacity() <= 4096) {
                 return buf.writerIndex(used);
             }
             ArrowBuf exact = allocator.buffer(Math.max(1, used));
             exact.setBytes(0, buf, 0, used);
-            if (separate[c]) {
-                buf.close();
-            }
-            separate[c] = true;
+            buf.close();
             return exact.writerIndex(used);
         }
 
         @Override
         public void close() {
             release();
-            if (block != null) {
-                block.close();
-                block = null;
-            }
-            while (!sent.isEmpty()) {
-                sent.pollFirst().close(); // freed now, or when gRPC lets go of the batch it is writing
-            }
         }
 
-        /** Drops this part's references to the current record batch's separate buffers (slices of the block hold none). */
         private void release() {
-            for (int c = 0; c < types.length; c++) {
-                validity[c] = closeIfSeparate(validity[c], validitySeparate[c]);
-                data[c] = closeIfSeparate(data[c], dataSeparate[c]);
-                offsets[c] = closeIfSeparate(offsets[c], offsetsSeparate[c]);
-                validitySeparate[c] = false;
-                dataSeparate[c] = false;
-                offsetsSeparate[c] = false;
+            for (ArrowBuf[] bufs : List.of(validity, data, offsets)) {
+                for (int c = 0; c < bufs.length; c++) {
+                    if (bufs[c] != null) {
+                        bufs[c].close();
+                        bufs[c] = null;
+                    }
+                }
             }
             java.util.Arrays.fill(validitySeg, null);
             java.util.Arrays.fill(dataSeg, null);
             java.util.Arrays.fill(offsetsSeg, null);
             rows = 0;
-        }
-
-        private static ArrowBuf closeIfSeparate(ArrowBuf buf, boolean separate) {
-            if (buf != null && separate) {
-                buf.close();
-            }
-            return null;
         }
 
         private int[] ints(int n) {
@@ -486,11 +352,6 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         }
     }
 
-    /** {@code bytes} rounded up to 64: every column buffer starts on a cache line, as Arrow's IPC format recommends. */
-    private static long align(long bytes) {
-        return (bytes + 63) & ~63L;
-    }
-
     /** A view of all of {@code buf}'s memory; it keeps no reference: valid while the buffer is open. */
     private static MemorySegment view(ArrowBuf buf) {
         return MemorySegment.ofBuffer(buf.nioBuffer(0, (int) buf.capacity()));
@@ -510,9 +371,9 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             setBit(bits, k);
         }
         if (lastFull > firstFull) {
-            // copied from a segment of ones: ArrowBuf.setOne checks the buffer is live by reading its reference
-            // count, and a record batch's buffers share one count that gRPC's threads update (the read cost
-            // 6% of the workers' samples); a slice of the segment per call cost more than a copy
+            // copied from a segment of ones rather than ArrowBuf.setOne, whose liveness check reads the buffer's
+            // reference count (shared with gRPC's threads once a batch is in flight); a slice of the segment per
+            // call cost more than a copy
             for (long at = firstFull, end = lastFull; at < end; at += ONES.byteSize()) {
                 MemorySegment.copy(ONES, 0, bits, at, Math.min(ONES.byteSize(), end - at));
             }

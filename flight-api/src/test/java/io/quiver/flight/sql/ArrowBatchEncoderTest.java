@@ -128,66 +128,15 @@ class ArrowBatchEncoderTest {
                     units.add(unit);
                 }
             }
-            ArrowRecordBatch last = part.flush(); // null when the last append filled its record batch and shipped it
-            if (last != null) {
-                units.add(last);
-            }
+            units.add(part.flush());
             part.close();
-            for (ArrowRecordBatch unit : last == null ? units : units.subList(0, units.size() - 1)) {
+            for (ArrowRecordBatch unit : units.subList(0, units.size() - 1)) {
                 assertTrue(unit.getLength() >= 16_384 && unit.computeBodyLength() >= target / 2,
                         "a record batch of " + unit.getLength() + " rows, " + unit.computeBodyLength() + " bytes");
             }
             assertEquals(16 * 8192, units.stream().mapToInt(ArrowRecordBatch::getLength).sum());
             units.forEach(ArrowRecordBatch::close);
             assertEquals(0, allocator.getAllocatedMemory());
-        }
-    }
-
-    /**
-     * A record batch's buffers are slices of one block, and a block is filled again only once every
-     * other reference to it (the record batch, gRPC's write, the root) is gone: a batch still held
-     * keeps its values while later batches are built, and a released block is reused.
-     */
-    @Test
-    void aBlockIsReusedOnlyOnceItsRecordBatchIsReleased() {
-        try (BufferAllocator allocator = new RootAllocator();
-             VectorSchemaRoot root = VectorSchemaRoot.create(ArrowTypes.resultSchema(COLUMNS.stream().map(ColumnDef::name).toList(), TYPES),
-                     allocator)) {
-            VectorLoader loader = new VectorLoader(root);
-            ArrowBatchEncoder.Builder part = new ArrowBatchEncoder(allocator, 64).newPart(TYPES);
-            SplittableRandom random = new SplittableRandom(5);
-            // 2,100 rows in a 4,096-row block: more than half full, so the batch is sent in the block's slices
-            RowBatch first = batch(random, 2100, 1, 3);
-            ArrowRecordBatch held = part.append(columns(first), first.rowCount()); // past the target: shipped at once
-            long heldAddress = held.getBuffers().get(0).memoryAddress();
-            RowBatch second = batch(random, 2100, 1, 3);
-            ArrowRecordBatch next = part.append(columns(second), second.rowCount());
-            assertTrue(next.getBuffers().get(0).memoryAddress() != heldAddress, "a block still referenced by its batch was refilled");
-            loader.load(held); // the first batch's values survived the second batch's fill
-            held.close();
-            assertSameRows(first, root);
-            root.clear(); // the first block's last references are gone
-            RowBatch third = batch(random, 2100, 1, 3);
-            ArrowRecordBatch reused = part.append(columns(third), third.rowCount());
-            assertEquals(heldAddress, reused.getBuffers().get(0).memoryAddress(), "a released block was not reused");
-            loader.load(reused);
-            reused.close();
-            assertSameRows(third, root);
-            loader.load(next);
-            next.close();
-            assertSameRows(second, root);
-            part.close();
-            root.clear();
-            assertEquals(0, allocator.getAllocatedMemory());
-        }
-    }
-
-    private static void assertSameRows(RowBatch expected, VectorSchemaRoot root) {
-        assertEquals(expected.rowCount(), root.getRowCount());
-        for (int r = 0; r < expected.rowCount(); r++) {
-            for (int c = 0; c < COLUMNS.size(); c++) {
-                assertEquals(expected.column(c).getObject(r), arrowValue(root.getVector(c), r), "row " + r + " column " + COLUMNS.get(c).name());
-            }
         }
     }
 
