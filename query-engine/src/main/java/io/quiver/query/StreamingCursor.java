@@ -44,8 +44,11 @@ final class StreamingCursor implements ResultCursor {
     /**
      * Encoded units queued at once: each gathers several engine batches (a record batch of ~1 MiB for
      * Flight) and holds off-heap memory, so a few keep the reader busy without the queue's full depth.
+     * 6, not 3: the bound was 3 but rows the reader took from an idle part each gave one unit of room
+     * back, so a Flight stream ran with up to 8; held to 3 it read 10 M rows ~15% slower
+     * (bench/RESULTS-flight.md), at 6 as fast as before.
      */
-    private static final int MAX_QUEUED_UNITS = 3;
+    static final int MAX_QUEUED_UNITS = 6;
 
     private final List<String> names;
     private final List<ColumnType> types;
