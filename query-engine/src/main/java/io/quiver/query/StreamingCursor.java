@@ -44,8 +44,11 @@ final class StreamingCursor implements ResultCursor {
     /**
      * Encoded units queued at once: each gathers several engine batches (a record batch of ~1 MiB for
      * Flight) and holds off-heap memory, so a few keep the reader busy without the queue's full depth.
+     * 6, not 3: the bound was 3 but rows the reader took from an idle part each gave one unit of room
+     * back, so a Flight stream ran with up to 8; held to 3 it read 10 M rows ~15% slower
+     * (bench/RESULTS-flight.md), at 6 as fast as before.
      */
-    private static final int MAX_QUEUED_UNITS = 3;
+    static final int MAX_QUEUED_UNITS = 6;
 
     private final List<String> names;
     private final List<ColumnType> types;
@@ -73,6 +76,10 @@ final class StreamingCursor implements ResultCursor {
 
     /** A finished unit of the encoder on the queue (told apart from a {@link RowBatch} queued before the switch). */
     private record Unit(Object value) {
+    }
+
+    /** Rows the reader took from a worker's part itself: not on the queue, so not counted against its room for units. */
+    private record StolenUnit(Object value) {
     }
 
     /** One sink's part, locked while its thread appends and queues and while the reader takes its pending rows. */
@@ -459,10 +466,17 @@ final class StreamingCursor implements ResultCursor {
                         unitLeft(u);
                         return (T) u.value();
                     }
+                    if (item instanceof StolenUnit u) { // never on the queue: it took no room there, it gives none back
+                        return (T) u.value();
+                    }
                     // a batch queued before the switch: encoded here, alone, so it keeps its place
                     RowBatch b = (RowBatch) item;
-                    ReaderThreadEncoding.encode(readerPart, b, scratch);
-                    T unit = readerPart.flush();
+                    // the append itself may hand back a full unit (the batch alone fills one): it holds every row
+                    // appended, since the reader's part is flushed after each batch
+                    T unit = ReaderThreadEncoding.encode(readerPart, b, scratch);
+                    if (unit == null) {
+                        unit = readerPart.flush();
+                    }
                     if (unit != null) {
                         return unit;
                     }
@@ -499,7 +513,7 @@ final class StreamingCursor implements ResultCursor {
                             if (!p.closed && queue.isEmpty()) {
                                 Object unit = p.part.flush();
                                 if (unit != null) {
-                                    return new Unit(unit);
+                                    return new StolenUnit(unit);
                                 }
                             }
                         } finally {

@@ -192,6 +192,78 @@ class EncodedCursorTest {
         assertEquals(0, encoder.openParts.get(), "a part made after the close stays open");
     }
 
+    /**
+     * A batch queued before the reader switched to units is encoded on the reader's thread; when
+     * that one batch fills a unit, the part hands the unit back from its append (not from the flush
+     * after it), and that unit must reach the reader, not be dropped with its memory.
+     */
+    @Test
+    void aBatchQueuedBeforeTheSwitchThatFillsAUnitIsDelivered() {
+        RowsEncoder encoder = new RowsEncoder(10);
+        StreamingCursor cursor = new StreamingCursor(List.of("k"), List.of(ColumnType.BIGINT), new QueryContext(), 0);
+        Sink worker = cursor.sinkFactory().create();
+        ColumnVector k = new ColumnVector(ColumnType.BIGINT, 10);
+        for (int i = 0; i < 10; i++) {
+            k.appendLong(i);
+        }
+        worker.accept(new Batch(new ColumnVector[]{k}, 10)); // queued as a row batch: nobody asked for units yet
+        EncodedCursor<List<List<Object>>> reader = cursor.encoded(encoder);
+        worker.finish();
+        cursor.complete();
+        int rows = 0;
+        List<List<Object>> unit;
+        while ((unit = reader.next()) != null) {
+            encoder.liveUnits.decrementAndGet();
+            rows += unit.size();
+        }
+        reader.close();
+        assertEquals(10, rows, "the rows of a batch queued before the switch");
+        assertEquals(0, encoder.liveUnits.get(), "a unit was made and never delivered nor discarded");
+    }
+
+    /**
+     * Rows the reader takes from an idle worker's part never were on the queue: taking them must not
+     * give the queue extra room, or after a few such takes the workers queue more finished units
+     * (each a record batch of off-heap memory for Flight) than the bound allows.
+     */
+    @Test
+    void rowsTakenFromAnIdlePartDoNotEnlargeTheQueue() throws Exception {
+        RowsEncoder encoder = new RowsEncoder(10);
+        StreamingCursor cursor = new StreamingCursor(List.of("k"), List.of(ColumnType.BIGINT), new QueryContext(), 0);
+        EncodedCursor<List<List<Object>>> reader = cursor.encoded(encoder);
+        Sink worker = cursor.sinkFactory().create();
+        ColumnVector few = new ColumnVector(ColumnType.BIGINT, 10);
+        for (int i = 0; i < 5; i++) {
+            few.appendLong(i);
+        }
+        for (int take = 0; take < 5; take++) {
+            worker.accept(new Batch(new ColumnVector[]{few}, 5)); // half a unit: pending in the worker's part
+            assertEquals(5, reader.next().size(), "the reader takes the idle part's rows itself");
+            encoder.liveUnits.decrementAndGet();
+        }
+        ColumnVector full = new ColumnVector(ColumnType.BIGINT, 10);
+        for (int i = 0; i < 10; i++) {
+            full.appendLong(i);
+        }
+        Thread producer = new Thread(() -> {
+            try {
+                for (int u = 0; u < 12; u++) {
+                    worker.accept(new Batch(new ColumnVector[]{full}, 10)); // a unit each; blocks once the queue is full
+                }
+            } catch (QueryException expected) {
+                // the reader closed while this worker waited for room
+            }
+        });
+        producer.start();
+        Thread.sleep(500);
+        // the queue's bound plus the one unit a blocked worker holds (with the room the takes gave back: 9)
+        assertTrue(encoder.liveUnits.get() <= StreamingCursor.MAX_QUEUED_UNITS + 1, "finished units waiting for the reader: "
+                + encoder.liveUnits.get());
+        reader.close();
+        producer.join(10_000);
+        assertFalse(producer.isAlive());
+    }
+
     @Test
     void aReaderThatClosesMidStreamLeavesNothingUnfreed() throws Exception {
         for (int attempt = 0; attempt < 5; attempt++) {
