@@ -251,6 +251,11 @@ public final class WalReader {
 
     /** Shortens a preallocated file to its records, so the writer's byte accounting sees only them. */
     private void trimZeroTail(Path file, long offset, long size) throws IOException {
+        truncateDurably(file, offset);
+        LOG.debug("trimmed the unused preallocated tail of a WAL file [file={}, offset={}, bytes={}]", file, offset, size - offset);
+    }
+
+    private void truncateDurably(Path file, long offset) throws IOException {
         FileChannel ch = fs.open(file, StandardOpenOption.WRITE);
         try {
             fs.truncate(ch, offset);
@@ -258,7 +263,6 @@ public final class WalReader {
         } finally {
             fs.close(ch);
         }
-        LOG.debug("trimmed the unused preallocated tail of a WAL file [file={}, offset={}, bytes={}]", file, offset, size - offset);
     }
 
     /** Cuts {@code file} at {@code offset} (deletes it when not even its header is good), durably. */
@@ -271,13 +275,7 @@ public final class WalReader {
                 LOG.warn("deleted WAL file with a bad header [file={}, bytes={}]", file, size);
                 return;
             }
-            FileChannel ch = fs.open(file, StandardOpenOption.WRITE);
-            try {
-                fs.truncate(ch, offset);
-                fs.force(ch, true);
-            } finally {
-                fs.close(ch);
-            }
+            truncateDurably(file, offset);
             truncatedBytes += size - offset;
         } catch (IOException e) {
             throw StorageException.io("cannot cut torn WAL tail [file=" + file + ", offset=" + offset + ']', e);
