@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
@@ -110,6 +111,10 @@ public final class WalWriter implements AutoCloseable {
     private FileChannel preparedChannel;
     /** A thread is preparing the next file. */
     private boolean preparing;
+    /** The last preparation thread started; {@link #close} waits for it, so none outlives the writer. */
+    private volatile Thread preparer;
+    /** Set when {@link #close} begins: a running preparation stops writing zeros. */
+    private volatile boolean closing;
     /** The current file was preallocated: on disk it is its preallocated size, past {@link #writePosition}. */
     private boolean currentPreallocated;
     /** A prepared file is ready while the current one grows as it is written: the next append rolls. */
@@ -417,6 +422,7 @@ public final class WalWriter implements AutoCloseable {
      */
     @Override
     public void close() {
+        closing = true;
         if (flusherRunner != null) {
             flusher.stop();
             LockSupport.unpark(flusherThread);
@@ -448,6 +454,20 @@ public final class WalWriter implements AutoCloseable {
             if (abandoned != null) {
                 failAll(abandoned, "WAL closed before the record was known durable", null);
             }
+        }
+        awaitPreparer();
+    }
+
+    /** Waits for a running preparation (it discards its file once it sees the writer closed). */
+    private void awaitPreparer() {
+        Thread t = preparer;
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -721,7 +741,7 @@ public final class WalWriter implements AutoCloseable {
     /** Starts a thread that zero-fills and fsyncs the next file off the append path. */
     private void startPreparingNextFile() {
         preparing = true;
-        Thread.ofPlatform().daemon().name("quiver-wal-prepare-" + dir.getFileName()).start(this::prepareNextFile);
+        preparer = Thread.ofPlatform().daemon().name("quiver-wal-prepare-" + dir.getFileName()).start(this::prepareNextFile);
     }
 
     /**
@@ -734,7 +754,7 @@ public final class WalWriter implements AutoCloseable {
         try {
             ch = fs.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             long size = cfg.preallocateBytes();
-            for (long off = 0; off < size; off += ZEROS.capacity()) {
+            for (long off = 0; off < size && !closing; off += ZEROS.capacity()) {
                 fs.write(ch, ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), size - off)), off);
             }
             fs.force(ch, true);

@@ -133,6 +133,22 @@ class WalPreallocationTest {
     }
 
     @Test
+    void closeWaitsForARunningPreparationAndLeavesNoPreparedFile() throws Exception {
+        WalConfig big = CFG.withPreallocateBytes(64L << 20); // long enough to still be running at close
+        List<byte[]> sent = new ArrayList<>();
+        Random rnd = new Random(29);
+        try (WalWriter w = WalWriter.open(FS, dir, big, 1)) {
+            while (!Files.exists(dir.resolve(WalFormat.PREPARED_FILE_NAME))) {
+                append(w, sent, rnd, 50); // 1/8 of the preallocated size starts a preparation
+            }
+        }
+        assertFalse(Files.exists(dir.resolve(WalFormat.PREPARED_FILE_NAME)), "close discards the prepared file");
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("quiver-wal-prepare-")
+                && t.getName().endsWith(dir.getFileName().toString())), "no preparation thread outlives the writer");
+        assertReplays(sent, dir, false);
+    }
+
+    @Test
     void noneModeAndZeroNeverPrepare() throws Exception {
         for (WalConfig cfg : List.of(CFG.withDurability(Durability.NONE), CFG.withPreallocateBytes(0))) {
             Path d = Files.createDirectories(dir.resolve(cfg.durability() + "-" + cfg.preallocateBytes()));
