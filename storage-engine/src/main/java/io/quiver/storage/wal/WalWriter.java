@@ -676,10 +676,7 @@ public final class WalWriter implements AutoCloseable {
         try {
             if (ch == null) {
                 ch = fs.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                headerBuffer.clear();
-                WalFormat.writeHeader(headerBuffer, first, nextFileFlags);
-                headerBuffer.flip();
-                fs.write(ch, headerBuffer, 0);
+                writeHeader(ch, first, nextFileFlags);
             }
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
@@ -720,10 +717,7 @@ public final class WalWriter implements AutoCloseable {
         Path prepared = dir.resolve(WalFormat.PREPARED_FILE_NAME);
         try {
             fs.atomicMove(prepared, path);
-            headerBuffer.clear();
-            WalFormat.writeHeader(headerBuffer, firstSeq, (short) (nextFileFlags | WalFormat.FLAG_PREALLOCATED));
-            headerBuffer.flip();
-            fs.write(ch, headerBuffer, 0);
+            writeHeader(ch, firstSeq, (short) (nextFileFlags | WalFormat.FLAG_PREALLOCATED));
             return ch;
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot use the prepared WAL file; starting a plain one [file={}]", path, e);
@@ -736,6 +730,13 @@ public final class WalWriter implements AutoCloseable {
             }
             return null;
         }
+    }
+
+    private void writeHeader(FileChannel ch, long firstSeq, short flags) throws IOException {
+        headerBuffer.clear();
+        WalFormat.writeHeader(headerBuffer, firstSeq, flags);
+        headerBuffer.flip();
+        fs.write(ch, headerBuffer, 0);
     }
 
     /** Starts a thread that zero-fills and fsyncs the next file off the append path. */
