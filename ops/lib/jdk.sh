@@ -36,6 +36,20 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # The JVM flags verified in shared/STACK.md; kept in step with quiver.jvm.flags in the root pom.xml.
 QUIVER_JVM_FLAGS="--add-opens=java.base/java.nio=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Dchronicle.analytics.disable=true --sun-misc-unsafe-memory-access=allow --add-modules=jdk.incubator.vector"
 
+# -XX:+UseTransparentHugePages when the kernel offers huge pages on request (THP "madvise" or
+# "always"; QUIVER_THP=off leaves them out). The heap is pre-touched and large parts of it stay
+# untouched for minutes (old generation, the idle part of eden at a low ingest rate). A kernel
+# reclaimer that scans cold memory (DAMON's pageout scheme on this kind of VM) then walks every 4 KiB
+# page of it, and in a kernel that does not preempt its own threads that takes a whole core for
+# 50-70 ms at a time: the ack-latency tail at 50,000 events/s (bench/RESULTS-ingest-perf.md). In
+# 2 MiB pages the same heap is 512x fewer pages to walk, and the JIT-compiled code's TLB misses drop.
+quiver_thp_flags() {
+  local thp="${QUIVER_THP_SYSFS:-/sys/kernel/mm/transparent_hugepage/enabled}"
+  if [ "${QUIVER_THP:-on}" != off ] && [ -r "$thp" ] && grep -qE '\[(always|madvise)\]' "$thp"; then
+    printf '%s' "-XX:+UseTransparentHugePages"
+  fi
+}
+
 # Builds <module> (and what it needs) when <jar> is missing or older than any main source or pom:
 # the launchers then always run what the checkout holds.
 quiver_build_if_stale() { # $1 = repository root, $2 = module, $3 = the module's jar

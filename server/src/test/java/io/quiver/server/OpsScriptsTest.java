@@ -77,4 +77,30 @@ class OpsScriptsTest {
             assertTrue(container.contains(setting), "Containerfile misses " + setting);
         }
     }
+
+    @Test
+    void hugePagesForTheHeapOnlyWhereTheKernelOffersThemAndNotWhenTurnedOff(@TempDir Path sys) throws Exception {
+        Path thp = sys.resolve("enabled");
+        String probe = ". ops/lib/jdk.sh && echo \"flags=[$(quiver_thp_flags)]\"";
+        Map<String, String> expected = Map.of(
+                "always [madvise] never", "flags=[-XX:+UseTransparentHugePages]",
+                "[always] madvise never", "flags=[-XX:+UseTransparentHugePages]",
+                "always madvise [never]", "flags=[]");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            Files.writeString(thp, e.getKey() + "\n");
+            Run r = bash(probe, Map.of("QUIVER_THP_SYSFS", thp.toString()));
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains(e.getValue()), e.getKey() + " -> " + r.output());
+        }
+        Files.writeString(thp, "always [madvise] never\n");
+        Run off = bash(probe, Map.of("QUIVER_THP_SYSFS", thp.toString(), "QUIVER_THP", "off"));
+        assertTrue(off.output().contains("flags=[]"), off.output());
+        Run noFile = bash(probe, Map.of("QUIVER_THP_SYSFS", sys.resolve("absent").toString()));
+        assertTrue(noFile.output().contains("flags=[]"), noFile.output());
+        for (String launcher : List.of("quiver-server", "quiver-bench")) {
+            String exec = Files.readString(OPS.resolve(launcher)).lines().filter(l -> l.startsWith("exec java")).findFirst().orElseThrow();
+            assertTrue(exec.contains("$(quiver_thp_flags)"), launcher + ": " + exec);
+        }
+        assertTrue(Files.readString(OPS.resolve("container/Containerfile")).contains("-XX:+UseTransparentHugePages"));
+    }
 }
