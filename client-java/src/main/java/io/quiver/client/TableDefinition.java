@@ -10,8 +10,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A table's schema as the client sees it: columns, the designated timestamp column, the sort key
- * (empty = the timestamp) and the time partitioning ({@code NONE, HOUR, DAY, MONTH, YEAR}).
+ * A table's schema as the client sees it: columns, the designated timestamp column ("" when the table
+ * has none), the sort key (empty = the timestamp) and the time partitioning ({@code NONE, HOUR, DAY,
+ * MONTH, YEAR}; a table without a timestamp is NONE).
  * {@code version} is set by the server (0 in a definition the client builds).
  */
 public record TableDefinition(String name, List<ColumnDefinition> columns, String timestampColumn,
@@ -22,6 +23,18 @@ public record TableDefinition(String name, List<ColumnDefinition> columns, Strin
         Objects.requireNonNull(timestampColumn, "timestampColumn");
         sortKey = sortKey == null ? List.of() : List.copyOf(sortKey);
         partitionBy = partitionBy == null ? "DAY" : partitionBy.toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * A table without a designated timestamp (a dimension table): one partition, rows need no
+     * timestamp and stay in the order they were written ({@code timestampColumn} is "").
+     */
+    public static TableDefinition withoutTimestamp(String name, ColumnDefinition... columns) {
+        return new TableDefinition(name, List.of(columns), "", List.of(), "NONE", 0);
+    }
+
+    public boolean hasTimestamp() {
+        return !timestampColumn.isEmpty();
     }
 
     /** A DAY-partitioned table sorted by its timestamp. */

@@ -235,16 +235,19 @@ public final class QueryEngine implements AutoCloseable {
         }
         String ts = o.get("timestamp");
         if (ts == null) {
+            // One TIMESTAMP column is the designated timestamp; none makes a table without one (a
+            // dimension table: one partition, rows in sort-key or written order); several must be chosen.
             List<ColumnDef> stamps = c.columns().stream().filter(x -> x.type() == ColumnType.TIMESTAMP).toList();
-            if (stamps.size() != 1) {
+            if (stamps.size() > 1) {
                 throw QueryException.at(ErrorCode.SYNTAX_ERROR, "name the designated timestamp column: WITH (timestamp = '<column>')",
                         c.line(), c.column());
             }
-            ts = stamps.get(0).name();
+            ts = stamps.isEmpty() ? null : stamps.get(0).name();
         }
         List<String> sortKey = o.containsKey("sort_key")
                 ? Arrays.stream(o.get("sort_key").split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList() : List.of();
-        PartitionBy pb = o.containsKey("partition_by") ? PartitionBy.parse(o.get("partition_by")) : PartitionBy.DAY;
+        PartitionBy pb = o.containsKey("partition_by") ? PartitionBy.parse(o.get("partition_by"))
+                : ts == null ? PartitionBy.NONE : PartitionBy.DAY;
         TableSchema schema = new TableSchema(c.name(), c.columns(), ts, sortKey, pb, 1);
         catalog.createTable(schema, c.ifNotExists());
         return 0;

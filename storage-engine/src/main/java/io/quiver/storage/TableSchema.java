@@ -10,6 +10,10 @@ import java.util.Set;
 /**
  * A table's shape: its columns in order, the designated timestamp column, the sort key used when
  * sealing segments, and the time partitioning. Immutable; {@link #withColumn} returns a new version.
+ *
+ * <p>A table may have no designated timestamp (a dimension table such as users or tenants): it is
+ * then one partition ({@link PartitionBy#NONE}), its rows need no timestamp, and segments keep them
+ * in sort-key order, or in the order they were written when the sort key is empty.
  */
 public final class TableSchema {
     public static final int MAX_COLUMNS = 1024;
@@ -38,19 +42,36 @@ public final class TableSchema {
                 throw StorageException.alreadyExists("duplicate column [table=" + name + ", column=" + c.name() + ']');
             }
         }
-        this.timestampIndex = indexOfOrThrow(Objects.requireNonNull(timestampColumn, "timestampColumn"));
-        if (this.columns.get(timestampIndex).type() != ColumnType.TIMESTAMP) {
-            throw StorageException.invalid("designated timestamp column must be TIMESTAMP [table=" + name
-                    + ", column=" + timestampColumn + ", type=" + this.columns.get(timestampIndex).type() + ']');
+        if (timestampColumn == null || timestampColumn.isEmpty()) {
+            this.timestampIndex = -1;
+            if (partitionBy != PartitionBy.NONE) {
+                throw StorageException.invalid("partitioning by time needs a designated timestamp [table=" + name
+                        + ", partitionBy=" + partitionBy + "]; name a TIMESTAMP column as the table's timestamp, or partition by NONE");
+            }
+        } else {
+            this.timestampIndex = indexOfOrThrow(timestampColumn);
+            if (this.columns.get(timestampIndex).type() != ColumnType.TIMESTAMP) {
+                throw StorageException.invalid("designated timestamp column must be TIMESTAMP [table=" + name
+                        + ", column=" + timestampColumn + ", type=" + this.columns.get(timestampIndex).type() + ']');
+            }
         }
         List<Integer> keys = new ArrayList<>();
-        List<String> sk = sortKeyColumns == null || sortKeyColumns.isEmpty() ? List.of(timestampColumn) : sortKeyColumns;
+        List<String> sk = sortKeyColumns == null ? List.of()
+                : sortKeyColumns.stream().filter(k -> k != null && !k.isBlank()).toList();
+        if (sk.isEmpty() && timestampIndex >= 0) {
+            sk = List.of(timestampColumn);
+        }
         for (String k : sk) {
             keys.add(indexOfOrThrow(k));
         }
         this.sortKey = List.copyOf(keys);
         this.partitionBy = Objects.requireNonNull(partitionBy, "partitionBy");
         this.version = version;
+    }
+
+    /** A table without a designated timestamp: one partition, rows in {@code sortKey} order (or as written). */
+    public static TableSchema withoutTimestamp(String name, List<ColumnDef> columns, List<String> sortKey) {
+        return new TableSchema(name, columns, null, sortKey, PartitionBy.NONE, 1);
     }
 
     /** A DAY-partitioned table sorted by its timestamp. */
@@ -92,12 +113,18 @@ public final class TableSchema {
         return -1;
     }
 
+    /** Position of the designated timestamp column, or -1 when the table has none. */
     public int timestampIndex() {
         return timestampIndex;
     }
 
+    public boolean hasTimestamp() {
+        return timestampIndex >= 0;
+    }
+
+    /** The designated timestamp column's name, or null when the table has none. */
     public String timestampColumn() {
-        return columns.get(timestampIndex).name();
+        return timestampIndex < 0 ? null : columns.get(timestampIndex).name();
     }
 
     public List<Integer> sortKey() {

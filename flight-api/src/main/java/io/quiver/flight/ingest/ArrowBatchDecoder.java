@@ -132,7 +132,7 @@ public final class ArrowBatchDecoder {
             vectors[c] = v;
         }
         int ts = plan.timestampIndex();
-        if (vectors[ts].hasNulls) {
+        if (ts >= 0 && vectors[ts].hasNulls) {
             for (int i = 0; i < rows; i++) {
                 if (vectors[ts].nulls[i]) {
                     throw IngestFailure.invalid("designated timestamp is missing [table=" + table + ", row=" + i

@@ -250,16 +250,17 @@ public final class IngestGrpcService {
             case PARTITION_BY_HOUR -> io.quiver.storage.PartitionBy.HOUR;
             case PARTITION_BY_MONTH -> io.quiver.storage.PartitionBy.MONTH;
             case PARTITION_BY_YEAR -> io.quiver.storage.PartitionBy.YEAR;
-            default -> io.quiver.storage.PartitionBy.DAY;
+            // no designated timestamp: the one partitioning that needs none
+            default -> s.getTimestampColumn().isEmpty() ? io.quiver.storage.PartitionBy.NONE : io.quiver.storage.PartitionBy.DAY;
         };
         return new TableSchema(s.getName(), cols, s.getTimestampColumn(), s.getSortKeyList(), partitionBy, 1);
     }
 
     static io.quiver.proto.v1.TableSchema toWire(TableSchema s) {
         io.quiver.proto.v1.TableSchema.Builder b = io.quiver.proto.v1.TableSchema.newBuilder().setName(s.name())
-                .setTimestampColumn(s.timestampColumn()).setVersion(s.version())
+                .setTimestampColumn(s.hasTimestamp() ? s.timestampColumn() : "").setVersion(s.version())
                 .setPartitionBy(PartitionBy.valueOf("PARTITION_BY_" + s.partitionBy().name()));
-        if (!s.sortKeyNames().equals(List.of(s.timestampColumn()))) {
+        if (!s.hasTimestamp() || !s.sortKeyNames().equals(List.of(s.timestampColumn()))) {
             b.addAllSortKey(s.sortKeyNames());
         }
         for (ColumnDef c : s.columns()) {

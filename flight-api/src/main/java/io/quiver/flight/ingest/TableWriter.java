@@ -58,7 +58,7 @@ public final class TableWriter {
             return out;
         }
 
-        /** Index of the designated timestamp among the incoming columns. */
+        /** Index of the designated timestamp among the incoming columns; -1 if absent or the table has none. */
         public int timestampIndex() {
             for (int i = 0; i < incoming.size(); i++) {
                 if (incoming.get(i).name().equalsIgnoreCase(timestampColumn)) {
@@ -169,7 +169,7 @@ public final class TableWriter {
     }
 
     private static void requireTimestamp(Plan p) {
-        if (p.timestampIndex() < 0) {
+        if (p.timestampColumn() != null && p.timestampIndex() < 0) { // a table without one needs none
             throw IngestFailure.invalid("batch has no value for the designated timestamp [table=" + p.table() + ", row=0, column="
                     + p.timestampColumn() + ']', 0, p.timestampColumn());
         }

@@ -154,6 +154,31 @@ class IngestEndToEndTest {
     }
 
     @Test
+    void aTableWithoutATimestampTakesRowsFromTheClientAndNdjson() throws Exception {
+        TableDefinition def = TableDefinition.withoutTimestamp("users", ColumnDefinition.of("id", ColumnType.BIGINT),
+                ColumnDefinition.of("name", ColumnType.VARCHAR));
+        TableDefinition created = client.createTable(def, false);
+        assertFalse(created.hasTimestamp());
+        assertEquals("NONE", created.partitionBy());
+        try (Ingestor in = client.newIngestor(options())) {
+            in.row("users").set("id", 2).set("name", "bob").add();
+            in.row("users").set("id", 1).add();
+            in.flush();
+        }
+        HttpResponse<String> r = postNdjson("users", "{\"id\":3,\"name\":\"çé\"}\n{\"id\":4}\n", Map.of(), false);
+        assertEquals(200, r.statusCode(), r.body());
+        List<Map<String, Object>> got = TableContents.read(table("users"), "id");
+        assertEquals(List.of(1L, 2L, 3L, 4L), got.stream().map(m -> m.get("id")).toList());
+        assertEquals("çé", got.get(2).get("name"));
+        assertNull(got.get(0).get("name"));
+        assertFalse(client.describeTable("users").definition().hasTimestamp());
+        // A batch that would create a table still needs a timestamp: events without one are refused clearly.
+        HttpResponse<String> noTs = postNdjson("fresh", "{\"id\":1}\n", Map.of(), false);
+        assertEquals(400, noTs.statusCode(), noTs.body());
+        assertTrue(noTs.body().contains("designated timestamp"), noTs.body());
+    }
+
+    @Test
     void createTableThenIngestConvertsIntegersToTheColumnTypes() throws Exception {
         TableDefinition def = new TableDefinition("metrics", List.of(ColumnDefinition.of("at", ColumnType.TIMESTAMP),
                 ColumnDefinition.of("level", ColumnType.SMALLINT), ColumnDefinition.of("score", ColumnType.DOUBLE)), "at", List.of(), "HOUR", 0);

@@ -50,8 +50,8 @@ public final class BatchNormalizer {
                         + batch.columns().get(i).name() + ']');
             }
         }
-        ColumnVector ts = out[schema.timestampIndex()];
-        if (ts.hasNulls || anyNull(ts, rows)) {
+        ColumnVector ts = schema.hasTimestamp() ? out[schema.timestampIndex()] : null;
+        if (ts != null && (ts.hasNulls || anyNull(ts, rows))) {
             for (int r = 0; r < rows; r++) {
                 if (ts.nulls[r]) {
                     throw StorageException.invalid("designated timestamp is missing [table=" + schema.name() + ", row=" + r

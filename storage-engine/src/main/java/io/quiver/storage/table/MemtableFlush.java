@@ -34,7 +34,7 @@ final class MemtableFlush {
     private final TableSchema schema;
     private final int blockRows;
     private final int rows;
-    /** Positions in the table of the key columns: the timestamp first, then the sort key's. */
+    /** Positions in the table of the key columns: the timestamp first (if the table has one), then the sort key's. */
     private final int[] keyColumns;
 
     MemtableFlush(Memtable memtable, TableSchema schema, int blockRows) {
@@ -43,7 +43,9 @@ final class MemtableFlush {
         this.blockRows = blockRows;
         this.rows = Math.toIntExact(memtable.rowCount());
         Set<Integer> keys = new LinkedHashSet<>();
-        keys.add(schema.timestampIndex());
+        if (schema.hasTimestamp()) {
+            keys.add(schema.timestampIndex());
+        }
         keys.addAll(schema.sortKey());
         this.keyColumns = keys.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -156,6 +158,9 @@ final class MemtableFlush {
 
     /** Whether the rows are already in the table's order; reads the key columns a window at a time. */
     private boolean inOrder() {
+        if (keyColumns.length == 0) {
+            return true; // no timestamp and no sort key: rows stay in the order they were written
+        }
         RowBatch window = new RowBatch(keyDefs(), blockRows + 1);
         ColumnVector[] vectors = vectorsOf(window);
         for (int start = 0; start < rows; start += blockRows) {
@@ -183,7 +188,7 @@ final class MemtableFlush {
         for (int column : schema.sortKey()) {
             sortKey.add(indexOf(column));
         }
-        return new RowSorter(keys, 0, schema.partitionBy(), sortKey);
+        return new RowSorter(keys, schema.hasTimestamp() ? 0 : -1, schema.partitionBy(), sortKey);
     }
 
     private int indexOf(int column) {

@@ -22,11 +22,17 @@ final class RowSorter {
      */
     private final long[] timestampKey;
 
+    /** {@code timestampColumn} is -1 for a table without a designated timestamp. */
     RowSorter(RowBatch rows, int timestampColumn, PartitionBy partitionBy, List<Integer> sortKey) {
         this.rows = rows;
         int n = rows.rowCount();
-        ColumnVector ts = rows.column(timestampColumn);
         this.keyColumns = sortKey.stream().mapToInt(Integer::intValue).toArray();
+        if (timestampColumn < 0) { // no designated timestamp: one partition, the sort key alone
+            this.timestampKey = null;
+            this.partitionOf = new long[n];
+            return;
+        }
+        ColumnVector ts = rows.column(timestampColumn);
         if (keyColumns.length == 1 && keyColumns[0] == timestampColumn && !ts.hasNulls) {
             this.timestampKey = ts.longs;
             this.partitionOf = null;

@@ -87,7 +87,7 @@ final class SegmentMerger {
     }
 
     private void updatePartition(Input in) {
-        in.partition = partitionBy.partitionStart(in.block.column(timestampColumn).longs[in.position]);
+        in.partition = timestampColumn < 0 ? 0L : partitionBy.partitionStart(in.block.column(timestampColumn).longs[in.position]);
     }
 
     private void siftDown(int i) {

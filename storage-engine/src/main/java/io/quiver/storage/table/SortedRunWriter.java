@@ -55,6 +55,19 @@ final class SortedRunWriter implements AutoCloseable {
     /** Appends rows {@code [from, to)} of {@code rows} (the table's columns), already in order. */
     void append(RowBatch rows, int from, int to) throws IOException {
         flushPending();
+        if (timestampColumn < 0) { // no designated timestamp: one partition, no time range
+            int i = from;
+            while (i < to) {
+                startSegmentFor(0L);
+                int end = (int) Math.min(to, i + (maxRowsPerSegment - rowsInSegment));
+                minTimestamp = 0;
+                maxTimestamp = 0;
+                writer.append(rows, i, end);
+                rowsInSegment += end - i;
+                i = end;
+            }
+            return;
+        }
         long[] ts = rows.column(timestampColumn).longs;
         int i = from;
         while (i < to) {
@@ -82,7 +95,7 @@ final class SortedRunWriter implements AutoCloseable {
 
     /** Appends row {@code row} of {@code rows} (the table's columns), the next in order. */
     void appendRow(RowBatch rows, int row) throws IOException {
-        long t = rows.column(timestampColumn).longs[row];
+        long t = timestampColumn < 0 ? 0L : rows.column(timestampColumn).longs[row];
         long partition = partitionBy.partitionStart(t);
         if (writer == null || partition != segment.partitionStart() || rowsInSegment >= maxRowsPerSegment) {
             flushPending();

@@ -17,7 +17,8 @@ import java.util.Map;
 /** Encodes a table's definition as its {@code _table} file. See storage-engine/FORMAT.md. */
 final class TableMetaFile {
     static final String FILE_NAME = "_table";
-    static final int FORMAT_VERSION = 1;
+    /** 2: the "timestamp" key may be absent (a table without a designated timestamp). */
+    static final int FORMAT_VERSION = 2;
 
     private TableMetaFile() {
     }
@@ -27,10 +28,14 @@ final class TableMetaFile {
     static byte[] encode(TableMeta meta) {
         TableSchema s = meta.schema();
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("format", Integer.toString(FORMAT_VERSION));
+        // Format 2 only where it differs (no designated timestamp), so older binaries still read
+        // every other table and refuse this one clearly instead of misreading it.
+        m.put("format", Integer.toString(s.hasTimestamp() ? 1 : FORMAT_VERSION));
         m.put("name", s.name());
         m.put("schema.version", Integer.toString(s.version()));
-        m.put("timestamp", s.timestampColumn());
+        if (s.hasTimestamp()) {
+            m.put("timestamp", s.timestampColumn());
+        }
         m.put("sort.key", String.join(",", s.sortKeyNames()));
         m.put("partition.by", s.partitionBy().name());
         m.put("durability", meta.durability().name());
@@ -57,7 +62,7 @@ final class TableMetaFile {
                 defs.add(new ColumnDef(parts[0], ColumnType.valueOf(parts[1])));
             }
             TableSchema schema = new TableSchema(TextFileCodec.require(m, "name", file), defs,
-                    TextFileCodec.require(m, "timestamp", file),
+                    format >= 2 ? m.get("timestamp") : TextFileCodec.require(m, "timestamp", file),
                     Arrays.asList(TextFileCodec.require(m, "sort.key", file).split(",")),
                     PartitionBy.valueOf(TextFileCodec.require(m, "partition.by", file)),
                     Integer.parseInt(TextFileCodec.require(m, "schema.version", file)));
