@@ -355,6 +355,11 @@ abstract class SqlSurfaceSuite {
         assertEquals(ErrorCode.TYPE_MISMATCH, fails("SELECT sm FROM s UNION ALL SELECT k FROM s"), "a VARCHAR column is typed");
         assertEquals(row(2L, "a_b%c"), one("WITH a AS (SELECT k, sm FROM s WHERE sm IS NOT NULL), c AS (SELECT k FROM a WHERE sm > 1)"
                 + " SELECT count(*), min(k) FROM c"));
+        // WITH's ORDER BY may name a qualified column and one the SELECT list leaves out, as without WITH.
+        assertEquals(List.of(row("a_b%c"), row("Été"), row("apple")),
+                q("WITH a AS (SELECT k, sm FROM s) SELECT x.k FROM a x WHERE x.sm IS NOT NULL ORDER BY x.sm DESC"));
+        assertEquals(List.of(row("apple", 1L), row("Été", 2L)),
+                q("WITH a AS (SELECT k, sm FROM s) SELECT x.k, x.sm FROM a x WHERE x.sm < 10 ORDER BY x.sm LIMIT 5"));
         assertEquals(row(4L), one("SELECT count(*) FROM s WHERE EXISTS (SELECT 1 FROM s WHERE sm > 5)"));
         assertEquals(row(0L), one("SELECT count(*) FROM s WHERE NOT EXISTS (SELECT 1 FROM s WHERE sm > 5)"));
         assertEquals(List.of(row("Été")), q("SELECT k FROM s WHERE sm = (SELECT max(sm) FROM s WHERE sm < 100)"));
@@ -422,6 +427,27 @@ abstract class SqlSurfaceSuite {
     }
 
     @Test
+    void correlatedExistsBecomesASemiOrAntiJoin() {
+        exec("CREATE TABLE kk (k VARCHAR, w BIGINT)");
+        exec("INSERT INTO kk VALUES ('apple', 1), ('apple', 2), ('Été', NULL), (NULL, 5)");
+        // Each outer row once however many rows match; a NULL key never matches.
+        assertEquals(List.of(row("apple"), row("Été")), q("SELECT k FROM s WHERE EXISTS (SELECT 1 FROM kk WHERE kk.k = s.k) ORDER BY k"));
+        assertEquals(List.of(row((Object) null), row("a_b%c")),
+                q("SELECT k FROM s WHERE NOT EXISTS (SELECT 1 FROM kk WHERE kk.k = s.k) ORDER BY k NULLS FIRST"));
+        assertEquals(List.of(row("apple")), q("SELECT k FROM s WHERE EXISTS (SELECT * FROM kk WHERE kk.k = s.k AND w > 1)"));
+        assertEquals(List.of(row("apple")), q("SELECT k FROM s WHERE EXISTS (SELECT 1 FROM kk WHERE s.k = kk.k AND kk.w = s.v)"));
+        // An unqualified name is the subquery's own column first, as in PostgreSQL.
+        assertEquals(List.of(row("apple"), row("Été")), q("SELECT x.k FROM s x WHERE EXISTS (SELECT 1 FROM kk WHERE k = x.k) ORDER BY 1"));
+        assertEquals(List.of(), q("SELECT k FROM s WHERE sm < 10 AND NOT EXISTS (SELECT 1 FROM kk WHERE kk.k = s.k)"));
+        assertEquals(List.of(row(2L)), q("SELECT count(*) FROM kk WHERE EXISTS (SELECT 1 FROM s WHERE s.k = kk.k AND s.b)"));
+        assertEquals(ErrorCode.UNSUPPORTED, fails("SELECT k FROM s WHERE EXISTS (SELECT 1 FROM kk WHERE kk.w > s.v)"));
+        assertEquals(ErrorCode.UNSUPPORTED, fails("SELECT k FROM s WHERE EXISTS (SELECT count(*) FROM kk WHERE kk.k = s.k)"));
+        QueryException typo = assertThrows(QueryException.class, () -> q("SELECT k FROM s WHERE EXISTS (SELECT 1 FROM kk WHERE kk.kx = s.k)"));
+        assertEquals(ErrorCode.UNKNOWN_COLUMN, typo.code(), typo.getMessage());
+        exec("DROP TABLE kk");
+    }
+
+    @Test
     void ddlAndInsertForms() {
         exec("CREATE TABLE p (ts TIMESTAMP, a VARCHAR, n BIGINT) WITH (timestamp = 'ts', partition_by = 'HOUR', sort_key = 'a,ts')");
         assertEquals(List.of(row("ts", "TIMESTAMP", "designated timestamp"), row("a", "VARCHAR", "sort key"), row("n", "BIGINT", "")), q("DESCRIBE p"));
@@ -431,6 +457,11 @@ abstract class SqlSurfaceSuite {
         assertEquals(ErrorCode.SYNTAX_ERROR, e.code());
         assertTrue(e.getMessage().contains("did you mean \"timestamp\""), e.getMessage());
         assertEquals(ErrorCode.SYNTAX_ERROR, fails("CREATE TABLE p3 (t1 TIMESTAMP, t2 TIMESTAMP)"), "two timestamps and none named");
+        exec("CREATE TABLE dim (id BIGINT, name VARCHAR)"); // no TIMESTAMP column: a table without one
+        assertEquals(List.of(row("id", "BIGINT", ""), row("name", "VARCHAR", "")), q("DESCRIBE dim"));
+        exec("INSERT INTO dim VALUES (2, 'two'), (1, NULL)");
+        assertEquals(List.of(row(1L, null), row(2L, "two")), q("SELECT * FROM dim ORDER BY id"));
+        exec("DROP TABLE dim");
         assertEquals(ErrorCode.INVALID_VALUE, fails("CREATE TABLE p4 (ts TIMESTAMP, n BIGINT) WITH (partition_by = 'WEEK')"));
         assertEquals(ErrorCode.UNKNOWN_COLUMN, fails("CREATE TABLE p5 (ts TIMESTAMP, n BIGINT) WITH (sort_key = 'zz')"));
         e = assertThrows(QueryException.class, () -> q("CREATE TABLE p6 (ts TIMESTAMP,\n n BIGINTT)"));

@@ -100,22 +100,17 @@ public final class Binder {
                 if (ob.query instanceof SqlSelect s) {
                     yield bindSelect(s, ob.orderList, ob.offset, ob.fetch);
                 }
+                if (ob.query instanceof SqlWith w) {
+                    // The parser puts WITH's ORDER BY outside it; bind it with the body, so it may
+                    // name any column of the body's FROM, as it could without the WITH.
+                    yield withCtes(w, () -> bindQuery(new SqlOrderBy(ob.getParserPosition(), w.body, ob.orderList, ob.offset, ob.fetch)));
+                }
                 Plan p = bindQuery(ob.query);
                 yield orderAndLimit(p, ob.orderList, ob.offset, ob.fetch);
             }
             case WITH -> {
                 SqlWith w = (SqlWith) node;
-                Map<String, SqlWithItem> m = new HashMap<>();
-                for (SqlNode n : w.withList) {
-                    SqlWithItem item = (SqlWithItem) n;
-                    m.put(item.name.getSimple().toLowerCase(Locale.ROOT), item);
-                }
-                ctes.push(m);
-                try {
-                    yield bindQuery(w.body);
-                } finally {
-                    ctes.pop();
-                }
+                yield withCtes(w, () -> bindQuery(w.body));
             }
             case SELECT -> {
                 SqlSelect s = (SqlSelect) node;
@@ -126,6 +121,20 @@ public final class Binder {
             case INTERSECT, EXCEPT -> throw QueryException.unsupported(node.getKind().toString());
             default -> throw error(ErrorCode.SYNTAX_ERROR, "expected a query", node);
         };
+    }
+
+    private Plan withCtes(SqlWith w, java.util.function.Supplier<Plan> body) {
+        Map<String, SqlWithItem> m = new HashMap<>();
+        for (SqlNode n : w.withList) {
+            SqlWithItem item = (SqlWithItem) n;
+            m.put(item.name.getSimple().toLowerCase(Locale.ROOT), item);
+        }
+        ctes.push(m);
+        try {
+            return body.get();
+        } finally {
+            ctes.pop();
+        }
     }
 
     private Plan bindUnion(SqlCall call) {
@@ -884,8 +893,13 @@ public final class Binder {
                 continue;
             }
             if (n.getKind() == SqlKind.EXISTS) {
-                Plan sub = bindQuery(((SqlCall) n).operand(0));
-                rel.plan = new Plan.Join(rel.plan, sub, negated ? JoinType.ANTI : JoinType.SEMI, List.of(), List.of(), null, rel.fields());
+                SqlNode query = ((SqlCall) n).operand(0);
+                JoinType type = negated ? JoinType.ANTI : JoinType.SEMI;
+                if (query instanceof SqlSelect inner && isCorrelated(inner, rel)) {
+                    rel.plan = correlatedExists(inner, rel, type);
+                } else {
+                    rel.plan = new Plan.Join(rel.plan, bindQuery(query), type, List.of(), List.of(), null, rel.fields());
+                }
                 continue;
             }
             Expr e = asBoolean(bind(c, new Ctx(rel, false, false)), c);
@@ -894,6 +908,139 @@ public final class Binder {
         if (filter != null) {
             rel.plan = new Plan.Filter(rel.plan, filter);
         }
+    }
+
+    /** Whether a condition of {@code inner}'s WHERE names a column only the outer relation has. */
+    private boolean isCorrelated(SqlSelect inner, Rel outer) {
+        if (inner.getFrom() == null || inner.getWhere() == null) {
+            return false;
+        }
+        Rel scope = bindFrom(inner.getFrom());
+        List<SqlNode> conj = new ArrayList<>();
+        splitAnd(inner.getWhere(), conj);
+        for (SqlNode c : conj) {
+            for (SqlIdentifier id : identifiers(c)) {
+                if (resolve(scope, id, false) < 0 && resolve(outer, id, false) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The column references of an expression, not looking into subqueries. */
+    private static List<SqlIdentifier> identifiers(SqlNode n) {
+        List<SqlIdentifier> out = new ArrayList<>();
+        collectIdentifiers(n, out);
+        return out;
+    }
+
+    private static void collectIdentifiers(SqlNode n, List<SqlIdentifier> out) {
+        if (n instanceof SqlIdentifier id) {
+            if (!id.isStar()) {
+                out.add(id);
+            }
+        } else if (n instanceof SqlNodeList list) {
+            for (SqlNode o : list) {
+                collectIdentifiers(o, out);
+            }
+        } else if (n instanceof SqlCall c && !isQuery(c)) {
+            for (SqlNode o : c.getOperandList()) {
+                if (o != null) {
+                    collectIdentifiers(o, out);
+                }
+            }
+        }
+    }
+
+    /** {@code e} bound against {@code scope}, or null when it names something {@code scope} lacks. */
+    private Expr bindsIn(SqlNode e, Rel scope) {
+        try {
+            return bind(e, new Ctx(scope, false, false));
+        } catch (QueryException ex) {
+            if (ex.code() == ErrorCode.UNKNOWN_COLUMN || ex.code() == ErrorCode.UNKNOWN_TABLE) {
+                return null;
+            }
+            throw ex;
+        }
+    }
+
+    /** For {@code a = b} with one side over the subquery's FROM and the other over the outer query: [inner, outer]. */
+    private Expr[] correlationPair(SqlNode c, Rel inner, Rel outer) {
+        if (c.getKind() != SqlKind.EQUALS) {
+            return null;
+        }
+        SqlNode a = ((SqlCall) c).operand(0);
+        SqlNode b = ((SqlCall) c).operand(1);
+        Expr ai = bindsIn(a, inner);
+        Expr bi = bindsIn(b, inner);
+        if (ai != null && bi == null) {
+            Expr bo = bindsIn(b, outer);
+            return bo == null ? null : new Expr[] {ai, bo};
+        }
+        if (bi != null && ai == null) {
+            Expr ao = bindsIn(a, outer);
+            return ao == null ? null : new Expr[] {bi, ao};
+        }
+        return null;
+    }
+
+    /**
+     * {@code [NOT] EXISTS (SELECT ... FROM f WHERE f.k = outer.k AND <conditions on f>)} as a semi
+     * (anti) hash join of the outer relation with f on the equated columns. Decorrelating this way
+     * is exact for EXISTS: the select list does not matter, a NULL on either side of an equality
+     * never matches, and a row of the outer relation qualifies once however many rows match.
+     */
+    private Plan correlatedExists(SqlSelect inner, Rel outer, JoinType type) {
+        if (inner.getGroup() != null || inner.getHaving() != null || inner.getFetch() != null || inner.getOffset() != null
+                || inner.getSelectList().stream().anyMatch(Binder::containsAgg)) {
+            throw error(ErrorCode.UNSUPPORTED, "a correlated EXISTS subquery may not aggregate, group or limit", inner);
+        }
+        Rel scope = bindFrom(inner.getFrom());
+        List<SqlNode> conj = new ArrayList<>();
+        splitAnd(inner.getWhere(), conj);
+        List<SqlNode> local = new ArrayList<>();
+        List<Expr> innerKeys = new ArrayList<>();
+        List<Expr> outerKeys = new ArrayList<>();
+        for (SqlNode c : conj) {
+            boolean outerRefs = false;
+            for (SqlIdentifier id : identifiers(c)) {
+                // A name neither side has is left to the inner binding, which reports it as usual.
+                outerRefs |= resolve(scope, id, false) < 0 && resolve(outer, id, false) >= 0;
+            }
+            if (!outerRefs) {
+                local.add(c);
+                continue;
+            }
+            Expr[] pair = correlationPair(c, scope, outer);
+            if (pair == null) {
+                for (SqlIdentifier id : identifiers(c)) {
+                    if (resolve(scope, id, false) < 0 && resolve(outer, id, false) < 0) {
+                        bind(id, new Ctx(scope, false, false)); // a name neither side has: the usual error, with suggestions
+                    }
+                }
+                throw error(ErrorCode.UNSUPPORTED, "a correlated subquery may refer to the outer query only in equalities "
+                        + "between an outer and an inner expression, joined by AND", c);
+            }
+            ColumnType t = Types.common(pair[0], pair[1]);
+            if (t == null) {
+                throw Types.mismatch("=", pair[1].type(), pair[0].type());
+            }
+            innerKeys.add(coerce(pair[0], t));
+            outerKeys.add(coerce(pair[1], t));
+        }
+        if (!local.isEmpty()) {
+            bindWhere(scope, local.size() == 1 ? local.get(0)
+                    : org.apache.calcite.sql.fun.SqlStdOperatorTable.AND.createCall(inner.getWhere().getParserPosition(), local));
+        }
+        List<Field> keyFields = new ArrayList<>();
+        List<Expr> keyCols = new ArrayList<>();
+        for (int i = 0; i < innerKeys.size(); i++) {
+            keyFields.add(new Field(null, "$k" + i, innerKeys.get(i).type()));
+            keyCols.add(new Expr.Col(i, innerKeys.get(i).type()));
+        }
+        Plan keys = new Plan.Project(scope.plan, innerKeys, keyFields);
+        return new Plan.Join(outer.plan, keys, type, outerKeys, keyCols, null, outer.fields());
     }
 
     private static boolean isSubqueryPredicate(SqlNode n) {
