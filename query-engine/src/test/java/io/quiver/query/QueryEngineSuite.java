@@ -93,6 +93,23 @@ abstract class QueryEngineSuite {
         assertEquals(ErrorCode.SYNTAX_ERROR, e.code());
         assertEquals(1, e.line()); // Calcite points at the '+' that has no right operand
         assertEquals(10, e.column());
+        e = assertThrows(QueryException.class, () -> q("\n  SELEC 1"));
+        assertEquals(ErrorCode.SYNTAX_ERROR, e.code());
+        assertTrue(e.getMessage().contains("at or near \"SELEC\"") && e.getMessage().contains("a statement starts with SELECT"),
+                e.getMessage());
+        assertEquals(2, e.line());
+        assertEquals(3, e.column());
+    }
+
+    @Test
+    void anAbbreviatedNameSuggestsTheColumnItAbbreviates() {
+        exec("CREATE TABLE ab (ts TIMESTAMP, user_id BIGINT, country VARCHAR)");
+        QueryException e = assertThrows(QueryException.class, () -> q("SELECT usr FROM ab"));
+        assertTrue(e.getMessage().contains("did you mean \"user_id\""), e.getMessage());
+        e = assertThrows(QueryException.class, () -> q("SELECT cntry FROM ab"));
+        assertTrue(e.getMessage().contains("did you mean \"country\""), e.getMessage());
+        e = assertThrows(QueryException.class, () -> q("SELECT zzz FROM ab"));
+        assertTrue(!e.getMessage().contains("did you mean"), "nothing close: no suggestion: " + e.getMessage());
     }
 
     @Test

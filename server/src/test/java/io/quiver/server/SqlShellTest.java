@@ -148,6 +148,16 @@ class SqlShellTest {
     }
 
     @Test
+    void wideCharactersKeepTheTableAlignedAndLargeDoublesHaveNoExponent() {
+        Run r = shell("SELECT '日本' AS country, 1793577632.0 * 1.0 AS epoch UNION ALL SELECT 'DE', 2.5 ORDER BY 2;\n");
+        assertEquals(0, r.status(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(" country | epoch", lines[0]);
+        assertEquals(" DE      |          2.5", lines[2]);
+        assertEquals(" 日本    | 1793577632.0", lines[3]);
+    }
+
+    @Test
     void badUsageAndBadCredentialsAreClearErrors() {
         Run unknown = shell("", "--colour=yes");
         assertEquals(2, unknown.status());
@@ -155,6 +165,12 @@ class SqlShellTest {
         Run format = shell("", "--format=xml");
         assertEquals(2, format.status());
         assertTrue(format.err().contains("--format must be table, csv or json [value=xml]"), format.err());
+        Run spaced = shell("", "--format", "csv", "--max-rows", "5", "-c", "SELECT name FROM people WHERE age = 7");
+        assertEquals(0, spaced.status(), spaced.err());
+        assertEquals("name\r\nZoë; ü\r\n", spaced.out(), "--key value works like --key=value");
+        Run dangling = shell("", "--port");
+        assertEquals(2, dangling.status());
+        assertTrue(dangling.err().contains("--port needs a value"), dangling.err());
         Run token = shell("", "--token=wrong", "-c", "SELECT 1");
         assertEquals(1, token.status());
         assertTrue(token.err().contains("UNAUTHENTICATED"), token.err());

@@ -67,13 +67,13 @@ final class ResultPrinter {
         boolean[] right = new boolean[n];
         for (int c = 0; c < n; c++) {
             String name = cut(fields.get(c).getName());
-            width[c] = Math.max(1, name.codePointCount(0, name.length()));
+            width[c] = Math.max(1, displayWidth(name));
             ArrowType t = fields.get(c).getType();
             right[c] = t instanceof ArrowType.Int || t instanceof ArrowType.FloatingPoint || t instanceof ArrowType.Decimal;
         }
         for (String[] line : cells) {
             for (int c = 0; c < n; c++) {
-                width[c] = Math.max(width[c], line[c].codePointCount(0, line[c].length()));
+                width[c] = Math.max(width[c], displayWidth(line[c]));
             }
         }
         StringBuilder b = new StringBuilder();
@@ -99,12 +99,47 @@ final class ResultPrinter {
     }
 
     private static void pad(StringBuilder b, String s, int width, boolean right) {
-        int fill = width - s.codePointCount(0, s.length());
+        int fill = width - displayWidth(s);
         if (right) {
             b.append(" ".repeat(fill)).append(s);
         } else {
             b.append(s).append(" ".repeat(fill));
         }
+    }
+
+    /**
+     * Terminal columns {@code s} takes: East Asian wide and fullwidth characters (CJK, kana, Hangul,
+     * most emoji) take two, combining marks none, the rest one; so a table with 日本 still lines up.
+     */
+    static int displayWidth(String s) {
+        int w = 0;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            int type = Character.getType(cp);
+            if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || cp == 0x200B) {
+                continue;
+            }
+            w += isWide(cp) ? 2 : 1;
+        }
+        return w;
+    }
+
+    private static boolean isWide(int cp) {
+        return (cp >= 0x1100 && cp <= 0x115F) // Hangul Jamo initials
+                || (cp >= 0x2E80 && cp <= 0x303E) // CJK radicals, symbols and punctuation
+                || (cp >= 0x3041 && cp <= 0x33FF) // kana, CJK compatibility
+                || (cp >= 0x3400 && cp <= 0x4DBF) // CJK extension A
+                || (cp >= 0x4E00 && cp <= 0x9FFF) // CJK unified ideographs
+                || (cp >= 0xA000 && cp <= 0xA4CF) // Yi
+                || (cp >= 0xAC00 && cp <= 0xD7A3) // Hangul syllables
+                || (cp >= 0xF900 && cp <= 0xFAFF) // CJK compatibility ideographs
+                || (cp >= 0xFE30 && cp <= 0xFE4F) // CJK compatibility forms
+                || (cp >= 0xFF00 && cp <= 0xFF60) // fullwidth forms
+                || (cp >= 0xFFE0 && cp <= 0xFFE6)
+                || (cp >= 0x1F300 && cp <= 0x1F64F) // emoji
+                || (cp >= 0x1F900 && cp <= 0x1F9FF)
+                || (cp >= 0x20000 && cp <= 0x3FFFD); // CJK extensions B and later
     }
 
     private static String cut(String s) {
@@ -211,8 +246,28 @@ final class ResultPrinter {
         return switch (v) {
             case null -> nullText;
             case Instant t -> timestamp(t);
+            case Double d -> plain(d.toString());
+            case Float f -> plain(f.toString());
             default -> v.toString();
         };
+    }
+
+    /**
+     * A float or double without Java's exponent for everyday magnitudes (1793577632.0, not
+     * 1.793577632E9), as psql and DuckDB print them; the digits are still the shortest that read
+     * back as the same value. Below 1e-6 and from 1e16 up the exponent stays.
+     */
+    static String plain(String javaText) {
+        int e = javaText.indexOf('E');
+        if (e < 0) {
+            return javaText;
+        }
+        int exponent = Integer.parseInt(javaText.substring(e + 1));
+        if (exponent < -6 || exponent >= 16) {
+            return javaText;
+        }
+        String p = new java.math.BigDecimal(javaText).stripTrailingZeros().toPlainString();
+        return p.indexOf('.') < 0 ? p + ".0" : p;
     }
 
     private static String timestamp(Instant t) {

@@ -96,6 +96,8 @@ public final class SqlShell {
         }
     }
 
+    private static final java.util.Set<String> VALUED_OPTIONS = java.util.Set.of("host", "port", "token", "format", "max-rows");
+
     /** Null when the arguments are good, "" for --help, else what is wrong with them. */
     private String parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -116,6 +118,13 @@ public final class SqlShell {
                 continue;
             }
             int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq < 0 && VALUED_OPTIONS.contains(a.substring(2))) {
+                if (i + 1 == args.length) {
+                    return a + " needs a value";
+                }
+                a = a + '=' + args[++i]; // --port 9402 means --port=9402
+                eq = a.indexOf('=');
+            }
             if (!a.startsWith("--") || eq < 0) {
                 return "unknown argument [argument=" + a + ']';
             }

@@ -131,8 +131,28 @@ public final class SqlFrontEnd {
             msg = msg.replaceAll(" at line \\d+, column \\d+\\.?", "");
             int line = pos == null ? 0 : pos.getLineNum();
             int col = pos == null ? 0 : pos.getColumnNum();
+            if (msg.startsWith("Non-query expression encountered in illegal context")) {
+                // Calcite's words for a statement that starts with no keyword it knows (SELEC 1)
+                msg = "at or near \"" + wordAt(sql, line, col) + "\": a statement starts with SELECT, WITH, VALUES, INSERT, "
+                        + "DELETE, CREATE TABLE, DROP TABLE, ALTER TABLE, SHOW TABLES, DESCRIBE or EXPLAIN";
+            }
             throw QueryException.at(ErrorCode.SYNTAX_ERROR, "syntax error: " + msg, line, col);
         }
+    }
+
+    /** The word (or one character) at a 1-based line and column of {@code sql}, for error messages. */
+    static String wordAt(String sql, int line, int col) {
+        String[] lines = sql.split("\n", -1);
+        if (line < 1 || line > lines.length || col < 1 || col > lines[line - 1].length()) {
+            return "";
+        }
+        String l = lines[line - 1];
+        int start = col - 1;
+        int end = start;
+        while (end < l.length() && (Character.isLetterOrDigit(l.charAt(end)) || l.charAt(end) == '_')) {
+            end++;
+        }
+        return end == start ? l.substring(start, start + 1) : l.substring(start, Math.min(end, start + 40));
     }
 
     private static Statement createTable(String sql) {

@@ -14,7 +14,11 @@ public final class Names {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
-            int d = distance(target, c.toLowerCase(Locale.ROOT));
+            String lower = c.toLowerCase(Locale.ROOT);
+            int d = distance(target, lower);
+            if (d > 1 && abbreviates(target, lower)) {
+                d = 1; // usr for user_id, cnt for count: letters in order, same first letter
+            }
             if (d < bestDistance) {
                 bestDistance = d;
                 best = c;
@@ -22,6 +26,20 @@ public final class Names {
         }
         int allowed = Math.max(2, target.length() / 3);
         return bestDistance <= allowed ? best : null;
+    }
+
+    /** Whether {@code a} (two letters or more) starts like {@code b} and its letters appear in {@code b} in order. */
+    static boolean abbreviates(String a, String b) {
+        if (a.length() < 2 || b.isEmpty() || a.charAt(0) != b.charAt(0) || a.length() >= b.length()) {
+            return false;
+        }
+        int j = 0;
+        for (int i = 0; i < b.length() && j < a.length(); i++) {
+            if (b.charAt(i) == a.charAt(j)) {
+                j++;
+            }
+        }
+        return j == a.length();
     }
 
     /** " (did you mean "x"?)" or "". */
