@@ -197,14 +197,9 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
                 }
                 case BOOLEAN -> {
                     // valid slots of a NULL hold 0 (ColumnVector's contract), so the NULL's value bit stays clear
-                    int shift = at & 7;
-                    byte[] bits = clearedBits(((n + shift + 7) >>> 3));
-                    long[] longs = src.longs;
-                    for (int i = 0; i < n; i++) {
-                        int k = i + shift;
-                        bits[k >>> 3] |= (byte) ((longs[i] != 0 ? 1 : 0) << (k & 7));
-                    }
-                    orBits(seg, at, bits, n + shift);
+                    byte[] bits = bitScratch(n);
+                    packTrue(src.longs, n, bits);
+                    orBits(seg, at, shiftBits(bits, n, at & 7), n + (at & 7));
                 }
                 case VARCHAR -> appendStrings(c, src, n);
             }
@@ -251,18 +246,9 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
                 setOnes(v, at, at + n);
                 return;
             }
-            int shift = at & 7;
-            byte[] bits = clearedBits((n + shift + 7) >>> 3);
-            boolean[] nulls = src.nulls;
-            int nullCount = 0;
-            for (int i = 0; i < n; i++) {
-                int k = i + shift;
-                boolean isNull = nulls[i];
-                nullCount += isNull ? 1 : 0;
-                bits[k >>> 3] |= (byte) ((isNull ? 0 : 1) << (k & 7));
-            }
-            nullCounts[c] += nullCount;
-            orBits(v, at, bits, n + shift);
+            byte[] bits = bitScratch(n);
+            nullCounts[c] += n - packValid(src.nulls, n, bits);
+            orBits(v, at, shiftBits(bits, n, at & 7), n + (at & 7));
         }
 
         @Override
@@ -342,11 +328,11 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             return scratchShorts;
         }
 
-        private byte[] clearedBits(int bytes) {
+        /** Room for {@code n} packed bits plus one byte of carry when they are shifted; not cleared (every byte used is written). */
+        private byte[] bitScratch(int n) {
+            int bytes = ((n + 7) >>> 3) + 1;
             if (scratchBits.length < bytes) {
                 scratchBits = new byte[Math.max(bytes, scratchBits.length * 2)];
-            } else {
-                java.util.Arrays.fill(scratchBits, 0, bytes, (byte) 0);
             }
             return scratchBits;
         }
@@ -381,6 +367,78 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         for (int k = lastFull << 3; k < to; k++) {
             setBit(bits, k);
         }
+    }
+
+    /*
+     * Bitmaps are packed a byte (8 rows) at a time into a scratch array and then shifted to the bit the
+     * record batch has reached. Setting one bit per row with a read-modify-write of its byte made each
+     * row wait on the previous row's store to the same byte.
+     */
+
+    /** Bit i of {@code bits} = {@code values[i] != 0} (a BOOLEAN column's data), for i < n; the last byte's bits past n are 0. */
+    static void packTrue(long[] values, int n, byte[] bits) {
+        int full = n & ~7;
+        for (int i = 0; i < full; i += 8) {
+            bits[i >>> 3] = (byte) (nonZero(values[i]) | nonZero(values[i + 1]) << 1 | nonZero(values[i + 2]) << 2
+                    | nonZero(values[i + 3]) << 3 | nonZero(values[i + 4]) << 4 | nonZero(values[i + 5]) << 5
+                    | nonZero(values[i + 6]) << 6 | nonZero(values[i + 7]) << 7);
+        }
+        if (full < n) {
+            int b = 0;
+            for (int i = full; i < n; i++) {
+                b |= nonZero(values[i]) << (i - full);
+            }
+            bits[full >>> 3] = (byte) b;
+        }
+    }
+
+    /** Bit i of {@code bits} = {@code !nulls[i]}, for i < n; the last byte's bits past n are 0. Returns the count of set bits. */
+    static int packValid(boolean[] nulls, int n, byte[] bits) {
+        int full = n & ~7;
+        int valid = 0;
+        for (int i = 0; i < full; i += 8) {
+            int b = valid(nulls[i]) | valid(nulls[i + 1]) << 1 | valid(nulls[i + 2]) << 2 | valid(nulls[i + 3]) << 3
+                    | valid(nulls[i + 4]) << 4 | valid(nulls[i + 5]) << 5 | valid(nulls[i + 6]) << 6 | valid(nulls[i + 7]) << 7;
+            bits[i >>> 3] = (byte) b;
+            valid += Integer.bitCount(b);
+        }
+        if (full < n) {
+            int b = 0;
+            for (int i = full; i < n; i++) {
+                b |= valid(nulls[i]) << (i - full);
+            }
+            bits[full >>> 3] = (byte) b;
+            valid += Integer.bitCount(b);
+        }
+        return valid;
+    }
+
+    private static int nonZero(long v) {
+        return (int) ((v | -v) >>> 63);
+    }
+
+    private static int valid(boolean isNull) {
+        return isNull ? 0 : 1;
+    }
+
+    /**
+     * Shifts {@code n} packed bits left by {@code shift} (< 8) in place, so that they start at bit
+     * {@code shift} of byte 0 (bits below it clear), as {@link #orBits} takes them; {@code bits} has
+     * one spare byte for the carry.
+     */
+    static byte[] shiftBits(byte[] bits, int n, int shift) {
+        if (shift == 0) {
+            return bits;
+        }
+        int bytes = (n + 7) >>> 3;
+        int carry = 0;
+        for (int j = 0; j < bytes; j++) {
+            int v = (bits[j] & 0xff) << shift | carry;
+            bits[j] = (byte) v;
+            carry = v >>> 8;
+        }
+        bits[bytes] = (byte) carry;
+        return bits;
     }
 
     private static void setBit(MemorySegment bits, int k) {
