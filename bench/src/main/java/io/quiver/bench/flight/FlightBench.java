@@ -157,11 +157,13 @@ public final class FlightBench {
     private interface Read {
         StreamTally run() throws Exception;
 
-        /** Runs the read and charges it the CPU time the whole process spent meanwhile. */
+        /** Runs the read and charges it the CPU time the whole process spent meanwhile (and by thread role). */
         default StreamTally timed() throws Exception {
+            ThreadGroupCpu.Snapshot threads0 = ThreadGroupCpu.take();
             long cpu0 = processCpuNanos();
             StreamTally t = run();
-            return t.withCpu(processCpuNanos() - cpu0);
+            long cpu = processCpuNanos() - cpu0;
+            return t.withCpu(cpu, ThreadGroupCpu.between(threads0, ThreadGroupCpu.take()));
         }
     }
 
@@ -216,10 +218,10 @@ public final class FlightBench {
     }
 
     private static StreamTally say(Progress p, String what, StreamTally t) {
-        p.say("%-40s %,d rows in %.3f s (CPU %.2f s) = %.1f M rows/s%s (load %.2f)", what, t.rows(), t.seconds(), t.cpuNanos() / 1e9,
-                t.rows() / t.seconds() / 1e6,
+        p.say("%-40s %,d rows in %.3f s (CPU %.2f s) = %.1f M rows/s%s (load %.2f)%n    threads, CPU s: %s; %.2f cores busy", what, t.rows(),
+                t.seconds(), t.cpuNanos() / 1e9, t.rows() / t.seconds() / 1e6,
                 t.arrowBytes() > 0 ? String.format(Locale.ROOT, ", %.0f MB/s in %,d record batches", t.arrowBytes() / t.seconds() / 1e6,
-                        t.batches()) : "", loadAverage());
+                        t.batches()) : "", loadAverage(), ThreadGroupCpu.describe(t.threadCpu()), t.cpuNanos() / (double) t.nanos());
         return t;
     }
 
