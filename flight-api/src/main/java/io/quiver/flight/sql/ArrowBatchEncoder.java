@@ -56,18 +56,7 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
     /** One thread's record batch under construction. */
     final class Builder implements ResultEncoder.Part<ArrowRecordBatch> {
         private final ColumnType[] types;
-        private final ArrowBuf[] validity;
-        private final ArrowBuf[] data;
-        private final ArrowBuf[] offsets;
-        /**
-         * Views of the buffers above, made once per buffer: the column copies go straight from the
-         * engine's arrays into Arrow memory (one bounds check per copy), instead of through a fresh
-         * typed {@code nioBuffer} view per engine batch and column, and the bitmaps are read and
-         * written without ArrowBuf's per-byte checks.
-         */
-        private final MemorySegment[] validitySeg;
-        private final MemorySegment[] dataSeg;
-        private final MemorySegment[] offsetsSeg;
+        private final Buffers[] bufs;
         private final int[] nullCounts;
         /** Bytes of string data written per VARCHAR column. */
         private final long[] stringBytes;
@@ -82,12 +71,10 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         Builder(ColumnType[] types) {
             this.types = types;
             int n = types.length;
-            validity = new ArrowBuf[n];
-            data = new ArrowBuf[n];
-            offsets = new ArrowBuf[n];
-            validitySeg = new MemorySegment[n];
-            dataSeg = new MemorySegment[n];
-            offsetsSeg = new MemorySegment[n];
+            bufs = new Buffers[n];
+            for (int c = 0; c < n; c++) {
+                bufs[c] = new Buffers();
+            }
             nullCounts = new int[n];
             stringBytes = new long[n];
         }
@@ -151,31 +138,32 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             // the messages, and the string bytes copied again into a buffer of their size on the way out
             capacityRows = Math.max(count, Integer.highestOneBit((int) Math.max(FIRST_CAPACITY_ROWS, wanted)));
             for (int c = 0; c < types.length; c++) {
+                Buffers b = bufs[c];
                 int bitmapBytes = (capacityRows + 7) >>> 3;
-                validity[c] = allocator.buffer(bitmapBytes);
-                validity[c].setZero(0, bitmapBytes);
-                validitySeg[c] = view(validity[c]);
+                b.validity = allocator.buffer(bitmapBytes);
+                b.validity.setZero(0, bitmapBytes);
+                b.validitySeg = view(b.validity);
                 nullCounts[c] = 0;
                 if (types[c] == ColumnType.VARCHAR) {
-                    offsets[c] = allocator.buffer(4L * (capacityRows + 1));
-                    offsets[c].setInt(0, 0);
-                    offsetsSeg[c] = view(offsets[c]);
+                    b.offsets = allocator.buffer(4L * (capacityRows + 1));
+                    b.offsets.setInt(0, 0);
+                    b.offsetsSeg = view(b.offsets);
                     long avg = Math.max(1, (cols[c].offsets[count] - cols[c].offsets[0]) / count);
-                    data[c] = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(Math.max(1, avg * capacityRows)));
+                    b.data = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(Math.max(1, avg * capacityRows)));
                     stringBytes[c] = 0;
                 } else {
-                    data[c] = allocator.buffer(Math.max(1, dataBytes(c, capacityRows)));
+                    b.data = allocator.buffer(Math.max(1, dataBytes(c, capacityRows)));
                     if (types[c] == ColumnType.BOOLEAN) {
-                        data[c].setZero(0, data[c].capacity());
+                        b.data.setZero(0, b.data.capacity());
                     }
                 }
-                dataSeg[c] = view(data[c]);
+                b.dataSeg = view(b.data);
             }
         }
 
         private void appendColumn(int c, ColumnVector src, int n) {
             int at = rows;
-            MemorySegment seg = dataSeg[c];
+            MemorySegment seg = bufs[c].dataSeg;
             switch (types[c]) {
                 case BIGINT, TIMESTAMP -> MemorySegment.copy(src.longs, 0, seg, LONG_LE, (long) at << 3, n);
                 case DOUBLE -> MemorySegment.copy(src.doubles, 0, seg, DOUBLE_LE, (long) at << 3, n);
@@ -214,7 +202,7 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             if (base + len > Integer.MAX_VALUE) {
                 throw new IllegalStateException("string data of one record batch over 2 GiB [bytes=" + (base + len) + ']');
             }
-            if (base + len > data[c].capacity()) {
+            if (base + len > bufs[c].data.capacity()) {
                 grow(c, base + len);
             }
             int[] rebased = ints(n);
@@ -222,9 +210,9 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             for (int i = 0; i < n; i++) {
                 rebased[i] = o[i + 1] + delta;
             }
-            MemorySegment.copy(rebased, 0, offsetsSeg[c], INT_LE, (long) (rows + 1) << 2, n);
+            MemorySegment.copy(rebased, 0, bufs[c].offsetsSeg, INT_LE, (long) (rows + 1) << 2, n);
             if (len > 0) {
-                MemorySegment.copy(src.bytes, first, dataSeg[c], ValueLayout.JAVA_BYTE, base, len);
+                MemorySegment.copy(src.bytes, first, bufs[c].dataSeg, ValueLayout.JAVA_BYTE, base, len);
             }
             stringBytes[c] = base + len;
         }
@@ -232,15 +220,15 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         /** Moves a VARCHAR column's bytes into a buffer at least {@code needed} long (half again, to grow rarely). */
         private void grow(int c, long needed) {
             ArrowBuf bigger = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(
-                    Math.min(Integer.MAX_VALUE, Math.max(needed, data[c].capacity() + (data[c].capacity() >> 1)))));
-            bigger.setBytes(0, data[c], 0, stringBytes[c]);
-            data[c].close();
-            data[c] = bigger;
-            dataSeg[c] = view(bigger);
+                    Math.min(Integer.MAX_VALUE, Math.max(needed, bufs[c].data.capacity() + (bufs[c].data.capacity() >> 1)))));
+            bigger.setBytes(0, bufs[c].data, 0, stringBytes[c]);
+            bufs[c].data.close();
+            bufs[c].data = bigger;
+            bufs[c].dataSeg = view(bigger);
         }
 
         private void appendValidity(int c, ColumnVector src, int n) {
-            MemorySegment v = validitySeg[c];
+            MemorySegment v = bufs[c].validitySeg;
             int at = rows;
             if (!src.hasNulls) {
                 setOnes(v, at, at + n);
@@ -260,12 +248,12 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             List<ArrowBuf> buffers = new ArrayList<>(types.length * 3);
             for (int c = 0; c < types.length; c++) {
                 nodes.add(new ArrowFieldNode(rows, nullCounts[c]));
-                buffers.add(validity[c] = fitted(validity[c], (rows + 7) >>> 3));
+                buffers.add(bufs[c].validity = fitted(bufs[c].validity, (rows + 7) >>> 3));
                 if (types[c] == ColumnType.VARCHAR) {
-                    buffers.add(offsets[c] = fitted(offsets[c], 4L * (rows + 1)));
-                    buffers.add(data[c] = fitted(data[c], stringBytes[c]));
+                    buffers.add(bufs[c].offsets = fitted(bufs[c].offsets, 4L * (rows + 1)));
+                    buffers.add(bufs[c].data = fitted(bufs[c].data, stringBytes[c]));
                 } else {
-                    buffers.add(data[c] = fitted(data[c], dataBytes(c, rows)));
+                    buffers.add(bufs[c].data = fitted(bufs[c].data, dataBytes(c, rows)));
                 }
             }
             ArrowRecordBatch batch;
@@ -300,17 +288,9 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         }
 
         private void release() {
-            for (ArrowBuf[] bufs : List.of(validity, data, offsets)) {
-                for (int c = 0; c < bufs.length; c++) {
-                    if (bufs[c] != null) {
-                        bufs[c].close();
-                        bufs[c] = null;
-                    }
-                }
+            for (Buffers b : bufs) {
+                b.release();
             }
-            java.util.Arrays.fill(validitySeg, null);
-            java.util.Arrays.fill(dataSeg, null);
-            java.util.Arrays.fill(offsetsSeg, null);
             rows = 0;
         }
 
@@ -335,6 +315,42 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
                 scratchBits = new byte[Math.max(bytes, scratchBits.length * 2)];
             }
             return scratchBits;
+        }
+    }
+
+    /**
+     * One column's buffers of the record batch under construction, with views of them made once per
+     * buffer: the column copies go straight from the engine's arrays into Arrow memory (one bounds
+     * check per copy), instead of through a fresh typed {@code nioBuffer} view per engine batch and
+     * column, and the bitmaps are written without ArrowBuf's per-byte checks. Fields of one holder per
+     * column rather than arrays of views: storing a {@code MemorySegment} (an interface) into a
+     * {@code MemorySegment[]} needs a type check that C2 speculated on and then deoptimized, 4-6
+     * recompiles of {@code allocate} (~1 CPU-s of JIT) during the first hot reads (JFR).
+     */
+    private static final class Buffers {
+        ArrowBuf validity;
+        ArrowBuf data;
+        ArrowBuf offsets;
+        MemorySegment validitySeg;
+        MemorySegment dataSeg;
+        MemorySegment offsetsSeg;
+
+        void release() {
+            if (validity != null) {
+                validity.close();
+                validity = null;
+            }
+            if (data != null) {
+                data.close();
+                data = null;
+            }
+            if (offsets != null) {
+                offsets.close();
+                offsets = null;
+            }
+            validitySeg = null;
+            dataSeg = null;
+            offsetsSeg = null;
         }
     }
 
