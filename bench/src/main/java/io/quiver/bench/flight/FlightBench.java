@@ -40,6 +40,8 @@ public final class FlightBench {
               --rows N           rows in the table (default 10m)
               --seed S           data seed (default 20261123)
               --hot N            hot reads per path (default 3; the best counts)
+              --warmup N         reads per path after the cold one and before the hot ones, not counted (default 0): the
+                                 JIT compiles the stream's code for ~15 reads of 10 M rows (its CPU shows as "JIT" per read)
               --dir PATH         where the Quiver data dir and the DuckDB file go (default a new temp directory, deleted after)
               --duckdb-memory M  DuckDB's memory_limit (default 8GB)
               --client-window B  HTTP/2 receive window of the Arrow client, bytes (default 0 = gRPC's: 1 MiB, auto-tuned)
@@ -67,6 +69,7 @@ public final class FlightBench {
         long rows = o.size("rows", 10_000_000);
         long seed = o.size("seed", 20261123);
         int hot = o.intValue("hot", 3);
+        int warmup = o.intValue("warmup", 0);
         String dirOpt = o.string("dir", null);
         String duckMemory = o.string("duckdb-memory", DuckDb.MEMORY_LIMIT_DEFAULT);
         boolean keep = o.flag("keep");
@@ -78,8 +81,8 @@ public final class FlightBench {
         if (paths.isEmpty() || !List.of("flight", "jdbc", "duckdb").containsAll(paths)) {
             throw new IllegalArgumentException("--paths takes flight, jdbc and/or duckdb, got " + paths);
         }
-        if (rows <= 0 || hot <= 0) {
-            throw new IllegalArgumentException("--rows and --hot must be positive");
+        if (rows <= 0 || hot <= 0 || warmup < 0) {
+            throw new IllegalArgumentException("--rows and --hot must be positive, --warmup not negative");
         }
         Path dir = dirOpt == null ? Files.createTempDirectory("quiver-flightbench") : Path.of(dirOpt);
         Progress p = ctx.progress();
@@ -101,7 +104,7 @@ public final class FlightBench {
             flightJdbcUrl = "jdbc:arrow-flight-sql://127.0.0.1:" + server.flightPort() + "/?useEncryption=false";
             try (FlightSqlStreamReader flight = new FlightSqlStreamReader("127.0.0.1", server.flightPort(), clientWindow, clientFrame);
                  Connection jdbc = DriverManager.getConnection(flightJdbcUrl)) {
-                results = measure(flight, jdbc, duck, paths, hot, p);
+                results = measure(flight, jdbc, duck, paths, warmup, hot, p);
             }
         } finally {
             if (!keep && dirOpt == null) {
@@ -109,7 +112,7 @@ public final class FlightBench {
             }
         }
         String problem = check(results, rows);
-        report(ctx, results, rows, hot, segments, duckVersion);
+        report(ctx, results, rows, warmup, hot, segments, duckVersion);
         if (problem != null) {
             p.say("FAILED: %s", problem);
             return 1;
@@ -157,11 +160,13 @@ public final class FlightBench {
     private interface Read {
         StreamTally run() throws Exception;
 
-        /** Runs the read and charges it the CPU time the whole process spent meanwhile. */
+        /** Runs the read and charges it the CPU time the whole process spent meanwhile (and by thread role). */
         default StreamTally timed() throws Exception {
+            ThreadGroupCpu.Snapshot threads0 = ThreadGroupCpu.take();
             long cpu0 = processCpuNanos();
             StreamTally t = run();
-            return t.withCpu(processCpuNanos() - cpu0);
+            long cpu = processCpuNanos() - cpu0;
+            return t.withCpu(cpu, ThreadGroupCpu.between(threads0, ThreadGroupCpu.take()));
         }
     }
 
@@ -171,7 +176,7 @@ public final class FlightBench {
     }
 
     private static List<PathResult> measure(FlightSqlStreamReader flight, Connection flightJdbc, Connection duck, List<String> paths,
-                                            int hot, Progress p) throws Exception {
+                                            int warmup, int hot, Progress p) throws Exception {
         String sql = WideSelectDataset.SELECT;
         List<String> names = new ArrayList<>();
         List<Read> reads = new ArrayList<>();
@@ -196,6 +201,11 @@ public final class FlightBench {
             cold[j] = say(p, names.get(j) + ", cold", reads.get(j).timed());
             all.add(new ArrayList<>(List.of(cold[j])));
         }
+        for (int i = 0; i < warmup; i++) {
+            for (int j = 0; j < k; j++) {
+                say(p, names.get(j) + ", warm-up " + (i + 1), reads.get(j).timed());
+            }
+        }
         for (int i = 0; i < hot; i++) {
             for (int j = 0; j < k; j++) { // alternate the paths so a noisy neighbour hurts all alike
                 StreamTally t = say(p, names.get(j) + ", hot " + (i + 1), reads.get(j).timed());
@@ -216,10 +226,10 @@ public final class FlightBench {
     }
 
     private static StreamTally say(Progress p, String what, StreamTally t) {
-        p.say("%-40s %,d rows in %.3f s (CPU %.2f s) = %.1f M rows/s%s (load %.2f)", what, t.rows(), t.seconds(), t.cpuNanos() / 1e9,
-                t.rows() / t.seconds() / 1e6,
+        p.say("%-40s %,d rows in %.3f s (CPU %.2f s) = %.1f M rows/s%s (load %.2f)%n    threads, CPU s: %s; %.2f cores busy", what, t.rows(),
+                t.seconds(), t.cpuNanos() / 1e9, t.rows() / t.seconds() / 1e6,
                 t.arrowBytes() > 0 ? String.format(Locale.ROOT, ", %.0f MB/s in %,d record batches", t.arrowBytes() / t.seconds() / 1e6,
-                        t.batches()) : "", loadAverage());
+                        t.batches()) : "", loadAverage(), ThreadGroupCpu.describe(t.threadCpu()), t.cpuNanos() / (double) t.nanos());
         return t;
     }
 
@@ -246,7 +256,7 @@ public final class FlightBench {
 
     // ------------------------------------------------------------------ report
 
-    private static void report(BenchContext ctx, List<PathResult> results, long rows, int hot, int segments, String duckVersion) {
+    private static void report(BenchContext ctx, List<PathResult> results, long rows, int warmup, int hot, int segments, String duckVersion) {
         // The result's size in Arrow buffer bytes, as the Flight client received it: every path is rated on it.
         long arrowBytes = results.stream().filter(r -> r.name().equals(FLIGHT_PATH)).mapToLong(r -> r.hot().arrowBytes()).findFirst()
                 .orElse(0);
@@ -266,10 +276,10 @@ public final class FlightBench {
                 + "client and server in one JVM, over loopback TCP.", segments);
         t.note("MB = 10^6 bytes of Arrow buffers (validity + offsets + data of every column) as the Flight client received them: "
                 + "%,d bytes for this result; every path's MB/s is that size over its time, so the column compares like with like.", arrowBytes);
-        t.note("hot = best of %d; cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
+        t.note("hot = best of %d (after %d uncounted warm-up reads); cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
                 + "and price nulls); both JDBC paths read every column of every row with typed getters. load avg = the 1-minute "
                 + "load average, the highest seen during that path's hot reads (2 cores, shared). CPU s = CPU time of the whole process "
-                + "(client + server + engine threads) during the best hot read: what the read costs whatever the neighbours do.", hot);
+                + "(client + server + engine threads) during the best hot read: what the read costs whatever the neighbours do.", hot, warmup);
         t.print(ctx.out());
     }
 

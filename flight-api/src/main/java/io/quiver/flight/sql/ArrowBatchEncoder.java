@@ -56,18 +56,7 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
     /** One thread's record batch under construction. */
     final class Builder implements ResultEncoder.Part<ArrowRecordBatch> {
         private final ColumnType[] types;
-        private final ArrowBuf[] validity;
-        private final ArrowBuf[] data;
-        private final ArrowBuf[] offsets;
-        /**
-         * Views of the buffers above, made once per buffer: the column copies go straight from the
-         * engine's arrays into Arrow memory (one bounds check per copy), instead of through a fresh
-         * typed {@code nioBuffer} view per engine batch and column, and the bitmaps are read and
-         * written without ArrowBuf's per-byte checks.
-         */
-        private final MemorySegment[] validitySeg;
-        private final MemorySegment[] dataSeg;
-        private final MemorySegment[] offsetsSeg;
+        private final Buffers[] bufs;
         private final int[] nullCounts;
         /** Bytes of string data written per VARCHAR column. */
         private final long[] stringBytes;
@@ -82,12 +71,10 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         Builder(ColumnType[] types) {
             this.types = types;
             int n = types.length;
-            validity = new ArrowBuf[n];
-            data = new ArrowBuf[n];
-            offsets = new ArrowBuf[n];
-            validitySeg = new MemorySegment[n];
-            dataSeg = new MemorySegment[n];
-            offsetsSeg = new MemorySegment[n];
+            bufs = new Buffers[n];
+            for (int c = 0; c < n; c++) {
+                bufs[c] = new Buffers();
+            }
             nullCounts = new int[n];
             stringBytes = new long[n];
         }
@@ -151,31 +138,32 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             // the messages, and the string bytes copied again into a buffer of their size on the way out
             capacityRows = Math.max(count, Integer.highestOneBit((int) Math.max(FIRST_CAPACITY_ROWS, wanted)));
             for (int c = 0; c < types.length; c++) {
+                Buffers b = bufs[c];
                 int bitmapBytes = (capacityRows + 7) >>> 3;
-                validity[c] = allocator.buffer(bitmapBytes);
-                validity[c].setZero(0, bitmapBytes);
-                validitySeg[c] = view(validity[c]);
+                b.validity = allocator.buffer(bitmapBytes);
+                b.validity.setZero(0, bitmapBytes);
+                b.validitySeg = view(b.validity);
                 nullCounts[c] = 0;
                 if (types[c] == ColumnType.VARCHAR) {
-                    offsets[c] = allocator.buffer(4L * (capacityRows + 1));
-                    offsets[c].setInt(0, 0);
-                    offsetsSeg[c] = view(offsets[c]);
+                    b.offsets = allocator.buffer(4L * (capacityRows + 1));
+                    b.offsets.setInt(0, 0);
+                    b.offsetsSeg = view(b.offsets);
                     long avg = Math.max(1, (cols[c].offsets[count] - cols[c].offsets[0]) / count);
-                    data[c] = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(Math.max(1, avg * capacityRows)));
+                    b.data = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(Math.max(1, avg * capacityRows)));
                     stringBytes[c] = 0;
                 } else {
-                    data[c] = allocator.buffer(Math.max(1, dataBytes(c, capacityRows)));
+                    b.data = allocator.buffer(Math.max(1, dataBytes(c, capacityRows)));
                     if (types[c] == ColumnType.BOOLEAN) {
-                        data[c].setZero(0, data[c].capacity());
+                        b.data.setZero(0, b.data.capacity());
                     }
                 }
-                dataSeg[c] = view(data[c]);
+                b.dataSeg = view(b.data);
             }
         }
 
         private void appendColumn(int c, ColumnVector src, int n) {
             int at = rows;
-            MemorySegment seg = dataSeg[c];
+            MemorySegment seg = bufs[c].dataSeg;
             switch (types[c]) {
                 case BIGINT, TIMESTAMP -> MemorySegment.copy(src.longs, 0, seg, LONG_LE, (long) at << 3, n);
                 case DOUBLE -> MemorySegment.copy(src.doubles, 0, seg, DOUBLE_LE, (long) at << 3, n);
@@ -197,14 +185,9 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
                 }
                 case BOOLEAN -> {
                     // valid slots of a NULL hold 0 (ColumnVector's contract), so the NULL's value bit stays clear
-                    int shift = at & 7;
-                    byte[] bits = clearedBits(((n + shift + 7) >>> 3));
-                    long[] longs = src.longs;
-                    for (int i = 0; i < n; i++) {
-                        int k = i + shift;
-                        bits[k >>> 3] |= (byte) ((longs[i] != 0 ? 1 : 0) << (k & 7));
-                    }
-                    orBits(seg, at, bits, n + shift);
+                    byte[] bits = bitScratch(n);
+                    packTrue(src.longs, n, bits);
+                    orBits(seg, at, shiftBits(bits, n, at & 7), n + (at & 7));
                 }
                 case VARCHAR -> appendStrings(c, src, n);
             }
@@ -219,7 +202,7 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             if (base + len > Integer.MAX_VALUE) {
                 throw new IllegalStateException("string data of one record batch over 2 GiB [bytes=" + (base + len) + ']');
             }
-            if (base + len > data[c].capacity()) {
+            if (base + len > bufs[c].data.capacity()) {
                 grow(c, base + len);
             }
             int[] rebased = ints(n);
@@ -227,9 +210,9 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             for (int i = 0; i < n; i++) {
                 rebased[i] = o[i + 1] + delta;
             }
-            MemorySegment.copy(rebased, 0, offsetsSeg[c], INT_LE, (long) (rows + 1) << 2, n);
+            MemorySegment.copy(rebased, 0, bufs[c].offsetsSeg, INT_LE, (long) (rows + 1) << 2, n);
             if (len > 0) {
-                MemorySegment.copy(src.bytes, first, dataSeg[c], ValueLayout.JAVA_BYTE, base, len);
+                MemorySegment.copy(src.bytes, first, bufs[c].dataSeg, ValueLayout.JAVA_BYTE, base, len);
             }
             stringBytes[c] = base + len;
         }
@@ -237,32 +220,23 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         /** Moves a VARCHAR column's bytes into a buffer at least {@code needed} long (half again, to grow rarely). */
         private void grow(int c, long needed) {
             ArrowBuf bigger = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(
-                    Math.min(Integer.MAX_VALUE, Math.max(needed, data[c].capacity() + (data[c].capacity() >> 1)))));
-            bigger.setBytes(0, data[c], 0, stringBytes[c]);
-            data[c].close();
-            data[c] = bigger;
-            dataSeg[c] = view(bigger);
+                    Math.min(Integer.MAX_VALUE, Math.max(needed, bufs[c].data.capacity() + (bufs[c].data.capacity() >> 1)))));
+            bigger.setBytes(0, bufs[c].data, 0, stringBytes[c]);
+            bufs[c].data.close();
+            bufs[c].data = bigger;
+            bufs[c].dataSeg = view(bigger);
         }
 
         private void appendValidity(int c, ColumnVector src, int n) {
-            MemorySegment v = validitySeg[c];
+            MemorySegment v = bufs[c].validitySeg;
             int at = rows;
             if (!src.hasNulls) {
                 setOnes(v, at, at + n);
                 return;
             }
-            int shift = at & 7;
-            byte[] bits = clearedBits((n + shift + 7) >>> 3);
-            boolean[] nulls = src.nulls;
-            int nullCount = 0;
-            for (int i = 0; i < n; i++) {
-                int k = i + shift;
-                boolean isNull = nulls[i];
-                nullCount += isNull ? 1 : 0;
-                bits[k >>> 3] |= (byte) ((isNull ? 0 : 1) << (k & 7));
-            }
-            nullCounts[c] += nullCount;
-            orBits(v, at, bits, n + shift);
+            byte[] bits = bitScratch(n);
+            nullCounts[c] += n - packValid(src.nulls, n, bits);
+            orBits(v, at, shiftBits(bits, n, at & 7), n + (at & 7));
         }
 
         @Override
@@ -274,12 +248,12 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             List<ArrowBuf> buffers = new ArrayList<>(types.length * 3);
             for (int c = 0; c < types.length; c++) {
                 nodes.add(new ArrowFieldNode(rows, nullCounts[c]));
-                buffers.add(validity[c] = fitted(validity[c], (rows + 7) >>> 3));
+                buffers.add(bufs[c].validity = fitted(bufs[c].validity, (rows + 7) >>> 3));
                 if (types[c] == ColumnType.VARCHAR) {
-                    buffers.add(offsets[c] = fitted(offsets[c], 4L * (rows + 1)));
-                    buffers.add(data[c] = fitted(data[c], stringBytes[c]));
+                    buffers.add(bufs[c].offsets = fitted(bufs[c].offsets, 4L * (rows + 1)));
+                    buffers.add(bufs[c].data = fitted(bufs[c].data, stringBytes[c]));
                 } else {
-                    buffers.add(data[c] = fitted(data[c], dataBytes(c, rows)));
+                    buffers.add(bufs[c].data = fitted(bufs[c].data, dataBytes(c, rows)));
                 }
             }
             ArrowRecordBatch batch;
@@ -314,17 +288,9 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         }
 
         private void release() {
-            for (ArrowBuf[] bufs : List.of(validity, data, offsets)) {
-                for (int c = 0; c < bufs.length; c++) {
-                    if (bufs[c] != null) {
-                        bufs[c].close();
-                        bufs[c] = null;
-                    }
-                }
+            for (Buffers b : bufs) {
+                b.release();
             }
-            java.util.Arrays.fill(validitySeg, null);
-            java.util.Arrays.fill(dataSeg, null);
-            java.util.Arrays.fill(offsetsSeg, null);
             rows = 0;
         }
 
@@ -342,13 +308,49 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             return scratchShorts;
         }
 
-        private byte[] clearedBits(int bytes) {
+        /** Room for {@code n} packed bits plus one byte of carry when they are shifted; not cleared (every byte used is written). */
+        private byte[] bitScratch(int n) {
+            int bytes = ((n + 7) >>> 3) + 1;
             if (scratchBits.length < bytes) {
                 scratchBits = new byte[Math.max(bytes, scratchBits.length * 2)];
-            } else {
-                java.util.Arrays.fill(scratchBits, 0, bytes, (byte) 0);
             }
             return scratchBits;
+        }
+    }
+
+    /**
+     * One column's buffers of the record batch under construction, with views of them made once per
+     * buffer: the column copies go straight from the engine's arrays into Arrow memory (one bounds
+     * check per copy), instead of through a fresh typed {@code nioBuffer} view per engine batch and
+     * column, and the bitmaps are written without ArrowBuf's per-byte checks. Fields of one holder per
+     * column rather than arrays of views: storing a {@code MemorySegment} (an interface) into a
+     * {@code MemorySegment[]} needs a type check that C2 speculated on and then deoptimized, 4-6
+     * recompiles of {@code allocate} (~1 CPU-s of JIT) during the first hot reads (JFR).
+     */
+    private static final class Buffers {
+        ArrowBuf validity;
+        ArrowBuf data;
+        ArrowBuf offsets;
+        MemorySegment validitySeg;
+        MemorySegment dataSeg;
+        MemorySegment offsetsSeg;
+
+        void release() {
+            if (validity != null) {
+                validity.close();
+                validity = null;
+            }
+            if (data != null) {
+                data.close();
+                data = null;
+            }
+            if (offsets != null) {
+                offsets.close();
+                offsets = null;
+            }
+            validitySeg = null;
+            dataSeg = null;
+            offsetsSeg = null;
         }
     }
 
@@ -381,6 +383,78 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         for (int k = lastFull << 3; k < to; k++) {
             setBit(bits, k);
         }
+    }
+
+    /*
+     * Bitmaps are packed a byte (8 rows) at a time into a scratch array and then shifted to the bit the
+     * record batch has reached. Setting one bit per row with a read-modify-write of its byte made each
+     * row wait on the previous row's store to the same byte.
+     */
+
+    /** Bit i of {@code bits} = {@code values[i] != 0} (a BOOLEAN column's data), for i < n; the last byte's bits past n are 0. */
+    static void packTrue(long[] values, int n, byte[] bits) {
+        int full = n & ~7;
+        for (int i = 0; i < full; i += 8) {
+            bits[i >>> 3] = (byte) (nonZero(values[i]) | nonZero(values[i + 1]) << 1 | nonZero(values[i + 2]) << 2
+                    | nonZero(values[i + 3]) << 3 | nonZero(values[i + 4]) << 4 | nonZero(values[i + 5]) << 5
+                    | nonZero(values[i + 6]) << 6 | nonZero(values[i + 7]) << 7);
+        }
+        if (full < n) {
+            int b = 0;
+            for (int i = full; i < n; i++) {
+                b |= nonZero(values[i]) << (i - full);
+            }
+            bits[full >>> 3] = (byte) b;
+        }
+    }
+
+    /** Bit i of {@code bits} = {@code !nulls[i]}, for i < n; the last byte's bits past n are 0. Returns the count of set bits. */
+    static int packValid(boolean[] nulls, int n, byte[] bits) {
+        int full = n & ~7;
+        int valid = 0;
+        for (int i = 0; i < full; i += 8) {
+            int b = valid(nulls[i]) | valid(nulls[i + 1]) << 1 | valid(nulls[i + 2]) << 2 | valid(nulls[i + 3]) << 3
+                    | valid(nulls[i + 4]) << 4 | valid(nulls[i + 5]) << 5 | valid(nulls[i + 6]) << 6 | valid(nulls[i + 7]) << 7;
+            bits[i >>> 3] = (byte) b;
+            valid += Integer.bitCount(b);
+        }
+        if (full < n) {
+            int b = 0;
+            for (int i = full; i < n; i++) {
+                b |= valid(nulls[i]) << (i - full);
+            }
+            bits[full >>> 3] = (byte) b;
+            valid += Integer.bitCount(b);
+        }
+        return valid;
+    }
+
+    private static int nonZero(long v) {
+        return (int) ((v | -v) >>> 63);
+    }
+
+    private static int valid(boolean isNull) {
+        return isNull ? 0 : 1;
+    }
+
+    /**
+     * Shifts {@code n} packed bits left by {@code shift} (< 8) in place, so that they start at bit
+     * {@code shift} of byte 0 (bits below it clear), as {@link #orBits} takes them; {@code bits} has
+     * one spare byte for the carry.
+     */
+    static byte[] shiftBits(byte[] bits, int n, int shift) {
+        if (shift == 0) {
+            return bits;
+        }
+        int bytes = (n + 7) >>> 3;
+        int carry = 0;
+        for (int j = 0; j < bytes; j++) {
+            int v = (bits[j] & 0xff) << shift | carry;
+            bits[j] = (byte) v;
+            carry = v >>> 8;
+        }
+        bits[bytes] = (byte) carry;
+        return bits;
     }
 
     private static void setBit(MemorySegment bits, int k) {

@@ -104,6 +104,98 @@ class ArrowBatchEncoderTest {
     }
 
     /**
+     * Bitmaps are packed 8 rows at a time and shifted to where the record batch stands: engine
+     * batches of up to 700 rows, starting at every bit offset, with NULL and true runs and single
+     * ones, must read back value by value, and each field node must carry its column's NULL count.
+     */
+    @Test
+    void longBatchesAtEveryBitOffsetKeepEveryBitAndNullCount() {
+        long seed = 20261206L;
+        SplittableRandom random = new SplittableRandom(seed);
+        try (BufferAllocator allocator = new RootAllocator();
+             VectorSchemaRoot root = VectorSchemaRoot.create(ArrowTypes.resultSchema(COLUMNS.stream().map(ColumnDef::name).toList(), TYPES),
+                     allocator)) {
+            VectorLoader loader = new VectorLoader(root);
+            ArrowBatchEncoder.Builder part = new ArrowBatchEncoder(allocator, 1 << 20).newPart(TYPES);
+            for (int round = 0; round < 40; round++) {
+                List<RowBatch> batches = new ArrayList<>();
+                for (int p = 0; p < 12; p++) {
+                    // sizes that leave the next batch at every bit offset, and runs longer than a word
+                    int rows = p == 0 ? 1 + random.nextInt(7) : random.nextInt(700);
+                    RowBatch b = runsBatch(random, rows, random.nextInt(4));
+                    batches.add(b);
+                    assertNull(part.append(columns(b), b.rowCount()));
+                }
+                ArrowRecordBatch unit = part.flush();
+                int[] expectedNulls = new int[COLUMNS.size()];
+                for (RowBatch b : batches) {
+                    for (int c = 0; c < COLUMNS.size(); c++) {
+                        for (int r = 0; r < b.rowCount(); r++) {
+                            expectedNulls[c] += b.column(c).isNull(r) ? 1 : 0;
+                        }
+                    }
+                }
+                for (int c = 0; c < COLUMNS.size(); c++) {
+                    assertEquals(expectedNulls[c], unit.getNodes().get(c).getNullCount(), "round " + round + " column " + COLUMNS.get(c).name());
+                }
+                loader.load(unit);
+                unit.close();
+                int at = 0;
+                for (RowBatch b : batches) {
+                    for (int r = 0; r < b.rowCount(); r++, at++) {
+                        for (int c = 0; c < COLUMNS.size(); c++) {
+                            assertEquals(b.column(c).getObject(r), arrowValue(root.getVector(c), at),
+                                    "round " + round + " row " + at + " column " + COLUMNS.get(c).name() + " seed " + seed);
+                        }
+                    }
+                }
+                assertEquals(at, root.getRowCount());
+            }
+            part.close();
+            root.clear();
+            assertEquals(0, allocator.getAllocatedMemory());
+        }
+    }
+
+    /** Values (and NULLs) in runs: mode 0 no NULLs, 1 sparse NULLs, 2 long NULL runs, 3 all NULL. BOOLEANs in runs of true and false. */
+    private static RowBatch runsBatch(SplittableRandom random, int rows, int mode) {
+        RowBatch b = new RowBatch(COLUMNS, Math.max(rows, 1));
+        boolean inNullRun = false;
+        boolean flag = false;
+        for (int r = 0; r < rows; r++) {
+            if (random.nextInt(40) == 0) {
+                inNullRun = !inNullRun;
+            }
+            if (random.nextInt(30) == 0) {
+                flag = !flag;
+            }
+            for (int c = 0; c < COLUMNS.size(); c++) {
+                ColumnVector v = b.column(c);
+                boolean isNull = switch (mode) {
+                    case 1 -> random.nextInt(10) == 0;
+                    case 2 -> inNullRun;
+                    case 3 -> true;
+                    default -> false;
+                };
+                if (isNull) {
+                    v.appendNull();
+                    continue;
+                }
+                switch (COLUMNS.get(c).type()) {
+                    case BOOLEAN -> v.appendLong(random.nextInt(5) == 0 ? random.nextInt(2) : (flag ? 1 : 0));
+                    case SMALLINT -> v.appendLong((short) random.nextInt());
+                    case INT, DATE -> v.appendLong(random.nextInt());
+                    case BIGINT, TIMESTAMP -> v.appendLong(random.nextLong());
+                    case DOUBLE -> v.appendDouble(random.nextDouble());
+                    case VARCHAR -> v.appendString(random.nextInt(8) == 0 ? "" : "ü" + r);
+                }
+            }
+        }
+        b.syncRowCount();
+        return b;
+    }
+
+    /**
      * The engine hands over batches of 2^j rows (a segment block is 8192): at the stream's ~2 MiB
      * target and a ~115-byte row (the Flight benchmark's) two of them must share a record batch,
      * and the record batch must not be half empty (each one costs a message, and a half-empty string
