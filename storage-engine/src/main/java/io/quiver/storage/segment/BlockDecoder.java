@@ -379,7 +379,7 @@ public final class BlockDecoder {
         }
     }
 
-    private static void decodeDoubles(byte[] src, int pos, int limit, Encoding encoding, int rows, ColumnVector out) {
+    private void decodeDoubles(byte[] src, int pos, int limit, Encoding encoding, int rows, ColumnVector out) {
         double[] dst = out.doubles;
         switch (encoding) {
             case CONSTANT -> {
@@ -394,21 +394,7 @@ public final class BlockDecoder {
                 pos += 8 * rows;
             }
             case SPARSE -> {
-                boolean[] nulls = out.nulls;
-                int present = 0;
-                for (int i = 0; i < rows; i++) {
-                    present += nulls[i] ? 0 : 1;
-                }
-                need(pos, 8L * present, limit);
-                for (int i = 0; i < rows; i++) {
-                    if (nulls[i]) {
-                        dst[i] = 0.0;
-                    } else {
-                        dst[i] = Double.longBitsToDouble((long) LONG_LE.get(src, pos));
-                        pos += 8;
-                    }
-                }
-                checkConsumed(pos, limit);
+                decodeSparseDoubles(src, pos, limit, rows, out);
                 return;
             }
             default -> throw bad("encoding " + encoding + " for a double column");
@@ -418,6 +404,56 @@ public final class BlockDecoder {
             boolean[] nulls = out.nulls;
             for (int i = 0; i < rows; i++) {
                 dst[i] = nulls[i] ? 0.0 : dst[i];
+            }
+        }
+    }
+
+    private double[] sparseValues = new double[0];
+
+    /**
+     * The non-NULL values of a SPARSE block, in row order after the null bitmap ({@code src[0..pos)}):
+     * copied in one bulk read, then placed at the clear bits of the bitmap, 64 rows per word. A
+     * branch per row mispredicted wherever values and NULLs mix (revenue: 6% of rows), and a read
+     * per value paid its bounds checks.
+     */
+    private void decodeSparseDoubles(byte[] src, int pos, int limit, int rows, ColumnVector out) {
+        double[] dst = out.doubles;
+        boolean[] nulls = out.nulls;
+        int present = 0;
+        for (int i = 0; i < rows; i++) {
+            present += nulls[i] ? 0 : 1;
+        }
+        need(pos, 8L * present, limit);
+        checkConsumed(pos + 8 * present, limit);
+        Arrays.fill(dst, 0, rows, 0.0);
+        if (pos != SegmentFormat.nullBitmapLength(rows) || !out.hasNulls) {
+            // no bitmap in front (a block with no NULL): row by row from the flags
+            for (int i = 0; i < rows; i++) {
+                if (!nulls[i]) {
+                    dst[i] = Double.longBitsToDouble((long) LONG_LE.get(src, pos));
+                    pos += 8;
+                }
+            }
+            return;
+        }
+        if (sparseValues.length < present) {
+            sparseValues = new double[Math.max(present, 1024)];
+        }
+        double[] values = sparseValues;
+        MemorySegment.copy(MemorySegment.ofArray(src), DOUBLE_LE, pos, values, 0, present);
+        int v = 0;
+        int words = rows >>> 6;
+        for (int w = 0; w < words; w++) {
+            long set = ~(long) LONG_LE.get(src, w << 3); // a set bit: a row with a value
+            int base = w << 6;
+            while (set != 0) {
+                dst[base + Long.numberOfTrailingZeros(set)] = values[v++];
+                set &= set - 1;
+            }
+        }
+        for (int i = words << 6; i < rows; i++) {
+            if (!nulls[i]) {
+                dst[i] = values[v++];
             }
         }
     }

@@ -119,26 +119,32 @@ class SegmentRoundTripTest {
 
     @Test
     void mostlyNullDoublesStoreOnlyTheirValues() {
-        List<ColumnDef> cols = List.of(col("sparse", ColumnType.DOUBLE), col("half", ColumnType.DOUBLE), col("third", ColumnType.DOUBLE));
+        List<ColumnDef> cols = List.of(col("sparse", ColumnType.DOUBLE), col("half", ColumnType.DOUBLE), col("third", ColumnType.DOUBLE),
+                col("words", ColumnType.DOUBLE));
         double[] specials = {Double.NaN, -0.0, Double.POSITIVE_INFINITY, -Double.MAX_VALUE, Double.MIN_VALUE, 12.25};
         List<Object> sparse = new ArrayList<>();
         List<Object> half = new ArrayList<>();
         List<Object> third = new ArrayList<>();
+        // whole 64-row words of values between words of NULLs, and a value in the last row of a short block's tail
+        List<Object> words = new ArrayList<>();
         int rows = 2 * 8192 + 1000;
         for (int i = 0; i < rows; i++) {
             sparse.add(i % 17 == 3 ? specials[(i / 17) % specials.length] : null);
             half.add(i % 2 == 0 ? null : i * 0.5);
             third.add(i % 3 == 0 ? null : -i * 0.25);
+            words.add((i / 64) % 3 == 1 || i == rows - 1 || i % 8192 == 0 ? i * 1.5 : null);
         }
         Path file = dir.resolve("sparse.seg");
-        write(file, cols, List.of(sparse, half, third), 8192, 5000);
+        write(file, cols, List.of(sparse, half, third, words), 8192, 5000);
         SegmentReader r = SegmentReader.open(FS, file);
         try {
             BlockDecoder scratch = new BlockDecoder();
             assertEquals(sparse, readColumn(r, 0, scratch)); // Double.equals: NaN equals NaN, -0.0 differs from 0.0
             assertEquals(half, readColumn(r, 1, scratch));
             assertEquals(third, readColumn(r, 2, scratch));
+            assertEquals(words, readColumn(r, 3, scratch));
             for (int b = 0; b < 3; b++) {
+                assertEquals(Encoding.SPARSE, r.blockEncoding(3, b), "words: block " + b);
                 assertEquals(Encoding.SPARSE, r.blockEncoding(0, b), "block " + b);
                 assertEquals(Encoding.SPARSE, r.blockEncoding(1, b), "half NULL: block " + b);
                 assertEquals(Encoding.PLAIN, r.blockEncoding(2, b), "a third NULL: block " + b);
