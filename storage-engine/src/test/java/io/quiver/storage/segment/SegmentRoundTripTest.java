@@ -162,6 +162,38 @@ class SegmentRoundTripTest {
         }
     }
 
+    /**
+     * Null bitmaps expanded 64 rows per word (the Vector API path) and by the byte loop for a
+     * block's tail: NULLs at every density, in runs across word boundaries, in blocks of row counts
+     * that are and are not multiples of 64 and 8.
+     */
+    @Test
+    void nullBitmapsOfEveryDensityAndBlockTailReadBack() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(64);
+        List<ColumnDef> cols = List.of(col("x", ColumnType.BIGINT), col("d", ColumnType.DOUBLE));
+        for (int blockRows : new int[] {8192, 1000, 67, 64}) {
+            List<Object> xs = new ArrayList<>();
+            List<Object> ds = new ArrayList<>();
+            int rows = 3 * blockRows + blockRows / 3 + 5;
+            for (int i = 0; i < rows; i++) {
+                int percent = new int[] {0, 3, 50, 94, 100}[(i / 97) % 5];
+                boolean run = (i / 64) % 7 == 3; // a whole word of NULLs now and then
+                xs.add(run || random.nextInt(100) < percent ? null : (Object) (long) i);
+                ds.add(run || random.nextInt(100) < percent ? null : (Object) (i * 0.5));
+            }
+            Path file = dir.resolve("nulls-" + blockRows + ".seg");
+            write(file, cols, List.of(xs, ds), blockRows, 5000);
+            SegmentReader r = SegmentReader.open(FS, file);
+            try {
+                BlockDecoder scratch = new BlockDecoder();
+                assertEquals(xs, readColumn(r, 0, scratch), "block rows " + blockRows);
+                assertEquals(ds, readColumn(r, 1, scratch), "block rows " + blockRows);
+            } finally {
+                r.release();
+            }
+        }
+    }
+
     @Test
     void extremesSurvive() {
         List<ColumnDef> cols = List.of(col("a", ColumnType.BIGINT), col("d", ColumnType.DOUBLE));
