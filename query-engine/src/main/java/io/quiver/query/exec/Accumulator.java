@@ -373,6 +373,112 @@ abstract class Accumulator {
             }
         }
 
+        private int[] liveRows = new int[0];
+        private double[] slotSums = new double[0];
+        private long[] slotCounts = new long[0];
+        private int[] groupStamp = new int[0];
+        private int stamp;
+
+        /**
+         * Rows {@code idx[0..n)} of a batch whose single GROUP BY key {@code key} was counted by
+         * {@link GroupTable#countRows} ({@code groups[j]} at key slot {@code groupSlots[j]}, j < met):
+         * sums per key slot, then stores each into its group, with no group id per row. Each slot
+         * starts from its group's sum and takes its rows in row order, so every group's sum is the
+         * same additions in the same order as {@link #add} (bit for bit). Only non-NULL rows are
+         * visited after one pass over the NULL flags: revenue is 94% NULL.
+         */
+        void addKeyed(ColumnVector arg, int[] idx, int n, GroupTable table, ColumnVector key,
+                      int[] groups, int[] groupSlots, int met, int slotCount) {
+            if (liveRows.length < n) {
+                liveRows = new int[Math.max(n, Batch.MAX_ROWS)];
+            }
+            int[] rows = liveRows;
+            int m;
+            if (arg.hasNulls) {
+                boolean[] nulls = arg.nulls;
+                m = 0;
+                for (int k = 0; k < n; k++) {
+                    int i = idx[k];
+                    rows[m] = i;
+                    m += nulls[i] ? 0 : 1;
+                }
+            } else {
+                System.arraycopy(idx, 0, rows, 0, n);
+                m = n;
+            }
+            if (m == 0) {
+                return;
+            }
+            int[] slotOf = table.keySlots(key, rows, m);
+            if (slotSums.length < slotCount) {
+                slotSums = new double[Math.max(slotCount, 64)];
+                slotCounts = new long[slotSums.length];
+            }
+            if (groupStamp.length < capacity) {
+                groupStamp = Arrays.copyOf(groupStamp, capacity);
+            }
+            double[] ss = slotSums;
+            long[] sc = slotCounts;
+            int mark = ++stamp;
+            if (mark == Integer.MAX_VALUE) {
+                Arrays.fill(groupStamp, 0);
+                stamp = mark = 1;
+            }
+            boolean shared = false;
+            for (int j = 0; j < met; j++) {
+                int g = groups[j];
+                shared |= groupStamp[g] == mark;
+                groupStamp[g] = mark;
+            }
+            boolean longs = arg.type().physical() == ColumnType.Physical.LONG;
+            if (shared) {
+                // two codes of one group (a dictionary naming a string twice): each row straight into its group
+                int[] slotGroup = slotGroups(slotCount);
+                for (int j = 0; j < met; j++) {
+                    slotGroup[groupSlots[j]] = groups[j];
+                }
+                for (int j = 0; j < m; j++) {
+                    int g = slotGroup[slotOf[j]];
+                    sums[g] += longs ? (double) arg.longs[rows[j]] : arg.doubles[rows[j]];
+                    counts[g]++;
+                }
+                return;
+            }
+            for (int j = 0; j < met; j++) {
+                ss[groupSlots[j]] = sums[groups[j]];
+                sc[groupSlots[j]] = 0;
+            }
+            if (longs) {
+                long[] v = arg.longs;
+                for (int j = 0; j < m; j++) {
+                    int s = slotOf[j];
+                    ss[s] += (double) v[rows[j]];
+                    sc[s]++;
+                }
+            } else {
+                double[] v = arg.doubles;
+                for (int j = 0; j < m; j++) {
+                    int s = slotOf[j];
+                    ss[s] += v[rows[j]];
+                    sc[s]++;
+                }
+            }
+            for (int j = 0; j < met; j++) {
+                int s = groupSlots[j];
+                sums[groups[j]] = ss[s];
+                counts[groups[j]] += sc[s];
+            }
+        }
+
+        private int[] slotGroup = new int[0];
+
+        private int[] slotGroups(int n) {
+            if (slotGroup.length < n) {
+                slotGroup = new int[Math.max(n, 64)];
+            }
+            return slotGroup;
+        }
+
         /**
          * A block of integers adds its exact long sum once, as {@link #addAll} does for a block of
          * values of at most 31 bits (the same bits wherever the sequential double sum is exact).

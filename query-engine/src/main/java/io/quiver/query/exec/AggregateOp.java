@@ -46,6 +46,8 @@ final class AggregateOp extends PhysicalOp {
         private int[] subGids = new int[Batch.MAX_ROWS];
         private long reserved;
         private final boolean countsOnly;
+        /** One key; every aggregate a COUNT(*) or a SUM/AVG kept as a double, none with FILTER or DISTINCT. */
+        private final boolean sumsByKey;
 
         Partial(ExecContext ctx, List<Partial> done) {
             this.ctx = ctx;
@@ -65,6 +67,13 @@ final class AggregateOp extends PhysicalOp {
                 filterExprs[a] = agg.filter() == null ? null : ExprCompiler.compile(agg.filter());
             }
             countsOnly = groups.size() == 1 && aggs.stream().allMatch(a -> a.fn() == AggFn.COUNT_STAR && a.filter() == null && !a.distinct());
+            boolean keyed = groups.size() == 1 && !countsOnly;
+            for (int a = 0; a < accs.length && keyed; a++) {
+                Expr.Agg agg = aggs.get(a);
+                keyed = agg.filter() == null && !agg.distinct()
+                        && (agg.fn() == AggFn.COUNT_STAR || accs[a] instanceof Accumulator.SumDouble);
+            }
+            sumsByKey = keyed;
             if (groups.isEmpty()) {
                 table.singleGroup();
                 for (Accumulator acc : accs) {
@@ -86,7 +95,7 @@ final class AggregateOp extends PhysicalOp {
                 for (int c = 0; c < keyCols.length; c++) {
                     keyCols[c] = keyExprs.get(c).eval(b, idx, n);
                 }
-                if (countsOnly && countRows(n, idx)) {
+                if ((countsOnly || sumsByKey) && countRows(b, n, idx)) {
                     return;
                 }
                 table.findOrInsert(keyCols, idx, n, gids, scratch);
@@ -100,19 +109,27 @@ final class AggregateOp extends PhysicalOp {
         }
 
         /**
-         * Every aggregate a COUNT(*) without FILTER: a batch whose single key is dictionary-coded or
-         * a small integer range is counted per key value, without a group id per row.
+         * Every aggregate a COUNT(*), or a double SUM/AVG, without FILTER (GROUP BY country with
+         * count(*) and sum(revenue)): a batch whose single key is dictionary-coded or a small integer
+         * range is counted, and summed, per key value, without a group id per row.
          */
-        private boolean countRows(int n, int[] idx) {
+        private boolean countRows(Batch b, int n, int[] idx) {
             int m = table.countRows(keyCols, idx, n, scratch);
             if (m < 0) {
                 return false;
             }
             int[] g = table.countedGroups();
             long[] rows = table.countedRows();
-            for (Accumulator acc : accs) {
+            for (int a = 0; a < accs.length; a++) {
+                Accumulator acc = accs[a];
                 acc.ensure(table.size());
-                ((Accumulator.Count) acc).addCounts(g, rows, m);
+                if (acc instanceof Accumulator.Count count) {
+                    count.addCounts(g, rows, m);
+                } else {
+                    ColumnVector arg = argExprs[a].eval(b, idx, n);
+                    ((Accumulator.SumDouble) acc).addKeyed(arg, idx, n, table, keyCols[0], g, table.countedSlots(), m,
+                            table.countedSlotCount());
+                }
             }
             account();
             return true;

@@ -74,6 +74,13 @@ final class GroupTable {
     /** After {@link #countRows}: the groups the batch's rows fell into, and how many rows each. */
     private int[] countedGroups = new int[0];
     private long[] countedRows = new long[0];
+    /** After {@link #countRows}: the key slot of each counted group (0 NULL, else code + 1 or value - min + 1). */
+    private int[] countedSlots = new int[0];
+    /** After {@link #countRows}: whether the key was dictionary-coded, else the batch's smallest integer key (slot 1). */
+    private boolean countedCoded;
+    private long countedMin;
+    private int countedSlotCount;
+    private int[] rowSlots = new int[0];
     private int[] keyCounts;
 
     int[] countedGroups() {
@@ -82,6 +89,43 @@ final class GroupTable {
 
     long[] countedRows() {
         return countedRows;
+    }
+
+    int[] countedSlots() {
+        return countedSlots;
+    }
+
+    /** After {@link #countRows}: how many key slots the batch's key can take (a bound on {@link #countedSlots}). */
+    int countedSlotCount() {
+        return countedSlotCount;
+    }
+
+    /**
+     * After {@link #countRows} over the same key vector: the key slot of each of {@code rows[0..m)}
+     * (row positions, not batch indexes), matching {@link #countedSlots}.
+     */
+    int[] keySlots(ColumnVector v, int[] rows, int m) {
+        if (rowSlots.length < m) {
+            rowSlots = new int[Math.max(m, Batch.MAX_ROWS)];
+        }
+        int[] out = rowSlots;
+        boolean[] nulls = v.nulls;
+        boolean anyNull = v.hasNulls;
+        if (countedCoded) {
+            int[] codes = v.dictCodes;
+            for (int j = 0; j < m; j++) {
+                int i = rows[j];
+                out[j] = anyNull && nulls[i] ? 0 : codes[i] + 1;
+            }
+        } else {
+            long[] x = v.longs;
+            long min = countedMin;
+            for (int j = 0; j < m; j++) {
+                int i = rows[j];
+                out[j] = anyNull && nulls[i] ? 0 : (int) (x[i] - min) + 1;
+            }
+        }
+        return out;
     }
 
     /**
@@ -124,8 +168,11 @@ final class GroupTable {
                 }
             }
             int out = ensureCounted(met + 1);
+            countedCoded = true;
+            countedSlotCount = entries + 1;
             if (counts[0] != 0) {
                 countedGroups[out] = nullGroup(scratch);
+                countedSlots[out] = 0;
                 countedRows[out++] = counts[0];
             }
             if (met > 0) {
@@ -133,6 +180,7 @@ final class GroupTable {
                 dicts[0].internRows(d.bytes, d.offsets, null, list, met, ids);
                 for (int j = 0; j < met; j++) {
                     countedGroups[out] = groupOfString(ids[j], scratch);
+                    countedSlots[out] = list[j] + 1;
                     countedRows[out++] = counts[list[j] + 1];
                 }
             }
@@ -166,8 +214,12 @@ final class GroupTable {
             }
         }
         int out = ensureCounted(range + 2);
+        countedCoded = false;
+        countedMin = min;
+        countedSlotCount = range + 2;
         if (counts[0] != 0) {
             countedGroups[out] = nullGroup(scratch);
+            countedSlots[out] = 0;
             countedRows[out++] = counts[0];
         }
         for (int s = 1; s <= range + 1; s++) {
@@ -175,6 +227,7 @@ final class GroupTable {
                 long key = min + s - 1;
                 scratch[0] = key;
                 countedGroups[out] = find(scratch, 0L, Values.mix((0x9E3779B97F4A7C15L ^ key) * 0xff51afd7ed558ccdL));
+                countedSlots[out] = s;
                 countedRows[out++] = counts[s];
             }
         }
@@ -185,6 +238,7 @@ final class GroupTable {
         if (countedGroups.length < n) {
             countedGroups = new int[Math.max(n, 64)];
             countedRows = new long[countedGroups.length];
+            countedSlots = new int[countedGroups.length];
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import io.quiver.storage.ColumnType;
 import io.quiver.storage.vector.ColumnVector;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,6 +72,84 @@ class GroupedSumTest {
                 }
             }
         }
+    }
+
+    /**
+     * Sums per key slot after {@code GroupTable.countRows} ({@code SumDouble.addKeyed}): the same
+     * bits per group as {@code add} over the group ids {@code findOrInsert} gives, for dictionary
+     * keys (with NULL keys, selections, a dictionary naming one string twice so two codes share a
+     * group) and small-range integer keys, arguments with no, some, most and only NULLs.
+     */
+    @Test
+    void keyedSumsMatchRowByRowBitForBit() {
+        SplittableRandom r = new SplittableRandom(12);
+        for (ColumnType keyType : new ColumnType[] {ColumnType.VARCHAR, ColumnType.BIGINT}) {
+            GroupTable keyed = new GroupTable(new ColumnType[] {keyType});
+            GroupTable plain = new GroupTable(new ColumnType[] {keyType});
+            Accumulator.SumDouble fast = new Accumulator.SumDouble(false);
+            Accumulator.SumDouble slow = new Accumulator.SumDouble(false);
+            long[] scratch = new long[1];
+            for (int b = 0; b < 40; b++) {
+                int nullPercent = new int[] {0, 6, 94, 100}[b % 4];
+                int size = 50 + r.nextInt(Batch.MAX_ROWS - 50);
+                ColumnVector key = new ColumnVector(keyType, size);
+                List<String> entries = List.of("DE", "", "Österreich", "日本", b % 3 == 0 ? "DE" : "US");
+                if (keyType == ColumnType.VARCHAR) {
+                    key.dictionary = new ColumnVector(ColumnType.VARCHAR, entries.size());
+                    entries.forEach(key.dictionary::appendString);
+                    key.dictCodes = new int[size];
+                }
+                ColumnVector arg = new ColumnVector(ColumnType.DOUBLE, size);
+                for (int i = 0; i < size; i++) {
+                    if (r.nextInt(12) == 0) {
+                        key.appendNull();
+                    } else if (keyType == ColumnType.VARCHAR) {
+                        int code = r.nextInt(entries.size());
+                        key.appendString(entries.get(code));
+                        key.dictCodes[i] = code;
+                    } else {
+                        key.appendLong(r.nextInt(9) - 4); // near 0, the value a NULL slot holds: the range stays small
+                    }
+                    if (r.nextInt(100) < nullPercent) {
+                        arg.appendNull();
+                    } else {
+                        arg.appendDouble(r.nextDouble(-1e6, 1e6));
+                    }
+                }
+                int[] idx = new int[size];
+                int n = 0;
+                for (int i = 0; i < size; i++) {
+                    if (b % 2 == 0 || r.nextBoolean()) {
+                        idx[n++] = i;
+                    }
+                }
+                int[] gids = new int[n];
+                plain.findOrInsert(new ColumnVector[] {key}, idx, n, gids, scratch);
+                slow.ensure(plain.size());
+                slow.add(gids, arg, idx, n);
+                int met = keyed.countRows(new ColumnVector[] {key}, idx, n, scratch);
+                assertEquals(true, met > 0, "batch " + b + " counted");
+                fast.ensure(keyed.size());
+                fast.addKeyed(arg, idx, n, keyed, key, keyed.countedGroups(), keyed.countedSlots(), met, keyed.countedSlotCount());
+            }
+            assertEquals(plain.size(), keyed.size());
+            assertEquals(sumsByKey(plain, slow, keyType), sumsByKey(keyed, fast, keyType), keyType.toString());
+        }
+    }
+
+    /** Each group's key (as text, "NULL" for NULL) -> its sum's bits (null for a NULL sum). */
+    private static java.util.Map<String, Long> sumsByKey(GroupTable table, Accumulator.SumDouble sum, ColumnType keyType) {
+        int groups = table.size();
+        ColumnVector keys = new ColumnVector(keyType, groups);
+        table.writeKeys(0, 0, groups, keys);
+        ColumnVector sums = new ColumnVector(ColumnType.DOUBLE, groups);
+        sum.output(0, groups, sums);
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (int g = 0; g < groups; g++) {
+            String k = keys.nulls[g] ? "NULL" : keyType == ColumnType.VARCHAR ? "'" + keys.getString(g) + "'" : Long.toString(keys.longs[g]);
+            assertEquals(null, out.put(k, sums.nulls[g] ? null : Double.doubleToLongBits(sums.doubles[g])), "one group per key " + k);
+        }
+        return out;
     }
 
     /**

@@ -300,8 +300,20 @@ public final class BlockDecoder {
         need(0, len, limit);
         int count = 0;
         int full = rows >>> 3;
+        int j0 = 0;
+        if (NullMasks.LANES > 0) {
+            // 64 rows per word of the bitmap, expanded by mask stores: ~30x the byte loop below, which
+            // was 9-16% of a GROUP BY summing a mostly-NULL column (Q09)
+            int words = rows >>> 6;
+            for (int w = 0; w < words; w++) {
+                long bits = (long) LONG_LE.get(src, w << 3);
+                count += Long.bitCount(bits);
+                NullMasks.expand(bits, nulls, w << 6);
+            }
+            j0 = words << 3;
+        }
         // a byte of the bitmap at a time: eight fixed shifts, and the count from the byte's popcount
-        for (int j = 0; j < full; j++) {
+        for (int j = j0; j < full; j++) {
             int bits = src[j] & 0xFF;
             count += Integer.bitCount(bits);
             int i = j << 3;
@@ -379,7 +391,7 @@ public final class BlockDecoder {
         }
     }
 
-    private static void decodeDoubles(byte[] src, int pos, int limit, Encoding encoding, int rows, ColumnVector out) {
+    private void decodeDoubles(byte[] src, int pos, int limit, Encoding encoding, int rows, ColumnVector out) {
         double[] dst = out.doubles;
         switch (encoding) {
             case CONSTANT -> {
@@ -394,21 +406,7 @@ public final class BlockDecoder {
                 pos += 8 * rows;
             }
             case SPARSE -> {
-                boolean[] nulls = out.nulls;
-                int present = 0;
-                for (int i = 0; i < rows; i++) {
-                    present += nulls[i] ? 0 : 1;
-                }
-                need(pos, 8L * present, limit);
-                for (int i = 0; i < rows; i++) {
-                    if (nulls[i]) {
-                        dst[i] = 0.0;
-                    } else {
-                        dst[i] = Double.longBitsToDouble((long) LONG_LE.get(src, pos));
-                        pos += 8;
-                    }
-                }
-                checkConsumed(pos, limit);
+                decodeSparseDoubles(src, pos, limit, rows, out);
                 return;
             }
             default -> throw bad("encoding " + encoding + " for a double column");
@@ -418,6 +416,100 @@ public final class BlockDecoder {
             boolean[] nulls = out.nulls;
             for (int i = 0; i < rows; i++) {
                 dst[i] = nulls[i] ? 0.0 : dst[i];
+            }
+        }
+    }
+
+    /**
+     * Null-bitmap expansion with the Vector API, in its own class so a JVM without the
+     * jdk.incubator.vector module never links it ({@link #LANES} is then 0 and the byte loop runs).
+     */
+    private static final class NullMasks {
+        static final int LANES = lanes();
+
+        private static int lanes() {
+            try {
+                return Expand.SPECIES == null ? 0 : Expand.SPECIES.length();
+            } catch (Throwable unavailable) { // no jdk.incubator.vector module in this JVM
+                return 0;
+            }
+        }
+
+        /** Rows {@code at..at+63} of {@code nulls} from the 64 bits of {@code bits} (bit r: row at + r). */
+        static void expand(long bits, boolean[] nulls, int at) {
+            Expand.expand(bits, nulls, at);
+        }
+
+        private static final class Expand {
+            static final jdk.incubator.vector.VectorSpecies<Byte> SPECIES = species();
+
+            private static jdk.incubator.vector.VectorSpecies<Byte> species() {
+                jdk.incubator.vector.VectorSpecies<Byte> s = jdk.incubator.vector.ByteVector.SPECIES_PREFERRED;
+                return s.length() >= 16 && s.length() <= 64 && 64 % s.length() == 0 ? s : null;
+            }
+
+            static void expand(long bits, boolean[] nulls, int at) {
+                int lanes = SPECIES.length();
+                for (int o = 0; o < 64; o += lanes) {
+                    jdk.incubator.vector.VectorMask.fromLong(SPECIES, bits >>> o).intoArray(nulls, at + o);
+                }
+            }
+        }
+    }
+
+    private double[] sparseValues = new double[0];
+    /** A segment over the last scratch array a SPARSE block came from: making one per block was 7% of Q09's worker time. */
+    private byte[] sparseSource;
+    private MemorySegment sparseSegment;
+
+    /**
+     * The non-NULL values of a SPARSE block, in row order after the null bitmap ({@code src[0..pos)}):
+     * copied in one bulk read, then placed at the clear bits of the bitmap, 64 rows per word. A
+     * branch per row mispredicted wherever values and NULLs mix (revenue: 6% of rows), and a read
+     * per value paid its bounds checks.
+     */
+    private void decodeSparseDoubles(byte[] src, int pos, int limit, int rows, ColumnVector out) {
+        double[] dst = out.doubles;
+        boolean[] nulls = out.nulls;
+        int present = 0;
+        for (int i = 0; i < rows; i++) {
+            present += nulls[i] ? 0 : 1;
+        }
+        need(pos, 8L * present, limit);
+        checkConsumed(pos + 8 * present, limit);
+        Arrays.fill(dst, 0, rows, 0.0);
+        if (pos != SegmentFormat.nullBitmapLength(rows) || !out.hasNulls) {
+            // no bitmap in front (a block with no NULL): row by row from the flags
+            for (int i = 0; i < rows; i++) {
+                if (!nulls[i]) {
+                    dst[i] = Double.longBitsToDouble((long) LONG_LE.get(src, pos));
+                    pos += 8;
+                }
+            }
+            return;
+        }
+        if (sparseValues.length < present) {
+            sparseValues = new double[Math.max(present, 1024)];
+        }
+        double[] values = sparseValues;
+        if (src != sparseSource) {
+            sparseSource = src;
+            sparseSegment = MemorySegment.ofArray(src);
+        }
+        MemorySegment.copy(sparseSegment, DOUBLE_LE, pos, values, 0, present);
+        int v = 0;
+        int words = rows >>> 6;
+        for (int w = 0; w < words; w++) {
+            long set = ~(long) LONG_LE.get(src, w << 3); // a set bit: a row with a value
+            int base = w << 6;
+            while (set != 0) {
+                dst[base + Long.numberOfTrailingZeros(set)] = values[v++];
+                set &= set - 1;
+            }
+        }
+        for (int i = words << 6; i < rows; i++) {
+            if (!nulls[i]) {
+                dst[i] = values[v++];
             }
         }
     }

@@ -119,26 +119,32 @@ class SegmentRoundTripTest {
 
     @Test
     void mostlyNullDoublesStoreOnlyTheirValues() {
-        List<ColumnDef> cols = List.of(col("sparse", ColumnType.DOUBLE), col("half", ColumnType.DOUBLE), col("third", ColumnType.DOUBLE));
+        List<ColumnDef> cols = List.of(col("sparse", ColumnType.DOUBLE), col("half", ColumnType.DOUBLE), col("third", ColumnType.DOUBLE),
+                col("words", ColumnType.DOUBLE));
         double[] specials = {Double.NaN, -0.0, Double.POSITIVE_INFINITY, -Double.MAX_VALUE, Double.MIN_VALUE, 12.25};
         List<Object> sparse = new ArrayList<>();
         List<Object> half = new ArrayList<>();
         List<Object> third = new ArrayList<>();
+        // whole 64-row words of values between words of NULLs, and a value in the last row of a short block's tail
+        List<Object> words = new ArrayList<>();
         int rows = 2 * 8192 + 1000;
         for (int i = 0; i < rows; i++) {
             sparse.add(i % 17 == 3 ? specials[(i / 17) % specials.length] : null);
             half.add(i % 2 == 0 ? null : i * 0.5);
             third.add(i % 3 == 0 ? null : -i * 0.25);
+            words.add((i / 64) % 3 == 1 || i == rows - 1 || i % 8192 == 0 ? i * 1.5 : null);
         }
         Path file = dir.resolve("sparse.seg");
-        write(file, cols, List.of(sparse, half, third), 8192, 5000);
+        write(file, cols, List.of(sparse, half, third, words), 8192, 5000);
         SegmentReader r = SegmentReader.open(FS, file);
         try {
             BlockDecoder scratch = new BlockDecoder();
             assertEquals(sparse, readColumn(r, 0, scratch)); // Double.equals: NaN equals NaN, -0.0 differs from 0.0
             assertEquals(half, readColumn(r, 1, scratch));
             assertEquals(third, readColumn(r, 2, scratch));
+            assertEquals(words, readColumn(r, 3, scratch));
             for (int b = 0; b < 3; b++) {
+                assertEquals(Encoding.SPARSE, r.blockEncoding(3, b), "words: block " + b);
                 assertEquals(Encoding.SPARSE, r.blockEncoding(0, b), "block " + b);
                 assertEquals(Encoding.SPARSE, r.blockEncoding(1, b), "half NULL: block " + b);
                 assertEquals(Encoding.PLAIN, r.blockEncoding(2, b), "a third NULL: block " + b);
@@ -153,6 +159,38 @@ class SegmentRoundTripTest {
             assertEquals(Double.POSITIVE_INFINITY, z.maxDouble());
         } finally {
             r.release();
+        }
+    }
+
+    /**
+     * Null bitmaps expanded 64 rows per word (the Vector API path) and by the byte loop for a
+     * block's tail: NULLs at every density, in runs across word boundaries, in blocks of row counts
+     * that are and are not multiples of 64 and 8.
+     */
+    @Test
+    void nullBitmapsOfEveryDensityAndBlockTailReadBack() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(64);
+        List<ColumnDef> cols = List.of(col("x", ColumnType.BIGINT), col("d", ColumnType.DOUBLE));
+        for (int blockRows : new int[] {8192, 1000, 67, 64}) {
+            List<Object> xs = new ArrayList<>();
+            List<Object> ds = new ArrayList<>();
+            int rows = 3 * blockRows + blockRows / 3 + 5;
+            for (int i = 0; i < rows; i++) {
+                int percent = new int[] {0, 3, 50, 94, 100}[(i / 97) % 5];
+                boolean run = (i / 64) % 7 == 3; // a whole word of NULLs now and then
+                xs.add(run || random.nextInt(100) < percent ? null : (Object) (long) i);
+                ds.add(run || random.nextInt(100) < percent ? null : (Object) (i * 0.5));
+            }
+            Path file = dir.resolve("nulls-" + blockRows + ".seg");
+            write(file, cols, List.of(xs, ds), blockRows, 5000);
+            SegmentReader r = SegmentReader.open(FS, file);
+            try {
+                BlockDecoder scratch = new BlockDecoder();
+                assertEquals(xs, readColumn(r, 0, scratch), "block rows " + blockRows);
+                assertEquals(ds, readColumn(r, 1, scratch), "block rows " + blockRows);
+            } finally {
+                r.release();
+            }
         }
     }
 
