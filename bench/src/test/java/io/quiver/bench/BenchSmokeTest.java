@@ -106,7 +106,7 @@ class BenchSmokeTest {
 
     @Test
     void flightReadsTheSelectThroughEveryPathWithEqualChecksums(@TempDir Path dir) {
-        Run r = run("flight", "--dir=" + dir.resolve("flight"), "--rows=30k", "--hot=1");
+        Run r = run("flight", "--dir=" + dir.resolve("flight"), "--rows=30k", "--warmup=1", "--hot=1");
         assertEquals(0, r.exit, r.out + r.err); // exit 1 when any path lost rows or its checksum differs
         assertTrue(r.out.contains("SELECT 10 columns, 30,000 rows"), r.out);
         for (String path : new String[]{"Quiver: FlightSqlClient DoGet", "Quiver: Flight SQL JDBC driver", "DuckDB: JDBC (in-process)"}) {

@@ -40,8 +40,9 @@ public final class FlightBench {
               --rows N           rows in the table (default 10m)
               --seed S           data seed (default 20261123)
               --hot N            hot reads per path (default 3; the best counts)
-              --warmup N         reads per path after the cold one and before the hot ones, not counted (default 0): the
-                                 JIT compiles the stream's code for ~15 reads of 10 M rows (its CPU shows as "JIT" per read)
+              --warmup N         reads per path after the cold one and before the hot ones, not counted (default 8): the
+                                 JIT compiles the stream's code for ~15 reads of 10 M rows (its CPU shows as "JIT" per read),
+                                 so the hot reads measure a warmed-up server, as a long-running one is; 0 = the old figures
               --dir PATH         where the Quiver data dir and the DuckDB file go (default a new temp directory, deleted after)
               --duckdb-memory M  DuckDB's memory_limit (default 8GB)
               --client-window B  HTTP/2 receive window of the Arrow client, bytes (default 0 = gRPC's: 1 MiB, auto-tuned)
@@ -69,7 +70,7 @@ public final class FlightBench {
         long rows = o.size("rows", 10_000_000);
         long seed = o.size("seed", 20261123);
         int hot = o.intValue("hot", 3);
-        int warmup = o.intValue("warmup", 0);
+        int warmup = o.intValue("warmup", 8);
         String dirOpt = o.string("dir", null);
         String duckMemory = o.string("duckdb-memory", DuckDb.MEMORY_LIMIT_DEFAULT);
         boolean keep = o.flag("keep");
