@@ -39,13 +39,8 @@ class GroupedSumTest {
                             v.appendLong(r.nextLong(-1_000_000, 1_000_000));
                         }
                     }
-                    int[] idx = new int[size];
-                    int n = 0;
-                    for (int i = 0; i < size; i++) {
-                        if (b % 2 == 0 || r.nextBoolean()) {
-                            idx[n++] = i;
-                        }
-                    }
+                    int[] idx = selection(r, size, b % 2 == 0);
+                    int n = idx.length;
                     int[] gids = new int[n];
                     for (int k = 0; k < n; k++) {
                         gids[k] = r.nextInt(groups);
@@ -116,13 +111,8 @@ class GroupedSumTest {
                         arg.appendDouble(r.nextDouble(-1e6, 1e6));
                     }
                 }
-                int[] idx = new int[size];
-                int n = 0;
-                for (int i = 0; i < size; i++) {
-                    if (b % 2 == 0 || r.nextBoolean()) {
-                        idx[n++] = i;
-                    }
-                }
+                int[] idx = selection(r, size, b % 2 == 0);
+                int n = idx.length;
                 int[] gids = new int[n];
                 plain.findOrInsert(new ColumnVector[] {key}, idx, n, gids, scratch);
                 slow.ensure(plain.size());
@@ -214,5 +204,17 @@ class GroupedSumTest {
             assertEquals(lo, mins.longs[0], at);
             assertEquals(hi, maxes.longs[0], at);
         }
+    }
+
+    /** Every row of a batch, or (when not {@code all}) a random half of them, in order: a selection vector. */
+    private static int[] selection(SplittableRandom r, int size, boolean all) {
+        int[] idx = new int[size];
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            if (all || r.nextBoolean()) {
+                idx[n++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(idx, n);
     }
 }
