@@ -34,6 +34,9 @@ final class Functions {
                 if (!DateTimes.isExtractField(field)) {
                     throw errors.error(ErrorCode.INVALID_VALUE, "unit not recognized by date_part [field=" + field + ']', at);
                 }
+                if (Intervals.isInterval(args.get(1))) {
+                    return Intervals.extract(field, args.get(1), at, errors);
+                }
                 ColumnType t = DateTimes.isIntegralField(field) ? ColumnType.BIGINT : ColumnType.DOUBLE;
                 return new Expr.Call(Fn.EXTRACT, List.of(new Expr.Lit(field, ColumnType.VARCHAR), c.temporal(1)), t);
             }
