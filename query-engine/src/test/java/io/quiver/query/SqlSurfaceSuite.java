@@ -442,6 +442,23 @@ abstract class SqlSurfaceSuite {
                 row(null, null, 10923.333333333334, 2L, 4L, 2L, null, 1L)),
                 q("SELECT k, sm, avg(sm) OVER (ORDER BY ts), sum(sm) OVER (ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), count(*) OVER (),"
                         + " lag(sm, 1, 0) OVER (ORDER BY ts), lead(k) OVER (ORDER BY ts), dense_rank() OVER (ORDER BY b NULLS FIRST) FROM s ORDER BY ts"));
+        // ntile gives the first size % n buckets the extra rows; percent_rank and cume_dist count peers;
+        // first/last/nth_value read the frame (the default one ends at the current row's last peer)
+        assertEquals(List.of(
+                row(2147483647L, 1L, 1 / 3.0, 0.75, 2147483647L, 2147483647L, -5L, null, 1L),
+                row(10L, 1L, 1 / 3.0, 0.75, 2147483647L, 10L, -5L, 10L, 2L),
+                row(null, 2L, 0.0, 0.25, 2147483647L, null, -5L, 10L, 1L),
+                row(-5L, 3L, 1.0, 1.0, 2147483647L, -5L, -5L, 10L, 1L)),
+                q("SELECT i, ntile(3) OVER (ORDER BY ts), percent_rank() OVER (ORDER BY b NULLS LAST), cume_dist() OVER (ORDER BY b NULLS LAST),"
+                        + " first_value(i) OVER (ORDER BY ts), last_value(i) OVER (ORDER BY ts),"
+                        + " last_value(i) OVER (ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),"
+                        + " nth_value(i, 2) OVER (ORDER BY ts), ntile(2) OVER (PARTITION BY b ORDER BY ts) FROM s ORDER BY ts"));
+        assertEquals(List.of(row("a_b%c", 0.0), row("apple", 0.0)),
+                q("SELECT k, percent_rank() OVER (PARTITION BY k) FROM s WHERE v < 5 OR v > 100 ORDER BY k LIMIT 2"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT ntile(0) OVER (ORDER BY ts) FROM s"));
+        assertEquals(ErrorCode.UNSUPPORTED, fails("SELECT ntile(i) OVER (ORDER BY ts) FROM s"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT nth_value(k, 0) OVER (ORDER BY ts) FROM s"));
+        assertEquals(ErrorCode.SYNTAX_ERROR, fails("SELECT first_value() OVER (ORDER BY ts) FROM s"));
     }
 
     @Test

@@ -1650,6 +1650,32 @@ public final class Binder {
                     WinFn fn = fname.equals("row_number") ? WinFn.ROW_NUMBER : fname.equals("rank") ? WinFn.RANK : WinFn.DENSE_RANK;
                     return new Expr.Win(fn, List.of(), partition, order, frame, ColumnType.BIGINT);
                 }
+                case "percent_rank", "cume_dist" -> {
+                    if (!ops.isEmpty()) {
+                        throw error(ErrorCode.SYNTAX_ERROR, fname + " takes no arguments", fc);
+                    }
+                    return new Expr.Win(fname.equals("cume_dist") ? WinFn.CUME_DIST : WinFn.PERCENT_RANK, List.of(), partition, order, frame,
+                            ColumnType.DOUBLE);
+                }
+                case "ntile" -> {
+                    if (ops.size() != 1) {
+                        throw error(ErrorCode.SYNTAX_ERROR, "ntile takes one argument", fc);
+                    }
+                    return new Expr.Win(WinFn.NTILE, List.of(positiveConstant(fname, ops.get(0), ctx)), partition, order, frame, ColumnType.BIGINT);
+                }
+                case "first_value", "last_value", "nth_value" -> {
+                    int expected = fname.equals("nth_value") ? 2 : 1;
+                    if (ops.size() != expected) {
+                        throw error(ErrorCode.SYNTAX_ERROR, fname + " takes " + expected + " argument" + (expected == 1 ? "" : "s"), fc);
+                    }
+                    Expr value = bind(ops.get(0), ctx);
+                    if (expected == 1) {
+                        return new Expr.Win(fname.equals("first_value") ? WinFn.FIRST_VALUE : WinFn.LAST_VALUE, List.of(value), partition, order,
+                                frame, value.type());
+                    }
+                    return new Expr.Win(WinFn.NTH_VALUE, List.of(value, positiveConstant(fname, ops.get(1), ctx)), partition, order, frame,
+                            value.type());
+                }
                 case "lag", "lead" -> {
                     if (ops.isEmpty() || ops.size() > 3) {
                         throw error(ErrorCode.SYNTAX_ERROR, fname + " takes 1 to 3 arguments", fc);
@@ -1696,6 +1722,18 @@ public final class Binder {
         } finally {
             windowsAllowed = true;
         }
+    }
+
+    /** ntile's bucket count or nth_value's position: an integer constant above zero (PostgreSQL's rule). */
+    private Expr.Lit positiveConstant(String fname, SqlNode node, Ctx ctx) {
+        Expr e = Folder.fold(bind(node, ctx));
+        if (!(e instanceof Expr.Lit l && l.value() instanceof Long && Types.isInteger(l.type()))) {
+            throw error(ErrorCode.UNSUPPORTED, "the argument of " + fname + " must be an integer constant", node);
+        }
+        if ((Long) l.value() <= 0) {
+            throw error(ErrorCode.INVALID_VALUE, "the argument of " + fname + " must be greater than zero [value=" + l.value() + ']', node);
+        }
+        return l;
     }
 
     private Frame frame(SqlWindow win, boolean ordered) {
@@ -1801,8 +1839,10 @@ public final class Binder {
             List<Plan.WindowFn> fns = new ArrayList<>();
             List<Field> fields = new ArrayList<>(preFields);
             for (Expr.Win w : calls) {
-                int arg = w.args().isEmpty() ? -1 : column(w.args().get(0));
-                long offset = w.args().size() > 1 ? (Long) ((Expr.Lit) w.args().get(1)).value() : 1;
+                boolean ntile = w.fn() == WinFn.NTILE;
+                int arg = w.args().isEmpty() || ntile ? -1 : column(w.args().get(0));
+                long offset = ntile ? (Long) ((Expr.Lit) w.args().get(0)).value()
+                        : w.args().size() > 1 ? (Long) ((Expr.Lit) w.args().get(1)).value() : 1;
                 Expr.Lit def = w.args().size() > 2 ? (Expr.Lit) w.args().get(2) : null;
                 int[] partition = w.partition().stream().mapToInt(this::column).toArray();
                 List<SortKey> order = w.order().stream().map(o -> new SortKey(column(o.expr()), o.descending(), o.nullsFirst())).toList();
