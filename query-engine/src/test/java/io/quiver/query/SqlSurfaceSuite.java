@@ -308,6 +308,16 @@ abstract class SqlSurfaceSuite {
         assertEquals(row("a", null, 0L, "a", "", ""),
                 one("SELECT concat(NULL, 'a', NULL), 'a' || NULL, length(''), substring('abc', 0, 2), substring('abc', 5), replace('aaa', 'a', '')"));
         assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT split_part('a,b', ',', 0)"));
+        // lpad/rpad as PostgreSQL: fill repeats and is cut, a longer string is cut, an empty fill pads nothing
+        assertEquals(List.of(
+                row("xa_b%c", "a_b%", "", "a_b%ca_b%c", "a_b%c", "00042"),
+                row("xapple", "appl", "", "appleapple", "apple", "00042"),
+                row("xyxÉté", "Été ", "", "ÉtéÉté", "Été", "00042"),
+                row(null, null, null, null, null, "00042")),
+                q("SELECT lpad(k, 6, 'xy'), rpad(k, 4), lpad(k, 0), repeat(k, 2), rpad(k, 7, ''), lpad(CAST(42 AS VARCHAR), 5, '0') FROM s ORDER BY ts"));
+        assertEquals(row("", "日本語日本", "ab", null), one("SELECT repeat('ab', -1), rpad('日本語', 5, '日本語'), lpad('abc', 2), lpad('a', 3, NULL)"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT repeat('xy', 100000000)"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT lpad('x', 20000000)"));
     }
 
     @Test
