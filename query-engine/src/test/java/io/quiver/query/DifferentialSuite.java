@@ -340,7 +340,14 @@ abstract class DifferentialSuite {
                     return new Query("SELECT " + cols + e[0] + ", " + extra + " FROM " + t + w0 + order + lim,
                             "SELECT " + cols + e[1] + ", " + extra + " FROM " + t + w1 + order + lim, true);
                 }
-                case 5: { // distinct
+                case 5: { // distinct; grouping sets
+                    if (r.nextInt(3) == 0) {
+                        String sets = pick("ROLLUP(s, f)", "CUBE(s, f)", "GROUPING SETS ((s), (f), ())", "s, ROLLUP(f)", "ROLLUP(i % 3, s)");
+                        String sel = "SELECT s, f, " + (sets.contains("i % 3") ? "i % 3, " : "") + "count(*), sum(i), min(s), grouping(s)"
+                                + (sets.contains("f") ? ", grouping(f, s)" : "") + " FROM " + t;
+                        return new Query(sel.replace("s, f, i % 3", "s, i % 3") + w0 + " GROUP BY " + sets,
+                                sel.replace("s, f, i % 3", "s, i % 3") + w1 + " GROUP BY " + sets, false);
+                    }
                     String c = pick("s", "i % 7", "f", "substring(s, 1, 2)");
                     return new Query("SELECT DISTINCT " + c + " FROM " + t + w0, "SELECT DISTINCT " + c + " FROM " + t + w1, false);
                 }

@@ -291,6 +291,31 @@ abstract class SqlSurfaceSuite {
     }
 
     @Test
+    void rollupCubeAndGroupingSets() {
+        assertEquals(List.of(row(null, 1L, null, 0L), row(false, 1L, 2L, 0L), row(true, 2L, 32768L, 0L), row(null, 4L, 32770L, 1L)),
+                q("SELECT b, count(*), sum(sm), grouping(b) FROM s GROUP BY ROLLUP(b) ORDER BY grouping(b), b NULLS FIRST"));
+        // GROUPING's mask: the first argument is the highest bit, a bit is set where the key is left out
+        assertEquals(List.of(
+                row(false, true, 1L, 0L), row(true, false, 1L, 0L), row(true, true, 1L, 0L), row(null, null, 1L, 0L),
+                row(false, null, 1L, 1L), row(true, null, 2L, 1L), row(null, null, 1L, 1L),
+                row(null, false, 1L, 2L), row(null, true, 2L, 2L), row(null, null, 1L, 2L),
+                row(null, null, 4L, 3L)),
+                q("SELECT b, sm > 1 AS big, count(*) AS c, grouping(b, sm > 1) AS g FROM s GROUP BY CUBE(b, sm > 1)"
+                        + " ORDER BY g, b NULLS LAST, big NULLS LAST"));
+        assertEquals(List.of(row(null, null, 4L), row(null, true, 2L)),
+                q("SELECT k, b, count(*) FROM s GROUP BY GROUPING SETS ((k), (b), ()) HAVING count(*) > 1 ORDER BY 3 DESC, 2"));
+        // an aggregate still reads the key its set leaves out
+        assertEquals(List.of(row(null, 0L), row(null, 3L), row(false, 1L), row(true, 2L)),
+                q("SELECT b, count(b) FROM s GROUP BY ROLLUP(b) ORDER BY 1 NULLS FIRST, 2"));
+        assertEquals(List.of(row(null, 4L), row("a_b%c", 1L)), q("SELECT k, count(*) FROM s GROUP BY ROLLUP(1) ORDER BY 2 DESC, 1 LIMIT 2"));
+        // two ROLLUPs cross; a key named by its alias
+        assertEquals(List.of(row(false, "Été", 1L), row(false, null, 1L), row(null, "Été", 1L), row(null, null, 1L)),
+                q("SELECT b, k AS name, count(*) FROM s WHERE v = 2 GROUP BY ROLLUP(b), ROLLUP(name) ORDER BY 1 NULLS LAST, 2 NULLS LAST"));
+        assertEquals(ErrorCode.UNSUPPORTED, fails("SELECT b, row_number() OVER () FROM s GROUP BY ROLLUP(b)"));
+        assertEquals(ErrorCode.GROUPING_ERROR, fails("SELECT grouping(k) FROM s GROUP BY ROLLUP(b)"));
+    }
+
+    @Test
     void stringFunctions() {
         assertEquals(List.of(
                 row(5L, 5L, 5L, "a_b%c", "A_B%C", "_b%c", "_b", "_b%", "a_b%c-9223372036854775807", "a_b%c-32767", "a_b%c", false, "c%b_a", "a_", "%c"),

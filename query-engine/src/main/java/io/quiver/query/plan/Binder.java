@@ -141,6 +141,12 @@ public final class Binder {
         boolean all = ((SqlSetOperator) call.getOperator()).isAll();
         List<Plan> inputs = new ArrayList<>();
         collectUnion(call, all, inputs);
+        Plan u = unionAll(inputs, call);
+        return all ? u : distinct(u);
+    }
+
+    /** UNION ALL of the branches, each column in the type all branches unify to (a bare string literal adopts it). */
+    private Plan unionAll(List<Plan> inputs, SqlNode call) {
         List<Field> first = inputs.get(0).fields();
         List<ColumnType> types = new ArrayList<>();
         for (int c = 0; c < first.size(); c++) {
@@ -165,8 +171,7 @@ public final class Binder {
         for (int c = 0; c < first.size(); c++) {
             fields.add(new Field(null, first.get(c).name(), types.get(c)));
         }
-        Plan u = new Plan.UnionAll(cast, fields);
-        return all ? u : distinct(u);
+        return new Plan.UnionAll(cast, fields);
     }
 
     /** Whether column {@code c} of a UNION branch is a string literal (or NULL) in every row, so it has no type of its own. */
@@ -260,6 +265,9 @@ public final class Binder {
     }
 
     private Plan bindSelect(SqlSelect select, SqlNodeList orderList, SqlNode offset, SqlNode fetch) {
+        if (GroupingSets.present(select.getGroup())) {
+            return bindGroupingSets(select, orderList, offset, fetch);
+        }
         boolean saved = windowsAllowed;
         windowsAllowed = false;
         try {
@@ -419,6 +427,22 @@ public final class Binder {
             p = new Plan.Project(p, visible, outFields);
         }
         return p;
+    }
+
+    /**
+     * GROUP BY ROLLUP / CUBE / GROUPING SETS: one aggregation per grouping set, UNION ALL of them.
+     * In a set's branch the keys it leaves out read as NULL outside aggregates (their type kept)
+     * and GROUPING(...) is that set's bit mask, as PostgreSQL defines both; ORDER BY and LIMIT
+     * apply to the union.
+     */
+    private Plan bindGroupingSets(SqlSelect select, SqlNodeList orderList, SqlNode offset, SqlNode fetch) {
+        GroupingSets sets = GroupingSets.of(select, this::error);
+        List<Plan> branches = new ArrayList<>();
+        for (int s = 0; s < sets.count(); s++) {
+            branches.add(bindSelect(sets.branch(s), null, null, null));
+        }
+        Plan union = unionAll(branches, select.getGroup());
+        return orderAndLimit(union, sets.orderByOutput(orderList), offset, fetch);
     }
 
     private Plan orderAndLimit(Plan p, SqlNodeList orderList, SqlNode offset, SqlNode fetch) {
@@ -1128,7 +1152,7 @@ public final class Binder {
         return false;
     }
 
-    private String defaultName(SqlNode e) {
+    static String defaultName(SqlNode e) {
         if (e instanceof SqlIdentifier id) {
             String last = id.names.get(id.names.size() - 1);
             return last.startsWith("\u0000") ? "?column?" : last;
