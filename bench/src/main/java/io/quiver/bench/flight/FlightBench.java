@@ -51,7 +51,7 @@ public final class FlightBench {
               --paths LIST       which reads to time: flight,jdbc,duckdb (default all three)
               --client MODE      where FlightSqlClient runs: process (default: a child JVM, same java, flags and class path, as a
                                  BI tool is another process; its JIT profiles are its own) or inprocess (in the server's JVM)
-              --client-heap S    the child client JVM's heap (default 2g); QUIVER_CLIENT_JAVA_OPTS adds JVM options to it only
+              --client-heap S    the child client JVM's heap (default 1g; Arrow buffers are off-heap); QUIVER_CLIENT_JAVA_OPTS adds JVM options to it only
               --keep             keep the directory
               --reuse            with --dir: use the tables already loaded there (for profiling runs)""";
     private static final int CHUNK_ROWS = 65_536;
@@ -82,7 +82,7 @@ public final class FlightBench {
         int clientFrame = o.intValue("client-frame", FlightChannels.MAX_FRAME_SIZE);
         List<String> paths = o.list("paths", "flight,jdbc,duckdb");
         String clientMode = o.string("client", "process");
-        String clientHeap = o.string("client-heap", "2g");
+        String clientHeap = o.string("client-heap", "1g");
         o.rejectUnused();
         if (!clientMode.equals("process") && !clientMode.equals("inprocess")) {
             throw new IllegalArgumentException("--client takes process or inprocess, got " + clientMode);
