@@ -121,6 +121,24 @@ class BenchSmokeTest {
         double mbPerRow = Double.parseDouble(bytes.group(1)) * 1e6 / 30_000;
         assertTrue(mbPerRow > 60 && mbPerRow < 200, "Arrow bytes per row of the 10-column select: " + mbPerRow + "\n" + r.out);
         assertTrue(r.out.contains("MB = 10^6 bytes of Arrow buffers"), "the MB/s definition is printed:\n" + r.out);
+        // the Arrow client reads from its own JVM by default: that process's CPU is charged to the read, apart
+        assertTrue(clientCpu(r.out) > 0, "the child client's CPU of the hot read\n" + r.out);
+        assertTrue(r.out.contains("FlightSqlClient in a child JVM"), r.out);
+        assertTrue(r.err.contains("server ") && r.err.contains("client event loops"), "CPU by process and thread role:\n" + r.err);
+
+        Run inProcess = run("flight", "--dir=" + dir.resolve("flight-in"), "--rows=30k", "--warmup=0", "--hot=1", "--paths=flight",
+                "--client=inprocess");
+        assertEquals(0, inProcess.exit, inProcess.out + inProcess.err);
+        assertTrue(inProcess.out.contains("FlightSqlClient in the server's JVM"), inProcess.out);
+        Matcher none = Pattern.compile("\\| Quiver: FlightSqlClient DoGet +(\\|[^|]*){5}\\| [0-9.]+ +\\| - ").matcher(inProcess.out);
+        assertTrue(none.find(), "no separate client CPU in one process:\n" + inProcess.out);
+    }
+
+    /** The "of it client" CPU seconds of the FlightSqlClient row. */
+    private static double clientCpu(String out) {
+        Matcher m = Pattern.compile("\\| Quiver: FlightSqlClient DoGet +(\\|[^|]*){5}\\| [0-9.]+ +\\| ([0-9.]+) ").matcher(out);
+        assertTrue(m.find(), "no client CPU column in:\n" + out);
+        return Double.parseDouble(m.group(2));
     }
 
     @Test

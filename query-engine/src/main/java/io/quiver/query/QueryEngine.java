@@ -75,6 +75,18 @@ public final class QueryEngine implements AutoCloseable {
     }
 
     public QueryResult execute(String sql, QueryOptions opts) {
+        return execute(sql, opts, null);
+    }
+
+    /**
+     * As {@link #execute(String, QueryOptions)}, with a query's rows to be read as units of
+     * {@code encoder} ({@code cursor().encoded(encoder)}, with this same encoder; null = no preference):
+     * the workers encode from the query's first row. Switched only after execute, the rows the
+     * workers produced before the switch went through the plain batch path first, at a point that
+     * varied per query, and each first use of that rarely taken path threw the workers' compiled
+     * fill loop back to the interpreter and recompiled it (~2 CPU-s, bench/RESULTS-flight.md).
+     */
+    public QueryResult execute(String sql, QueryOptions opts, ResultEncoder<?> encoder) {
         QueryContext ctx = opts.context() == null ? new QueryContext() : opts.context();
         long timeout = opts.timeoutMs() > 0 ? opts.timeoutMs() : config.timeoutMs();
         long memory = opts.memoryMaxBytes() > 0 ? opts.memoryMaxBytes() : config.memoryMaxBytes();
@@ -83,7 +95,7 @@ public final class QueryEngine implements AutoCloseable {
         try {
             Statement st = statements.parse(sql);
             return switch (st) {
-                case Statement.Query q -> query(q.node(), ctx, maxRows);
+                case Statement.Query q -> query(q.node(), ctx, maxRows, encoder);
                 case Statement.Explain e -> explain(e, ctx);
                 case Statement.Insert i -> QueryResult.updateCount(insert(i.node(), ctx));
                 case Statement.Delete d -> QueryResult.updateCount(delete(d, ctx));
@@ -105,12 +117,12 @@ public final class QueryEngine implements AutoCloseable {
         }
     }
 
-    private QueryResult query(SqlNode node, QueryContext ctx, long maxRows) {
+    private QueryResult query(SqlNode node, QueryContext ctx, long maxRows, ResultEncoder<?> encoder) {
         Plan plan = new Binder(catalog, nowMicros()).bindQuery(node);
         PhysicalOp root = new PhysicalPlanner().plan(plan);
         List<String> names = plan.fields().stream().map(Field::name).toList();
         List<ColumnType> types = plan.fields().stream().map(Field::type).toList();
-        StreamingCursor cursor = new StreamingCursor(names, types, ctx, maxRows);
+        StreamingCursor cursor = new StreamingCursor(names, types, ctx, maxRows, encoder);
         coordinators.submit(() -> {
             ExecContext exec = new ExecContext(ctx, workers, config.parallelism());
             try {

@@ -62,8 +62,10 @@ final class StreamingCursor implements ResultCursor {
     private final long maxRows;
     private final AtomicLong rows = new AtomicLong();
     private boolean done;
-    /** Set once by {@link #encoded}: from then on the sinks hand their rows to parts of it. */
+    /** Set once, by {@link #encoded} or up front: from then on the sinks hand their rows to parts of it. */
     private volatile ResultEncoder<?> encoder;
+    /** {@link #encoded} was called (once only). */
+    private boolean encodedCursorMade;
     private final List<WorkerPart<?>> parts = new CopyOnWriteArrayList<>();
     /**
      * Set by {@link #closeParts} before it closes the parts it sees: a part a worker registers later
@@ -107,6 +109,12 @@ final class StreamingCursor implements ResultCursor {
     }
 
     StreamingCursor(List<String> names, List<ColumnType> types, QueryContext context, long maxRows) {
+        this(names, types, context, maxRows, null);
+    }
+
+    /** With {@code encoder} non-null, the sinks encode from the first row; the reader then calls {@link #encoded} with it. */
+    StreamingCursor(List<String> names, List<ColumnType> types, QueryContext context, long maxRows, ResultEncoder<?> encoder) {
+        this.encoder = encoder;
         this.names = List.copyOf(names);
         this.types = List.copyOf(types);
         this.context = context;
@@ -436,9 +444,13 @@ final class StreamingCursor implements ResultCursor {
 
     @Override
     public <T> EncodedCursor<T> encoded(ResultEncoder<T> encoder) {
-        if (this.encoder != null) {
+        if (encodedCursorMade) {
             throw new IllegalStateException("the cursor already hands out encoded units");
         }
+        if (this.encoder != null && this.encoder != encoder) {
+            throw new IllegalStateException("the query was started for another encoder");
+        }
+        encodedCursorMade = true;
         this.encoder = encoder;
         return new EncodedCursor<>() {
             private final ResultEncoder.Part<T> readerPart = encoder.newPart(types);
@@ -497,7 +509,9 @@ final class StreamingCursor implements ResultCursor {
                         }
                         item = queue.poll(50, TimeUnit.MILLISECONDS);
                     }
-                    return terminalOr(item);
+                    // units past terminalOr's type tests: seeing only units there, C2 speculated on that type and
+                    // deoptimized at each stream's end marker (JFR: a recompile of this reader's loop every few streams)
+                    return item instanceof Unit ? item : terminalOr(item);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     context.cancel();

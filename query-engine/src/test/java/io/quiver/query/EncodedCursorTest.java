@@ -139,6 +139,45 @@ class EncodedCursorTest {
     }
 
     /**
+     * A query started with its encoder ({@link QueryEngine#execute(String, QueryOptions, ResultEncoder)})
+     * is encoded on the workers from its first row, however late the reader asks for the units: no
+     * batch goes through the plain path to be encoded on the reader's thread (a path each stream used
+     * at a point that varied, which cost the workers' compiled code a deoptimization when first taken).
+     */
+    @Test
+    void aQueryStartedWithItsEncoderIsEncodedOnlyOnTheWorkers() throws Exception {
+        String reader = Thread.currentThread().getName();
+        for (String sql : List.of("SELECT k, d, s FROM t", "SELECT k, d, s FROM t ORDER BY k DESC")) {
+            RowsEncoder encoder = new RowsEncoder(10_000);
+            List<List<Object>> got = new ArrayList<>();
+            try (QueryResult r = engine.execute(sql, QueryOptions.defaults(), encoder)) {
+                Thread.sleep(300); // the workers fill the queue meanwhile; before the change, with row batches
+                try (EncodedCursor<List<List<Object>>> c = r.cursor().encoded(encoder)) {
+                    List<List<Object>> unit;
+                    while ((unit = c.next()) != null) {
+                        encoder.liveUnits.decrementAndGet();
+                        got.addAll(unit);
+                    }
+                }
+            }
+            List<List<Object>> expected = new ArrayList<>(inserted);
+            if (sql.contains("ORDER BY")) {
+                expected.sort((a, b) -> Long.compare((Long) b.get(0), (Long) a.get(0)));
+            } else {
+                got.sort((a, b) -> Long.compare((Long) a.get(0), (Long) b.get(0)));
+            }
+            assertEquals(expected, got, sql + " (seed " + SEED + ")");
+            assertFalse(encoder.appendThreads.contains(reader), sql + ": rows encoded on the reader's thread " + encoder.appendThreads);
+            assertEquals(0, encoder.liveUnits.get(), sql);
+            assertEquals(0, encoder.openParts.get(), sql + ": a part was never closed");
+        }
+        try (QueryResult r = engine.execute("SELECT k FROM t", QueryOptions.defaults(), new RowsEncoder(10))) {
+            assertThrows(IllegalStateException.class, () -> r.cursor().encoded(new RowsEncoder(10)),
+                    "the units of another encoder than the query was started for");
+        }
+    }
+
+    /**
      * A reader that takes every unit as soon as it is queued (as a Flight stream does before it
      * waits for the client) must still get full units: a part that ships whenever the queue is
      * momentarily empty turns a fast scan into one unit per engine batch, and each short unit costs

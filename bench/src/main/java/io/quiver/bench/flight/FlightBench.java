@@ -49,6 +49,9 @@ public final class FlightBench {
               --client-frame B   HTTP/2 max frame size the Arrow client announces, on client-java's FlightChannels channel
                                  (default 262144; 0 = Arrow's stock client: 16 KiB frames, gRPC's merging cumulation)
               --paths LIST       which reads to time: flight,jdbc,duckdb (default all three)
+              --client MODE      where FlightSqlClient runs: process (default: a child JVM, same java, flags and class path, as a
+                                 BI tool is another process; its JIT profiles are its own) or inprocess (in the server's JVM)
+              --client-heap S    the child client JVM's heap (default 1g; Arrow buffers are off-heap); QUIVER_CLIENT_JAVA_OPTS adds JVM options to it only
               --keep             keep the directory
               --reuse            with --dir: use the tables already loaded there (for profiling runs)""";
     private static final int CHUNK_ROWS = 65_536;
@@ -78,7 +81,13 @@ public final class FlightBench {
         int clientWindow = o.intValue("client-window", 0);
         int clientFrame = o.intValue("client-frame", FlightChannels.MAX_FRAME_SIZE);
         List<String> paths = o.list("paths", "flight,jdbc,duckdb");
+        String clientMode = o.string("client", "process");
+        String clientHeap = o.string("client-heap", "1g");
         o.rejectUnused();
+        if (!clientMode.equals("process") && !clientMode.equals("inprocess")) {
+            throw new IllegalArgumentException("--client takes process or inprocess, got " + clientMode);
+        }
+        boolean childClient = clientMode.equals("process");
         if (paths.isEmpty() || !List.of("flight", "jdbc", "duckdb").containsAll(paths)) {
             throw new IllegalArgumentException("--paths takes flight, jdbc and/or duckdb, got " + paths);
         }
@@ -87,8 +96,9 @@ public final class FlightBench {
         }
         Path dir = dirOpt == null ? Files.createTempDirectory("quiver-flightbench") : Path.of(dirOpt);
         Progress p = ctx.progress();
-        p.say("flight bench: %,d rows, seed %d, dir %s, Flight single-copy read %s, Arrow client %s", rows, seed, dir, singleCopyRead ? "on" : "off",
-                clientFrame > 0 ? "on FlightChannels (max frame " + clientFrame + " bytes)" : "stock");
+        p.say("flight bench: %,d rows, seed %d, dir %s, Flight single-copy read %s, Arrow client %s, %s", rows, seed, dir,
+                singleCopyRead ? "on" : "off", clientFrame > 0 ? "on FlightChannels (max frame " + clientFrame + " bytes)" : "stock",
+                childClient ? "in a child JVM (heap " + clientHeap + ")" : "in the server's JVM");
         List<PathResult> results = new ArrayList<>();
         String duckVersion;
         String flightJdbcUrl;
@@ -103,9 +113,13 @@ public final class FlightBench {
                     ? server.storage().tableOrThrow(WideSelectDataset.TABLE).segments().size()
                     : load(server, duck, rows, seed, p);
             flightJdbcUrl = "jdbc:arrow-flight-sql://127.0.0.1:" + server.flightPort() + "/?useEncryption=false";
-            try (FlightSqlStreamReader flight = new FlightSqlStreamReader("127.0.0.1", server.flightPort(), clientWindow, clientFrame);
+            boolean flightPath = paths.contains("flight");
+            try (FlightSqlStreamReader flight = flightPath && !childClient
+                    ? new FlightSqlStreamReader("127.0.0.1", server.flightPort(), clientWindow, clientFrame) : null;
+                 ChildFlightReader child = flightPath && childClient
+                         ? new ChildFlightReader("127.0.0.1", server.flightPort(), clientWindow, clientFrame, clientHeap, clientJavaOptions()) : null;
                  Connection jdbc = DriverManager.getConnection(flightJdbcUrl)) {
-                results = measure(flight, jdbc, duck, paths, warmup, hot, p);
+                results = measure(flight, child, jdbc, duck, paths, warmup, hot, p);
             }
         } finally {
             if (!keep && dirOpt == null) {
@@ -113,12 +127,17 @@ public final class FlightBench {
             }
         }
         String problem = check(results, rows);
-        report(ctx, results, rows, warmup, hot, segments, duckVersion);
+        report(ctx, results, rows, warmup, hot, segments, duckVersion, childClient);
         if (problem != null) {
             p.say("FAILED: %s", problem);
             return 1;
         }
         return 0;
+    }
+
+    private static List<String> clientJavaOptions() {
+        String opts = System.getenv("QUIVER_CLIENT_JAVA_OPTS");
+        return opts == null || opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
     }
 
     // ------------------------------------------------------------------ loading
@@ -176,14 +195,33 @@ public final class FlightBench {
                 ? os.getProcessCpuTime() : 0;
     }
 
-    private static List<PathResult> measure(FlightSqlStreamReader flight, Connection flightJdbc, Connection duck, List<String> paths,
-                                            int warmup, int hot, Progress p) throws Exception {
+    /** A read in the child client process: its tally carries the child's CPU, to which the server's (this process's) is added. */
+    private static Read inChild(ChildFlightReader child) {
+        return new Read() {
+            @Override
+            public StreamTally run() throws Exception {
+                return child.read();
+            }
+
+            @Override
+            public StreamTally timed() throws Exception {
+                ThreadGroupCpu.Snapshot threads0 = ThreadGroupCpu.take();
+                long cpu0 = processCpuNanos();
+                StreamTally t = run();
+                long cpu = processCpuNanos() - cpu0;
+                return t.withServerCpu(cpu, ThreadGroupCpu.between(threads0, ThreadGroupCpu.take()));
+            }
+        };
+    }
+
+    private static List<PathResult> measure(FlightSqlStreamReader flight, ChildFlightReader child, Connection flightJdbc, Connection duck,
+                                            List<String> paths, int warmup, int hot, Progress p) throws Exception {
         String sql = WideSelectDataset.SELECT;
         List<String> names = new ArrayList<>();
         List<Read> reads = new ArrayList<>();
         if (paths.contains("flight")) {
             names.add(FLIGHT_PATH);
-            reads.add(() -> flight.read(sql));
+            reads.add(child != null ? inChild(child) : () -> flight.read(sql));
         }
         if (paths.contains("jdbc")) {
             names.add(JDBC_PATH);
@@ -227,8 +265,9 @@ public final class FlightBench {
     }
 
     private static StreamTally say(Progress p, String what, StreamTally t) {
-        p.say("%-40s %,d rows in %.3f s (CPU %.2f s) = %.1f M rows/s%s (load %.2f)%n    threads, CPU s: %s; %.2f cores busy", what, t.rows(),
-                t.seconds(), t.cpuNanos() / 1e9, t.rows() / t.seconds() / 1e6,
+        p.say("%-40s %,d rows in %.3f s (CPU %.2f s%s) = %.1f M rows/s%s (load %.2f)%n    threads, CPU s: %s; %.2f cores busy", what, t.rows(),
+                t.seconds(), t.cpuNanos() / 1e9, t.clientCpuNanos() > 0 ? String.format(Locale.ROOT, ": server %.2f + client %.2f",
+                        (t.cpuNanos() - t.clientCpuNanos()) / 1e9, t.clientCpuNanos() / 1e9) : "", t.rows() / t.seconds() / 1e6,
                 t.arrowBytes() > 0 ? String.format(Locale.ROOT, ", %.0f MB/s in %,d record batches", t.arrowBytes() / t.seconds() / 1e6,
                         t.batches()) : "", loadAverage(), ThreadGroupCpu.describe(t.threadCpu()), t.cpuNanos() / (double) t.nanos());
         return t;
@@ -257,30 +296,34 @@ public final class FlightBench {
 
     // ------------------------------------------------------------------ report
 
-    private static void report(BenchContext ctx, List<PathResult> results, long rows, int warmup, int hot, int segments, String duckVersion) {
+    private static void report(BenchContext ctx, List<PathResult> results, long rows, int warmup, int hot, int segments, String duckVersion,
+                               boolean childClient) {
         // The result's size in Arrow buffer bytes, as the Flight client received it: every path is rated on it.
         long arrowBytes = results.stream().filter(r -> r.name().equals(FLIGHT_PATH)).mapToLong(r -> r.hot().arrowBytes()).findFirst()
                 .orElse(0);
         double duckRowsPerSec = results.stream().filter(r -> r.name().equals(DUCKDB_PATH)).mapToDouble(r -> rows / r.hot().seconds())
                 .findFirst().orElse(Double.NaN);
         ResultTable t = new ResultTable(String.format(Locale.ROOT, "Flight result stream: SELECT 10 columns, %,d rows (%.1f MB of Arrow)",
-                rows, arrowBytes / 1e6), "path", "cold s", "hot s", "rows/s (hot)", "MB/s (hot)", "vs DuckDB (rows/s)", "CPU s (hot)", "load avg");
+                rows, arrowBytes / 1e6), "path", "cold s", "hot s", "rows/s (hot)", "MB/s (hot)", "vs DuckDB (rows/s)", "CPU s (hot)", "of it client", "load avg");
         for (PathResult r : results) {
             double rowsPerSec = rows / r.hot().seconds();
             t.row(r.name(), ResultTable.fixed(r.cold().seconds(), 3), ResultTable.fixed(r.hot().seconds(), 3), ResultTable.millions(rowsPerSec),
                     arrowBytes > 0 ? ResultTable.fixed(arrowBytes / r.hot().seconds() / 1e6, 0) : "n/a", ResultTable.ratio(rowsPerSec, duckRowsPerSec),
                     ResultTable.fixed(r.hot().cpuNanos() / 1e9, 2),
+                    r.hot().clientCpuNanos() > 0 ? ResultTable.fixed(r.hot().clientCpuNanos() / 1e9, 2) : "-",
                     ResultTable.fixed(r.loadAverage(), 2));
         }
         t.note("Machine: %s; DuckDB %s (threads = cores, in-process, default JDBC fetch).", BenchEnvironment.describe(), duckVersion);
         t.note("Quiver: a real QuiverServer over its data dir (%d segments on disk, flushed), its Flight SQL endpoint on 127.0.0.1; "
-                + "client and server in one JVM, over loopback TCP.", segments);
+                + "over loopback TCP; FlightSqlClient %s, both JDBC drivers in the server's JVM.", segments,
+                childClient ? "in a child JVM (same java, flags and class path)" : "in the server's JVM");
         t.note("MB = 10^6 bytes of Arrow buffers (validity + offsets + data of every column) as the Flight client received them: "
                 + "%,d bytes for this result; every path's MB/s is that size over its time, so the column compares like with like.", arrowBytes);
         t.note("hot = best of %d (after %d uncounted warm-up reads); cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
                 + "and price nulls); both JDBC paths read every column of every row with typed getters. load avg = the 1-minute "
                 + "load average, the highest seen during that path's hot reads (2 cores, shared). CPU s = CPU time of the whole process "
-                + "(client + server + engine threads) during the best hot read: what the read costs whatever the neighbours do.", hot, warmup);
+                + "(client + server + engine threads), and of the child client process when there is one (its share: of it client), "
+                + "during the best hot read: what the read costs whatever the neighbours do.", hot, warmup);
         t.print(ctx.out());
     }
 

@@ -89,7 +89,8 @@ final class ResultStream implements Runnable {
             ArrowBatchEncoder encoder = new ArrowBatchEncoder(allocator, TARGET_MESSAGE_BYTES);
             long bytes = 0;
             for (String sql : sqls) {
-                try (QueryResult result = engine.execute(sql, options)) {
+                // the encoder goes with the query, so the workers encode from its first row (QueryEngine.execute)
+                try (QueryResult result = engine.execute(sql, options, encoder)) {
                     if (!result.hasRows()) {
                         throw FlightErrors.invalid("statement does not return rows: send it as an update");
                     }
