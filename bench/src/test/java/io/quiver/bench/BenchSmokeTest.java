@@ -124,6 +124,23 @@ class BenchSmokeTest {
     }
 
     @Test
+    void queryRunsEveryQueryOnBothEnginesWithEqualAnswers(@TempDir Path dir) throws Exception {
+        Path chart = dir.resolve("ratios.png");
+        Run r = run("query", "--rows=20k", "--warmup=1", "--hot=1", "--threads=2", "--chart=" + chart);
+        assertEquals(0, r.exit, r.out + r.err); // exit 1 when any answer differs from DuckDB's
+        Matcher q = Pattern.compile("^\\| (Q[0-9]{2}) \\|.*\\| equal \\(", Pattern.MULTILINE).matcher(r.out);
+        int equal = 0;
+        while (q.find()) {
+            equal++;
+        }
+        assertEquals(31, equal, "every query answers as DuckDB does:\n" + r.out);
+        assertTrue(r.out.contains("after every query ran cold and 1 untimed warm-up pass(es)"), "the hot runs' definition:\n" + r.out);
+        assertTrue(r.err.contains("warm-up pass 1 of 1"), r.err);
+        assertTrue(r.out.contains("Geometric mean of hot ratios"), r.out);
+        assertTrue(Files.size(chart) > 1000, "PNG chart written");
+    }
+
+    @Test
     void flightCeilingMeasuresRawTcpAndBothFlightSetups() {
         Run r = run("flight-ceiling", "--bytes=20m", "--reads=1", "--warmup=0", "--batch-rows=4096");
         assertEquals(0, r.exit, r.out + r.err); // a Flight read short of its bytes fails the run

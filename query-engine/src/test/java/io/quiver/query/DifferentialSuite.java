@@ -376,8 +376,9 @@ abstract class DifferentialSuite {
 
         /**
          * A window function query. Functions whose value depends on the order within ties
-         * (row_number, lag/lead, ROWS frames) order by (ts, b, i), unique in the data; rank,
-         * dense_rank and the default RANGE frame order by keys with ties, which they define exactly.
+         * (row_number, lag/lead, ntile, first/last_value, ROWS frames) order by (ts, b, i), unique in
+         * the data; rank, dense_rank, percent_rank, cume_dist and the default RANGE frame order by
+         * keys with ties, which they define exactly.
          */
         Query window(String t, String w0, String w1) {
             String part = pick("", "PARTITION BY s ", "PARTITION BY f ", "PARTITION BY i % 3 ", "PARTITION BY s, f ");
@@ -392,10 +393,13 @@ abstract class DifferentialSuite {
             }
             String fn = switch (kind) {
                 case 0 -> "row_number() OVER (" + part + unique + ")";
-                case 1 -> pick("rank()", "dense_rank()") + " OVER (" + part + ties + ")";
+                case 1 -> pick("rank()", "dense_rank()", "percent_rank()", "cume_dist()") + " OVER (" + part + ties + ")";
                 case 2 -> pick("lag", "lead") + "(" + pick("i", "s", "d") + (r.nextBoolean() ? ", " + (1 + r.nextInt(3)) : "") + ") OVER (" + part + unique + ")";
                 case 3 -> agg + " OVER (" + part + ties + ")";
-                case 4 -> agg + " OVER (" + part + ")";
+                case 4 -> r.nextBoolean() ? agg + " OVER (" + part + ")"
+                        : r.nextBoolean() ? "ntile(" + (1 + r.nextInt(5)) + ") OVER (" + part + unique + ")"
+                        : pick("first_value", "last_value") + "(" + pick("i", "s", "d") + ") OVER (" + part + unique
+                        + pick("", " ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING", " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING") + ")";
                 case 5 -> agg + " OVER (" + part + unique + " ROWS BETWEEN " + pick("UNBOUNDED PRECEDING", "2 PRECEDING", "CURRENT ROW")
                         + " AND " + pick("CURRENT ROW", "1 FOLLOWING", "UNBOUNDED FOLLOWING") + ")";
                 default -> agg + " OVER (" + part + unique + ")";

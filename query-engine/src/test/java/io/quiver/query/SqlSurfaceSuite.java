@@ -241,6 +241,56 @@ abstract class SqlSurfaceSuite {
     }
 
     @Test
+    void timestampDifferencesAreIntervals() {
+        // PostgreSQL's text form: days, then the time of day, both signed
+        assertEquals(row("672 days 11:25:03.211", 58101903.211, 58101903211000L), one("SELECT CAST(max(ts) - min(ts) AS VARCHAR),"
+                + " extract(epoch FROM max(ts) - min(ts)), max(ts) - min(ts) FROM s"));
+        assertEquals(List.of(
+                row("672 days 11:25:03.211", "-306 days -13:25:03.211", "-365 days -11:25:03.211", 672L, 11L, 25L, 3.211),
+                row("366 days", "-02:00:00", "00:00:00", 366L, 0L, 0L, 0.0),
+                row("00:00:00.000001", "365 days 21:59:59.999999", "23:59:59.999999", 0L, 0L, 0L, 0.000001),
+                row("00:00:00", "365 days 22:00:00", null, 0L, 0L, 0L, 0.0)),
+                q("SELECT CAST(TIMESTAMP '2025-01-01' - ts AS VARCHAR), CAST(ts - TIMESTAMP '2024-01-01 02:00:00' AS VARCHAR),"
+                        + " CAST(ts - dt AS VARCHAR), extract(day FROM '2025-01-01' - ts), date_part('hour', TIMESTAMP '2025-01-01' - ts),"
+                        + " extract(minute FROM TIMESTAMP '2025-01-01' - ts), extract(second FROM TIMESTAMP '2025-01-01' - ts) FROM s ORDER BY ts"));
+        assertEquals(row(-306L, -13L, -25L, -3.211), one("SELECT extract(day FROM d), extract(hour FROM d), extract(minute FROM d),"
+                + " extract(second FROM d) FROM (SELECT min(ts) - TIMESTAMP '2024-01-01 02:00:00' AS d FROM s) x"));
+        // compared with interval constants and interval text (a year counts 360 days, as PostgreSQL compares); used in
+        // WHERE, GROUP BY and ORDER BY
+        assertEquals(row(2L, 3L, 2L, 1L), one("SELECT count(*) FILTER (WHERE TIMESTAMP '2025-01-01' - ts < INTERVAL '1 day'),"
+                + " count(*) FILTER (WHERE TIMESTAMP '2025-01-01' - ts <= '366 days'),"
+                + " count(*) FILTER (WHERE TIMESTAMP '2025-01-01' - ts > INTERVAL '1 year'),"
+                + " count(*) FILTER (WHERE ts - dt BETWEEN INTERVAL '12 hours' AND '1 day') FROM s"));
+        assertEquals(List.of(row("731 days", 1L), row("366 days", 2L), row("00:00:00", 1L)),
+                q("SELECT CAST(age AS VARCHAR), count(*) FROM (SELECT TIMESTAMP '2025-01-01' - date_trunc('year', ts) AS age FROM s) x"
+                        + " GROUP BY age ORDER BY age DESC"));
+        // interval arithmetic: with timestamps, with intervals, scaled, negated
+        assertEquals(row("2025-01-02 00:00:00", "2024-12-31 00:00:00", "1344 days 22:50:06.422", "168 days 02:51:15.80275",
+                        "-672 days -11:25:03.211", "672 days 12:25:03.211", "2024-12-31 23:00:00"),
+                one("SELECT CAST(max(ts) + (max(ts) - TIMESTAMP '2024-12-31') AS VARCHAR), CAST(max(ts) - (max(ts) - TIMESTAMP '2024-12-31') AS VARCHAR),"
+                        + " CAST((max(ts) - min(ts)) * 2 AS VARCHAR), CAST((max(ts) - min(ts)) / 4 AS VARCHAR), CAST(-(max(ts) - min(ts)) AS VARCHAR),"
+                        + " CAST(max(ts) - min(ts) + INTERVAL '1 hour' AS VARCHAR), CAST(DATE '2025-01-01' - INTERVAL '1 hour' AS VARCHAR) FROM s"));
+        // aggregates of intervals: SUM and AVG (rounded to the microsecond), MIN, MAX, with FILTER
+        assertEquals(row("1038 days 11:25:03.211001", "259 days 14:51:15.80275", "00:00:00", "672 days 11:25:03.211", "366 days 00:00:00.000001", 4L),
+                one("SELECT CAST(sum(TIMESTAMP '2025-01-01' - ts) AS VARCHAR), CAST(avg(TIMESTAMP '2025-01-01' - ts) AS VARCHAR),"
+                        + " CAST(min(TIMESTAMP '2025-01-01' - ts) AS VARCHAR), CAST(max(TIMESTAMP '2025-01-01' - ts) AS VARCHAR),"
+                        + " CAST(sum(TIMESTAMP '2025-01-01' - ts) FILTER (WHERE ts >= '2024-01-01') AS VARCHAR),"
+                        + " count(TIMESTAMP '2025-01-01' - ts) FROM s"));
+        assertEquals(row(null, null, null), one("SELECT max(ts) - min(ts) + NULL, NULL - (max(ts) - min(ts)), (max(ts) - min(ts)) * NULL FROM s"));
+        // DATE - DATE stays a number of days, as in PostgreSQL
+        assertEquals(row(366L), one("SELECT DATE '2025-01-01' - DATE '2024-01-01'"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, fails("SELECT ts + ts FROM s"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, fails("SELECT (ts - ts) * (ts - ts) FROM s"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, fails("SELECT 2 / (ts - ts) FROM s"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, fails("SELECT CAST(ts - ts AS BIGINT) FROM s"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, fails("SELECT count(*) FROM s WHERE ts - ts > 5"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT extract(year FROM ts - ts) FROM s"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT count(*) FROM s WHERE ts - ts > 'soon'"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, fails("INSERT INTO s (v) SELECT ts - ts FROM s"));
+        assertEquals(ErrorCode.SYNTAX_ERROR, fails("CREATE TABLE ages (ts TIMESTAMP, age INTERVAL)"));
+    }
+
+    @Test
     void stringFunctions() {
         assertEquals(List.of(
                 row(5L, 5L, 5L, "a_b%c", "A_B%C", "_b%c", "_b", "_b%", "a_b%c-9223372036854775807", "a_b%c-32767", "a_b%c", false, "c%b_a", "a_", "%c"),
@@ -258,6 +308,16 @@ abstract class SqlSurfaceSuite {
         assertEquals(row("a", null, 0L, "a", "", ""),
                 one("SELECT concat(NULL, 'a', NULL), 'a' || NULL, length(''), substring('abc', 0, 2), substring('abc', 5), replace('aaa', 'a', '')"));
         assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT split_part('a,b', ',', 0)"));
+        // lpad/rpad as PostgreSQL: fill repeats and is cut, a longer string is cut, an empty fill pads nothing
+        assertEquals(List.of(
+                row("xa_b%c", "a_b%", "", "a_b%ca_b%c", "a_b%c", "00042"),
+                row("xapple", "appl", "", "appleapple", "apple", "00042"),
+                row("xyxÉté", "Été ", "", "ÉtéÉté", "Été", "00042"),
+                row(null, null, null, null, null, "00042")),
+                q("SELECT lpad(k, 6, 'xy'), rpad(k, 4), lpad(k, 0), repeat(k, 2), rpad(k, 7, ''), lpad(CAST(42 AS VARCHAR), 5, '0') FROM s ORDER BY ts"));
+        assertEquals(row("", "日本語日本", "ab", null), one("SELECT repeat('ab', -1), rpad('日本語', 5, '日本語'), lpad('abc', 2), lpad('a', 3, NULL)"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT repeat('xy', 100000000)"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT lpad('x', 20000000)"));
     }
 
     @Test
@@ -392,6 +452,23 @@ abstract class SqlSurfaceSuite {
                 row(null, null, 10923.333333333334, 2L, 4L, 2L, null, 1L)),
                 q("SELECT k, sm, avg(sm) OVER (ORDER BY ts), sum(sm) OVER (ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), count(*) OVER (),"
                         + " lag(sm, 1, 0) OVER (ORDER BY ts), lead(k) OVER (ORDER BY ts), dense_rank() OVER (ORDER BY b NULLS FIRST) FROM s ORDER BY ts"));
+        // ntile gives the first size % n buckets the extra rows; percent_rank and cume_dist count peers;
+        // first/last/nth_value read the frame (the default one ends at the current row's last peer)
+        assertEquals(List.of(
+                row(2147483647L, 1L, 1 / 3.0, 0.75, 2147483647L, 2147483647L, -5L, null, 1L),
+                row(10L, 1L, 1 / 3.0, 0.75, 2147483647L, 10L, -5L, 10L, 2L),
+                row(null, 2L, 0.0, 0.25, 2147483647L, null, -5L, 10L, 1L),
+                row(-5L, 3L, 1.0, 1.0, 2147483647L, -5L, -5L, 10L, 1L)),
+                q("SELECT i, ntile(3) OVER (ORDER BY ts), percent_rank() OVER (ORDER BY b NULLS LAST), cume_dist() OVER (ORDER BY b NULLS LAST),"
+                        + " first_value(i) OVER (ORDER BY ts), last_value(i) OVER (ORDER BY ts),"
+                        + " last_value(i) OVER (ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),"
+                        + " nth_value(i, 2) OVER (ORDER BY ts), ntile(2) OVER (PARTITION BY b ORDER BY ts) FROM s ORDER BY ts"));
+        assertEquals(List.of(row("a_b%c", 0.0), row("apple", 0.0)),
+                q("SELECT k, percent_rank() OVER (PARTITION BY k) FROM s WHERE v < 5 OR v > 100 ORDER BY k LIMIT 2"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT ntile(0) OVER (ORDER BY ts) FROM s"));
+        assertEquals(ErrorCode.UNSUPPORTED, fails("SELECT ntile(i) OVER (ORDER BY ts) FROM s"));
+        assertEquals(ErrorCode.INVALID_VALUE, fails("SELECT nth_value(k, 0) OVER (ORDER BY ts) FROM s"));
+        assertEquals(ErrorCode.SYNTAX_ERROR, fails("SELECT first_value() OVER (ORDER BY ts) FROM s"));
     }
 
     @Test

@@ -19,12 +19,17 @@ public enum ColumnType {
     /** Microseconds since 1970-01-01T00:00:00Z (UTC). */
     TIMESTAMP(7, Physical.LONG, Long.MIN_VALUE, Long.MAX_VALUE),
     /** UTF-8 text. */
-    VARCHAR(8, Physical.BYTES, 0, 0);
+    VARCHAR(8, Physical.BYTES, 0, 0),
+    /**
+     * A span of time in microseconds ({@code ts - ts}). A query result type only: tables do not
+     * store it ({@link #storable()}), so no segment, WAL record or schema on disk ever holds one.
+     */
+    INTERVAL(9, Physical.LONG, Long.MIN_VALUE, Long.MAX_VALUE);
 
     /** How a value of the type is held in a {@link io.quiver.storage.vector.ColumnVector}. */
     public enum Physical { LONG, DOUBLE, BYTES }
 
-    private static final ColumnType[] BY_ID = new ColumnType[9];
+    private static final ColumnType[] BY_ID = new ColumnType[10];
 
     static {
         for (ColumnType t : values()) {
@@ -61,6 +66,11 @@ public enum ColumnType {
     /** Largest legal value for LONG-physical types (inclusive). */
     public long maxValue() {
         return maxValue;
+    }
+
+    /** Whether a table column may have this type (every type but the query-only INTERVAL). */
+    public boolean storable() {
+        return this != INTERVAL;
     }
 
     public boolean isLongPhysical() {

@@ -38,6 +38,10 @@ public final class TableSchema {
         }
         Set<String> seen = new HashSet<>();
         for (ColumnDef c : this.columns) {
+            if (!c.type().storable()) {
+                throw StorageException.invalid("a table column cannot have type " + c.type() + ": it is a query result type only;"
+                        + " store extract(epoch FROM ...) or a BIGINT of microseconds [table=" + name + ", column=" + c.name() + ']');
+            }
             if (!seen.add(c.name().toLowerCase(Locale.ROOT))) {
                 throw StorageException.alreadyExists("duplicate column [table=" + name + ", column=" + c.name() + ']');
             }

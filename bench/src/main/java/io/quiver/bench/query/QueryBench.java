@@ -28,7 +28,8 @@ import java.util.Locale;
 /**
  * The query benchmark: a generated web-analytics table loaded in one run into Quiver (through the
  * storage engine, flushed to segments) and into DuckDB (Appender, all cores), then every query of
- * {@link BenchQueries} run cold once and hot three times on both. A query's answers must agree
+ * {@link BenchQueries} run cold once (all of them, in order), then once more untimed ({@code --warmup}),
+ * then hot three times on both. A query's answers must agree
  * (row count and checksum, values within 1e-9) before its times count. Prints a Markdown report
  * (per-query times, Quiver/DuckDB ratio, geometric mean, worst query, rows/s per core on the simple
  * aggregate) and draws the ratios as a PNG.
@@ -42,7 +43,8 @@ public final class QueryBench {
               --dir PATH      where both databases are written (default a new temp directory, deleted after)
               --threads N     worker threads for both engines (default: cores)
               --hot N         hot runs per query per engine (default 3; the best counts)
-              --only Q01,Q05  run only these queries
+              --warmup N      untimed passes over all the queries on both engines between the cold
+                              runs and the hot ones (default 1): a running server's JIT is warm              --only Q01,Q05  run only these queries
               --chart PATH    PNG of the ratios (default bench/target/query-ratios.png)
               --keep          keep the data directory
               --reuse         with --dir: use the tables already loaded there (for profiling runs)""";
@@ -69,6 +71,7 @@ public final class QueryBench {
         long seed = o.size("seed", 20261123);
         int threads = o.intValue("threads", BenchEnvironment.cores());
         int hot = o.intValue("hot", 3);
+        int warmup = o.intValue("warmup", 1);
         List<String> only = o.list("only", "");
         Path chart = Path.of(o.string("chart", "bench/target/query-ratios.png"));
         boolean keep = o.flag("keep");
@@ -91,11 +94,24 @@ public final class QueryBench {
             duckLoad = loads[1];
             try (QueryEngine engine = new QueryEngine(new StorageQueryCatalog(storage),
                     QueryConfig.defaults().withParallelism(threads))) {
-                for (BenchQueries.BenchQuery q : BenchQueries.ALL) {
-                    if (!only.isEmpty() && !only.contains(q.id())) {
-                        continue;
+                List<BenchQueries.BenchQuery> selected = BenchQueries.ALL.stream()
+                        .filter(q -> only.isEmpty() || only.contains(q.id())).toList();
+                // Every query runs cold before any runs hot, then the warm-up passes: the hot runs
+                // then see the JIT of a server that has answered such queries before, as DuckDB's
+                // compiled code always is.
+                List<ColdRun> colds = new ArrayList<>();
+                for (BenchQueries.BenchQuery q : selected) {
+                    colds.add(cold(q, engine, duck));
+                }
+                for (int pass = 0; pass < warmup; pass++) {
+                    p.say("warm-up pass %d of %d", pass + 1, warmup);
+                    for (BenchQueries.BenchQuery q : selected) {
+                        ResultRows.quiver(engine, q.sql());
+                        ResultRows.duckDb(duck, q.sql());
                     }
-                    timings.add(measure(q, engine, duck, hot, p));
+                }
+                for (ColdRun c : colds) {
+                    timings.add(hot(c, engine, duck, hot, p));
                 }
             }
         } finally {
@@ -103,7 +119,7 @@ public final class QueryBench {
                 io.quiver.bench.storage.DiskUsage.deleteRecursively(dir);
             }
         }
-        report(ctx.out(), timings, rows, threads, quiverLoad, duckLoad, duckVersion, chart, hot);
+        report(ctx.out(), timings, rows, threads, quiverLoad, duckLoad, duckVersion, chart, hot, warmup);
         return timings.stream().anyMatch(t -> t.mismatch() != null) ? 1 : 0;
     }
 
@@ -148,7 +164,11 @@ public final class QueryBench {
 
     // ------------------------------------------------------------------ measuring
 
-    private static Timing measure(BenchQueries.BenchQuery q, QueryEngine engine, DuckDBConnection duck, int hot, Progress p) throws Exception {
+    /** A query's first run on both engines: its times and whether the answers agree. */
+    private record ColdRun(BenchQueries.BenchQuery query, ResultRows answer, String mismatch, long quiverNanos, long duckNanos) {
+    }
+
+    private static ColdRun cold(BenchQueries.BenchQuery q, QueryEngine engine, DuckDBConnection duck) throws Exception {
         long t0 = System.nanoTime();
         ResultRows ours = ResultRows.quiver(engine, q.sql());
         long quiverCold = System.nanoTime() - t0;
@@ -159,33 +179,40 @@ public final class QueryBench {
         if (mismatch == null && ours.checksum() != theirs.checksum()) {
             mismatch = "checksums differ";
         }
+        return new ColdRun(q, ours, mismatch, quiverCold, duckCold);
+    }
+
+    private static Timing hot(ColdRun c, QueryEngine engine, DuckDBConnection duck, int hot, Progress p) throws Exception {
+        BenchQueries.BenchQuery q = c.query();
         long quiverHot = Long.MAX_VALUE;
         long duckHot = Long.MAX_VALUE;
         for (int i = 0; i < hot; i++) {
             // Alternate the engines so a noisy neighbour hurts both alike.
-            t0 = System.nanoTime();
+            long t0 = System.nanoTime();
             ResultRows.quiver(engine, q.sql());
             quiverHot = Math.min(quiverHot, System.nanoTime() - t0);
             t0 = System.nanoTime();
             ResultRows.duckDb(duck, q.sql());
             duckHot = Math.min(duckHot, System.nanoTime() - t0);
         }
-        Timing t = new Timing(q.id(), q.kind(), ours.size(), ours.checksum(), mismatch, quiverCold, quiverHot, duckCold, duckHot);
+        Timing t = new Timing(q.id(), q.kind(), c.answer().size(), c.answer().checksum(), c.mismatch(), c.quiverNanos(), quiverHot,
+                c.duckNanos(), duckHot);
         p.say("%s %-36s quiver %8.1f ms  duckdb %8.1f ms  ratio %5.2f%s", q.id(), q.kind(), quiverHot / 1e6, duckHot / 1e6, t.ratio(),
-                mismatch == null ? "" : "  MISMATCH: " + mismatch);
+                c.mismatch() == null ? "" : "  MISMATCH: " + c.mismatch());
         return t;
     }
 
     // ------------------------------------------------------------------ report
 
     private static void report(PrintStream out, List<Timing> timings, long rows, int threads, long quiverLoad, long duckLoad,
-                               String duckVersion, Path chart, int hot) throws Exception {
+                               String duckVersion, Path chart, int hot, int warmup) throws Exception {
         List<Timing> valid = timings.stream().filter(t -> t.mismatch() == null).toList();
         double geomean = Math.exp(valid.stream().mapToDouble(t -> Math.log(t.ratio())).average().orElse(0));
         Timing worst = valid.stream().max(Comparator.comparingDouble(Timing::ratio)).orElse(null);
         out.printf(Locale.ROOT, "### Query benchmark: %,d rows, %d threads, DuckDB %s%n%n", rows, threads, duckVersion);
-        out.printf(Locale.ROOT, "Machine: %s. Load: Quiver %.1f s, DuckDB %.1f s. Times in ms; hot = best of %d runs; "
-                + "ratio = Quiver hot / DuckDB hot.%n%n", BenchEnvironment.describe(), quiverLoad / 1e9, duckLoad / 1e9, hot);
+        out.printf(Locale.ROOT, "Machine: %s. Load: Quiver %.1f s, DuckDB %.1f s. Times in ms; cold = each query's first run; "
+                + "hot = best of %d runs after every query ran cold and %d untimed warm-up pass(es) over all of them; "
+                + "ratio = Quiver hot / DuckDB hot.%n%n", BenchEnvironment.describe(), quiverLoad / 1e9, duckLoad / 1e9, hot, warmup);
         out.println("| query | kind | rows | answers | Quiver cold | Quiver hot | DuckDB cold | DuckDB hot | ratio |");
         out.println("|---|---|---:|---|---:|---:|---:|---:|---:|");
         for (Timing t : timings) {

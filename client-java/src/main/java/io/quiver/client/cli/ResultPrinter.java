@@ -6,6 +6,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -209,6 +210,7 @@ final class ResultPrinter {
                     case Float f when f.isNaN() || f.isInfinite() -> jsonString(b, f.toString());
                     case Number x -> b.append(x);
                     case Instant t -> jsonString(b, t.toString());
+                    case Duration d -> jsonString(b, interval(d));
                     default -> jsonString(b, v.toString());
                 }
             }
@@ -246,6 +248,7 @@ final class ResultPrinter {
         return switch (v) {
             case null -> nullText;
             case Instant t -> timestamp(t);
+            case Duration d -> interval(d);
             case Double d -> plain(d.toString());
             case Float f -> plain(f.toString());
             default -> v.toString();
@@ -268,6 +271,31 @@ final class ResultPrinter {
         }
         String p = new java.math.BigDecimal(javaText).stripTrailingZeros().toPlainString();
         return p.indexOf('.') < 0 ? p + ".0" : p;
+    }
+
+    /** An INTERVAL as PostgreSQL prints a timestamp difference: {@code 1 day 02:03:04.5}, {@code -1 days -02:00:00}. */
+    static String interval(Duration d) {
+        long days = d.toDays();
+        Duration rest = d.minusDays(days);
+        StringBuilder b = new StringBuilder();
+        if (days != 0) {
+            b.append(days).append(days == 1 ? " day" : " days");
+        }
+        if (!rest.isZero() || days == 0) {
+            if (!b.isEmpty()) {
+                b.append(' ');
+            }
+            if (rest.isNegative()) {
+                b.append('-');
+                rest = rest.negated();
+            }
+            b.append(String.format(Locale.ROOT, "%02d:%02d:%02d", rest.toHours(), rest.toMinutesPart(), rest.toSecondsPart()));
+            int micros = rest.toNanosPart() / 1000;
+            if (micros != 0) {
+                b.append('.').append(String.format(Locale.ROOT, "%06d", micros).replaceAll("0+$", ""));
+            }
+        }
+        return b.toString();
     }
 
     private static String timestamp(Instant t) {

@@ -3,6 +3,7 @@ package io.quiver.client.query;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DurationVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FloatingPointVector;
 import org.apache.arrow.vector.TimeStampVector;
@@ -12,6 +13,7 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -111,7 +113,13 @@ public final class Row {
         };
     }
 
-    /** The value as a Java object: Boolean, Short, Integer, Long, Double, LocalDate, Instant, String or null. */
+    /** An INTERVAL column (a timestamp difference) as a duration, or null. */
+    public Duration getInterval(int column) {
+        FieldVector v = v(column);
+        return v.isNull(index) ? null : ((DurationVector) v).getObject(index);
+    }
+
+    /** The value as a Java object: Boolean, Short, Integer, Long, Double, LocalDate, Instant, Duration, String or null. */
     public Object getObject(int column) {
         FieldVector v = v(column);
         if (v.isNull(index)) {
@@ -144,6 +152,10 @@ public final class Row {
 
     public LocalDate getDate(String column) {
         return getDate(columnIndex(column));
+    }
+
+    public Duration getInterval(String column) {
+        return getInterval(columnIndex(column));
     }
 
     public Object getObject(String column) {

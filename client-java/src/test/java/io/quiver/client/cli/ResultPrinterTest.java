@@ -6,6 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ResultPrinterTest {
     @Test
+    void intervalsPrintAsPostgresPrintsATimestampDifference() {
+        assertEquals("00:00:00", ResultPrinter.interval(java.time.Duration.ZERO));
+        assertEquals("1 day", ResultPrinter.interval(java.time.Duration.ofDays(1)));
+        assertEquals("672 days 11:25:03.211", ResultPrinter.interval(java.time.Duration.parse("PT16139H25M3.211S")));
+        assertEquals("-1 days -02:00:00", ResultPrinter.interval(java.time.Duration.ofHours(-26)));
+        assertEquals("-00:00:00.000001", ResultPrinter.interval(java.time.Duration.ofNanos(-1000)));
+        assertEquals("01:00:00.5", ResultPrinter.interval(java.time.Duration.ofMillis(3_600_500)));
+    }
+
+    @Test
     void doublesPrintWithoutAnExponentForEverydayMagnitudes() {
         assertEquals("1793577632.0", ResultPrinter.plain(Double.toString(1.793577632E9)));
         assertEquals("12345678.5", ResultPrinter.plain(Double.toString(12345678.5)));

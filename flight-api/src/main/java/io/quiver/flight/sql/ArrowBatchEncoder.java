@@ -115,7 +115,7 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
                 case BOOLEAN -> (n + 7) >>> 3;
                 case SMALLINT -> 2L * n;
                 case INT, DATE -> 4L * n;
-                case BIGINT, TIMESTAMP, DOUBLE -> 8L * n;
+                case BIGINT, TIMESTAMP, INTERVAL, DOUBLE -> 8L * n;
                 case VARCHAR -> 4L * (n + 1) + stringBytes[c];
             };
         }
@@ -165,7 +165,7 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             int at = rows;
             MemorySegment seg = bufs[c].dataSeg;
             switch (types[c]) {
-                case BIGINT, TIMESTAMP -> MemorySegment.copy(src.longs, 0, seg, LONG_LE, (long) at << 3, n);
+                case BIGINT, TIMESTAMP, INTERVAL -> MemorySegment.copy(src.longs, 0, seg, LONG_LE, (long) at << 3, n);
                 case DOUBLE -> MemorySegment.copy(src.doubles, 0, seg, DOUBLE_LE, (long) at << 3, n);
                 case INT, DATE -> {
                     int[] narrow = ints(n);

@@ -37,6 +37,7 @@ public final class ArrowTypes {
             case DATE -> new ArrowType.Date(DateUnit.DAY);
             case TIMESTAMP -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, UTC);
             case VARCHAR -> ArrowType.Utf8.INSTANCE;
+            case INTERVAL -> new ArrowType.Duration(TimeUnit.MICROSECOND);
         };
     }
 
@@ -88,6 +89,7 @@ public final class ArrowTypes {
             case DATE -> 10;
             case TIMESTAMP -> 26;
             case VARCHAR -> 65536;
+            case INTERVAL -> 19;
         };
     }
 
@@ -101,6 +103,7 @@ public final class ArrowTypes {
             case DATE -> Types.DATE;
             case TIMESTAMP -> Types.TIMESTAMP;
             case VARCHAR -> Types.VARCHAR;
+            case INTERVAL -> Types.OTHER;
         };
     }
 }

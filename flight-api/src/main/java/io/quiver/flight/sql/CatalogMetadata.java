@@ -122,6 +122,9 @@ final class CatalogMetadata {
         VectorSchemaRoot root = empty(Schemas.GET_TYPE_INFO_SCHEMA, allocator);
         int row = 0;
         for (ColumnType t : ColumnType.values()) {
+            if (!t.storable()) {
+                continue; // type info lists what DDL can declare
+            }
             int jdbc = ArrowTypes.jdbcType(t);
             if (cmd.hasDataType() && cmd.getDataType() != jdbc) {
                 continue;

@@ -47,6 +47,7 @@ public final class SqlLiterals {
             case DATE -> "DATE '1970-01-01'";
             case TIMESTAMP -> "TIMESTAMP '1970-01-01 00:00:00'";
             case VARCHAR -> "'a'";
+            case INTERVAL -> "INTERVAL '1 second'";
         };
     }
 

@@ -46,6 +46,14 @@ class JavaClientQueryTest {
                     assertNull(r.getObject("d"));
                     assertFalse(it.hasNext());
                 }
+                try (QueryStream s = c.query("SELECT ts - TIMESTAMP '2024-05-05 06:00:00' AS age, ts - ts + NULL AS none FROM ev ORDER BY ts")) {
+                    Iterator<Row> it = s.rows();
+                    Row r = it.next();
+                    assertEquals(java.time.Duration.parse("PT25H8M9.123S"), r.getInterval("age"));
+                    assertEquals(r.getInterval(0), r.getObject(0));
+                    assertNull(r.getInterval("none"));
+                    assertEquals(java.time.Duration.parse("PT25H8M10.123S"), it.next().getInterval(0));
+                }
                 long rows = 0;
                 try (QueryStream s = c.query("SELECT id FROM big")) {
                     while (s.nextBatch()) {

@@ -166,6 +166,16 @@ class JdbcDriverTest {
                     assertFalse(rs.next());
                 }
             }
+            // ts - ts is an INTERVAL, an Arrow Duration in microseconds; the driver gives a java.time.Duration
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT max(ts) - min(ts), min(ts) - max(ts), CAST(max(ts) - min(ts) AS VARCHAR), max(ts) FILTER (WHERE b) - min(ts) FROM all_types")) {
+                assertTrue(rs.next());
+                assertEquals(java.time.Duration.ofSeconds(1), rs.getObject(1));
+                assertEquals(java.time.Duration.ofSeconds(-1), rs.getObject(2));
+                assertEquals("00:00:01", rs.getString(3));
+                assertEquals(java.time.Duration.ZERO, rs.getObject(4));
+                assertFalse(rs.next());
+            }
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT b, sm, i, bi, d, dt, s FROM all_types WHERE b IS NULL")) {
                 assertTrue(rs.next());
                 for (int i = 1; i <= 7; i++) {

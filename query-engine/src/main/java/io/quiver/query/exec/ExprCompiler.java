@@ -925,6 +925,13 @@ public final class ExprCompiler {
                 return switch (type) {
                     case DATE -> DateTimes.parseDate(s);
                     case TIMESTAMP -> DateTimes.parseTimestamp(s);
+                    case INTERVAL -> {
+                        Long micros = io.quiver.query.plan.Intervals.parse(s);
+                        if (micros == null) {
+                            throw invalid("invalid input syntax for type interval [value=" + s + ']');
+                        }
+                        yield micros;
+                    }
                     case BOOLEAN -> Values.parseBoolean(s);
                     default -> Values.parseLong(s, type);
                 };

@@ -511,6 +511,41 @@ final class RowKernels extends VecExpr {
         }
     }
 
+    /** Longest string lpad, rpad and repeat build, in characters: a typo must not exhaust the query's memory. */
+    static final long MAX_BUILT_LENGTH = 10_000_000;
+
+    private static void checkLength(long characters) {
+        if (characters > MAX_BUILT_LENGTH) {
+            throw new QueryException(ErrorCode.INVALID_VALUE, "requested length too large [length=" + characters + ", max="
+                    + MAX_BUILT_LENGTH + ']');
+        }
+    }
+
+    /**
+     * PostgreSQL's lpad/rpad: fill (repeated, the last copy cut) up to {@code length} characters;
+     * a longer string is cut to its first {@code length}; an empty fill pads nothing.
+     */
+    static String pad(String s, long length, String fill, boolean left) {
+        if (length <= 0) {
+            return "";
+        }
+        checkLength(length);
+        int cps = s.codePointCount(0, s.length());
+        if (cps >= length) {
+            return s.substring(0, s.offsetByCodePoints(0, (int) length));
+        }
+        int fillCps = fill.codePointCount(0, fill.length());
+        if (fillCps == 0) {
+            return s;
+        }
+        int missing = (int) (length - cps);
+        StringBuilder padding = new StringBuilder();
+        for (int k = 0; k < missing; k++) {
+            padding.appendCodePoint(fill.codePointAt(fill.offsetByCodePoints(0, k % fillCps)));
+        }
+        return left ? padding.append(s).toString() : s + padding;
+    }
+
     private String stringValue(int i) {
         switch (fn) {
             case LOWER:
@@ -549,6 +584,14 @@ final class RowKernels extends VecExpr {
                 int b0 = s.offsetByCodePoints(0, (int) from - 1);
                 int b1 = s.offsetByCodePoints(0, (int) to - 1);
                 return s.substring(b0, b1);
+            }
+            case LPAD, RPAD:
+                return pad(str(0, i), in[1].longs[i], str(2, i), fn == Fn.LPAD);
+            case REPEAT: {
+                String s = str(0, i);
+                long times = Math.max(0, in[1].longs[i]);
+                checkLength(s.codePointCount(0, s.length()) * times);
+                return s.repeat((int) times);
             }
             case LEFT, RIGHT: {
                 String s = str(0, i);

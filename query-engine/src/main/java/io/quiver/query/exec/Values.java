@@ -139,6 +139,7 @@ public final class Values {
             case BOOLEAN -> v != 0 ? "true" : "false";
             case DATE -> DateTimes.formatDate(v);
             case TIMESTAMP -> DateTimes.formatTimestamp(v);
+            case INTERVAL -> io.quiver.query.plan.Intervals.format(v);
             default -> Long.toString(v);
         };
     }

@@ -223,9 +223,72 @@ final class WindowOp extends PhysicalOp {
                     r.sourceRow[ord[k]] = j >= ps && j < end ? ord[(int) j] : -2;
                 }
             }
+            case NTILE, PERCENT_RANK, CUME_DIST -> distribution(fn, ord, partStart, peerStart, peerEnd, r);
+            case FIRST_VALUE, LAST_VALUE, NTH_VALUE -> frameValue(fn, cols, ord, partStart, peerStart, peerEnd, r);
             default -> frameAggregate(fn, cols, ord, partStart, peerStart, peerEnd, r, ctx);
         }
         return r;
+    }
+
+    /** The end (exclusive, a position in ord) of each position's partition. */
+    private static int[] partitionEnds(int[] partStart) {
+        int n = partStart.length;
+        int[] partEnd = new int[n];
+        for (int k = n - 1; k >= 0; k--) {
+            partEnd[k] = k == n - 1 || partStart[k + 1] == k + 1 ? k + 1 : partEnd[k + 1];
+        }
+        return partEnd;
+    }
+
+    /**
+     * ntile, percent_rank and cume_dist, as PostgreSQL defines them: ntile gives the first
+     * {@code size % n} buckets one row more than the others; percent_rank is (rank - 1) / (rows - 1),
+     * 0 for a one-row partition; cume_dist is (rows up to the current row's last peer) / rows.
+     */
+    private static void distribution(Plan.WindowFn fn, int[] ord, int[] partStart, int[] peerStart, int[] peerEnd, Result r) {
+        int n = ord.length;
+        int[] partEnd = partitionEnds(partStart);
+        if (fn.fn() == WinFn.NTILE) {
+            r.longs = new long[n];
+        } else {
+            r.doubles = new double[n];
+        }
+        for (int k = 0; k < n; k++) {
+            int ps = partStart[k];
+            long size = partEnd[k] - ps;
+            long i = k - ps;
+            switch (fn.fn()) {
+                case NTILE -> {
+                    long buckets = fn.offset();
+                    long small = size / buckets;
+                    long large = size % buckets;
+                    long inLarge = large * (small + 1);
+                    r.longs[ord[k]] = i < inLarge ? i / (small + 1) + 1 : large + (i - inLarge) / small + 1;
+                }
+                case PERCENT_RANK -> r.doubles[ord[k]] = size == 1 ? 0.0 : (double) (peerStart[k] - ps) / (size - 1);
+                default -> r.doubles[ord[k]] = (double) (peerEnd[k] - ps) / size;
+            }
+        }
+    }
+
+    /** first_value, last_value and nth_value: the row at that position of each row's frame, NULL where the frame is shorter. */
+    private static void frameValue(Plan.WindowFn fn, ColumnVector[] cols, int[] ord, int[] partStart, int[] peerStart, int[] peerEnd,
+                                   Result r) {
+        int n = ord.length;
+        int[] partEnd = partitionEnds(partStart);
+        r.sourceRow = new int[n];
+        r.source = cols[fn.arg()];
+        Frame frame = fn.frame();
+        for (int j = 0; j < n; j++) {
+            int lo = frameStart(frame, j, partStart[j], partEnd[j], peerStart);
+            int hi = frameEnd(frame, j, partStart[j], partEnd[j], peerEnd);
+            long at = switch (fn.fn()) {
+                case FIRST_VALUE -> lo;
+                case LAST_VALUE -> hi - 1L;
+                default -> lo + fn.offset() - 1;
+            };
+            r.sourceRow[ord[j]] = lo < hi && at >= lo && at < hi ? ord[(int) at] : -1;
+        }
     }
 
     private static ColumnVector constant(io.quiver.query.plan.Expr.Lit lit, ColumnType type) {

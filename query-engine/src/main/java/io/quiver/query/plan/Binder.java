@@ -1352,6 +1352,9 @@ public final class Binder {
                 if (e instanceof Expr.Interval iv) {
                     return new Expr.Interval(-iv.months(), -iv.micros());
                 }
+                if (e.type() == ColumnType.INTERVAL) {
+                    return new Expr.Call(Fn.NEG, List.of(e), ColumnType.INTERVAL);
+                }
                 if (e instanceof Expr.Lit l && l.value() instanceof Long v && Types.isInteger(l.type())) {
                     return new Expr.Lit(-v, l.type());
                 }
@@ -1509,9 +1512,9 @@ public final class Binder {
                 if (!ctx.aggAllowed) {
                     throw error(ErrorCode.GROUPING_ERROR, "aggregate functions are not allowed here", call);
                 }
-                Expr.Agg a = (Expr.Agg) bind(ops.get(0), ctx);
+                Expr bound = bind(ops.get(0), ctx);
                 Expr f = asBoolean(bind(ops.get(1), ctx.inAggregate()), ops.get(1));
-                return new Expr.Agg(a.fn(), a.args(), a.distinct(), a.filter() == null ? f : and(a.filter(), f), a.param(), a.type());
+                return withFilter(bound, f);
             }
             case WITHIN_GROUP: {
                 if (!ctx.aggAllowed) {
@@ -1559,6 +1562,25 @@ public final class Binder {
         return function(name.toLowerCase(Locale.ROOT), call, ctx);
     }
 
+    /** The aggregate with {@code FILTER (WHERE f)}; an interval SUM or AVG is the aggregate under its conversion back. */
+    private Expr withFilter(Expr bound, Expr f) {
+        if (bound instanceof Expr.Call c && c.fn() == Fn.CAST && c.args().size() == 1) {
+            return new Expr.Call(Fn.CAST, List.of(withFilter(c.args().get(0), f)), c.type());
+        }
+        Expr.Agg a = (Expr.Agg) bound;
+        return new Expr.Agg(a.fn(), a.args(), a.distinct(), a.filter() == null ? f : and(a.filter(), f), a.param(), a.type());
+    }
+
+    /**
+     * SUM and AVG of intervals: the aggregate of their microseconds, converted back (an average
+     * rounds to the microsecond), so every aggregation path stays the numeric one.
+     */
+    private Expr intervalAggregate(String fname, List<Expr> args, boolean distinct, SqlCall call) {
+        Expr micros = cast(Intervals.value(args.get(0)), ColumnType.BIGINT);
+        Expr.Agg agg = AggFns.bind(fname, List.of(micros), distinct, call, this::error);
+        return new Expr.Call(Fn.CAST, List.of(agg), ColumnType.INTERVAL);
+    }
+
     private Expr function(String fname, SqlCall call, Ctx ctx) {
         List<SqlNode> ops = call.getOperandList();
         if (fname.equals(io.quiver.query.parse.PgIntervals.FUNCTION)) {
@@ -1583,6 +1605,9 @@ public final class Binder {
             List<Expr> args = new ArrayList<>();
             for (SqlNode o : ops) {
                 args.add(bind(o, inner));
+            }
+            if ((fname.equals("sum") || fname.equals("avg")) && args.size() == 1 && Intervals.isInterval(args.get(0))) {
+                return intervalAggregate(fname, args, distinct, call);
             }
             return AggFns.bind(fname, args, distinct, call, this::error);
         }
@@ -1624,6 +1649,32 @@ public final class Binder {
                     }
                     WinFn fn = fname.equals("row_number") ? WinFn.ROW_NUMBER : fname.equals("rank") ? WinFn.RANK : WinFn.DENSE_RANK;
                     return new Expr.Win(fn, List.of(), partition, order, frame, ColumnType.BIGINT);
+                }
+                case "percent_rank", "cume_dist" -> {
+                    if (!ops.isEmpty()) {
+                        throw error(ErrorCode.SYNTAX_ERROR, fname + " takes no arguments", fc);
+                    }
+                    return new Expr.Win(fname.equals("cume_dist") ? WinFn.CUME_DIST : WinFn.PERCENT_RANK, List.of(), partition, order, frame,
+                            ColumnType.DOUBLE);
+                }
+                case "ntile" -> {
+                    if (ops.size() != 1) {
+                        throw error(ErrorCode.SYNTAX_ERROR, "ntile takes one argument", fc);
+                    }
+                    return new Expr.Win(WinFn.NTILE, List.of(positiveConstant(fname, ops.get(0), ctx)), partition, order, frame, ColumnType.BIGINT);
+                }
+                case "first_value", "last_value", "nth_value" -> {
+                    int expected = fname.equals("nth_value") ? 2 : 1;
+                    if (ops.size() != expected) {
+                        throw error(ErrorCode.SYNTAX_ERROR, fname + " takes " + expected + " argument" + (expected == 1 ? "" : "s"), fc);
+                    }
+                    Expr value = bind(ops.get(0), ctx);
+                    if (expected == 1) {
+                        return new Expr.Win(fname.equals("first_value") ? WinFn.FIRST_VALUE : WinFn.LAST_VALUE, List.of(value), partition, order,
+                                frame, value.type());
+                    }
+                    return new Expr.Win(WinFn.NTH_VALUE, List.of(value, positiveConstant(fname, ops.get(1), ctx)), partition, order, frame,
+                            value.type());
                 }
                 case "lag", "lead" -> {
                     if (ops.isEmpty() || ops.size() > 3) {
@@ -1671,6 +1722,18 @@ public final class Binder {
         } finally {
             windowsAllowed = true;
         }
+    }
+
+    /** ntile's bucket count or nth_value's position: an integer constant above zero (PostgreSQL's rule). */
+    private Expr.Lit positiveConstant(String fname, SqlNode node, Ctx ctx) {
+        Expr e = Folder.fold(bind(node, ctx));
+        if (!(e instanceof Expr.Lit l && l.value() instanceof Long && Types.isInteger(l.type()))) {
+            throw error(ErrorCode.UNSUPPORTED, "the argument of " + fname + " must be an integer constant", node);
+        }
+        if ((Long) l.value() <= 0) {
+            throw error(ErrorCode.INVALID_VALUE, "the argument of " + fname + " must be greater than zero [value=" + l.value() + ']', node);
+        }
+        return l;
     }
 
     private Frame frame(SqlWindow win, boolean ordered) {
@@ -1776,8 +1839,10 @@ public final class Binder {
             List<Plan.WindowFn> fns = new ArrayList<>();
             List<Field> fields = new ArrayList<>(preFields);
             for (Expr.Win w : calls) {
-                int arg = w.args().isEmpty() ? -1 : column(w.args().get(0));
-                long offset = w.args().size() > 1 ? (Long) ((Expr.Lit) w.args().get(1)).value() : 1;
+                boolean ntile = w.fn() == WinFn.NTILE;
+                int arg = w.args().isEmpty() || ntile ? -1 : column(w.args().get(0));
+                long offset = ntile ? (Long) ((Expr.Lit) w.args().get(0)).value()
+                        : w.args().size() > 1 ? (Long) ((Expr.Lit) w.args().get(1)).value() : 1;
                 Expr.Lit def = w.args().size() > 2 ? (Expr.Lit) w.args().get(2) : null;
                 int[] partition = w.partition().stream().mapToInt(this::column).toArray();
                 List<SortKey> order = w.order().stream().map(o -> new SortKey(column(o.expr()), o.descending(), o.nullsFirst())).toList();
@@ -1818,6 +1883,9 @@ public final class Binder {
     }
 
     private Expr extract(String field, Expr e, SqlNode at) {
+        if (Intervals.isInterval(e)) {
+            return Intervals.extract(field, e, at, this::error);
+        }
         if (!DateTimes.isExtractField(field)) {
             throw error(ErrorCode.INVALID_VALUE, "unit not recognized by extract [field=" + field + ']', at);
         }
@@ -1829,7 +1897,7 @@ public final class Binder {
 
     private Expr arithmetic(SqlKind kind, Expr a, Expr b, SqlNode at) {
         // Temporal arithmetic first.
-        if (b instanceof Expr.Interval && (kind == SqlKind.PLUS || kind == SqlKind.MINUS)) {
+        if (b instanceof Expr.Interval && (kind == SqlKind.PLUS || kind == SqlKind.MINUS) && !Intervals.isInterval(a)) {
             Expr ts = Types.isStringLiteral(a) ? coerce(a, ColumnType.TIMESTAMP) : a;
             if (!Types.isTemporal(ts.type())) {
                 throw Types.mismatch(kind.sql, a.type(), ColumnType.BIGINT);
@@ -1837,11 +1905,19 @@ public final class Binder {
             ts = coerce(ts, ColumnType.TIMESTAMP);
             return new Expr.Call(kind == SqlKind.PLUS ? Fn.TS_ADD_INTERVAL : Fn.TS_SUB_INTERVAL, List.of(ts, b), ColumnType.TIMESTAMP);
         }
-        if (a instanceof Expr.Interval && kind == SqlKind.PLUS) {
+        if (a instanceof Expr.Interval && kind == SqlKind.PLUS && !Intervals.isInterval(b)) {
             return arithmetic(kind, b, a, at);
         }
-        if (a instanceof Expr.Interval || b instanceof Expr.Interval) {
-            throw error(ErrorCode.UNSUPPORTED, "interval arithmetic other than timestamp +/- interval", at);
+        String op = switch (kind) {
+            case PLUS -> "+";
+            case MINUS -> "-";
+            case TIMES -> "*";
+            case DIVIDE -> "/";
+            default -> "%";
+        };
+        Expr interval = Intervals.arithmetic(op, a, b, at, this::error);
+        if (interval != null) {
+            return interval;
         }
         if (a.type() == ColumnType.DATE && (kind == SqlKind.PLUS || kind == SqlKind.MINUS)) {
             if (Types.isInteger(b.type())) {
@@ -1867,7 +1943,7 @@ public final class Binder {
             b = coerce(b, a.type());
         }
         if (!Types.isNumeric(a.type()) || !Types.isNumeric(b.type())) {
-            throw error(ErrorCode.TYPE_MISMATCH, "operator does not exist [operator=" + kind.sql + ", left=" + a.type()
+            throw error(ErrorCode.TYPE_MISMATCH, "operator does not exist [operator=" + op + ", left=" + a.type()
                     + ", right=" + b.type() + ']', at);
         }
         ColumnType t = Types.numericCommon(a.type(), b.type());
@@ -1882,7 +1958,11 @@ public final class Binder {
     }
 
     private Expr comparison(Fn fn, Expr a, Expr b, SqlNode at) {
-        if (a instanceof Expr.Interval || b instanceof Expr.Interval) {
+        if (Intervals.isInterval(a) && (Intervals.isInterval(b) || Types.isStringLiteral(b) || Types.isNullLiteral(b))
+                || Intervals.isInterval(b) && (Types.isStringLiteral(a) || Types.isNullLiteral(a))) {
+            a = Intervals.value(a);
+            b = Intervals.value(b);
+        } else if (a instanceof Expr.Interval || b instanceof Expr.Interval) {
             throw error(ErrorCode.UNSUPPORTED, "comparison of intervals", at);
         }
         ColumnType t = Types.common(a, b);

@@ -87,18 +87,23 @@ public final class DateTimes {
         pad2(b, t.getHour()).append(':');
         pad2(b, t.getMinute()).append(':');
         pad2(b, t.getSecond());
-        if (frac != 0) {
-            String f = Integer.toString(1_000_000 + frac).substring(1);
+        appendFraction(b, frac);
+        return b.toString();
+    }
+
+    /** {@code .ffffff} of a second's microseconds without trailing zeros; nothing for 0. */
+    static void appendFraction(StringBuilder b, long micros) {
+        if (micros != 0) {
+            String f = Long.toString(1_000_000 + micros).substring(1);
             int end = f.length();
             while (f.charAt(end - 1) == '0') {
                 end--;
             }
             b.append('.').append(f, 0, end);
         }
-        return b.toString();
     }
 
-    private static StringBuilder pad2(StringBuilder b, int v) {
+    static StringBuilder pad2(StringBuilder b, long v) {
         if (v < 10) {
             b.append('0');
         }

@@ -34,6 +34,9 @@ final class Functions {
                 if (!DateTimes.isExtractField(field)) {
                     throw errors.error(ErrorCode.INVALID_VALUE, "unit not recognized by date_part [field=" + field + ']', at);
                 }
+                if (Intervals.isInterval(args.get(1))) {
+                    return Intervals.extract(field, args.get(1), at, errors);
+                }
                 ColumnType t = DateTimes.isIntegralField(field) ? ColumnType.BIGINT : ColumnType.DOUBLE;
                 return new Expr.Call(Fn.EXTRACT, List.of(new Expr.Lit(field, ColumnType.VARCHAR), c.temporal(1)), t);
             }
@@ -74,6 +77,14 @@ final class Functions {
                 }
                 return new Expr.Call(Fn.SUBSTRING, a, ColumnType.VARCHAR);
             }
+            case "lpad", "rpad": {
+                c.range(2, 3);
+                Expr fill = args.size() == 3 ? c.string(2) : new Expr.Lit(" ", ColumnType.VARCHAR);
+                return new Expr.Call(name.equals("lpad") ? Fn.LPAD : Fn.RPAD, List.of(c.string(0), c.integer(1), fill), ColumnType.VARCHAR);
+            }
+            case "repeat":
+                c.count(2);
+                return new Expr.Call(Fn.REPEAT, List.of(c.string(0), c.integer(1)), ColumnType.VARCHAR);
             case "left", "right":
                 c.count(2);
                 return new Expr.Call(name.equals("left") ? Fn.LEFT : Fn.RIGHT, List.of(c.string(0), c.integer(1)), ColumnType.VARCHAR);
@@ -252,7 +263,8 @@ final class Functions {
             "lower", "upper", "substring", "concat", "trim", "ltrim", "rtrim", "replace", "starts_with", "split_part",
             "regexp_matches", "regexp_replace", "abs", "round", "floor", "ceil", "ln", "log10", "exp", "power", "sqrt",
             "greatest", "least", "hash", "coalesce", "nullif", "count", "sum", "avg", "min", "max", "stddev", "variance",
-            "approx_count_distinct", "quantile_cont", "approx_quantile", "any_value", "left", "right", "reverse", "strpos");
+            "approx_count_distinct", "quantile_cont", "approx_quantile", "any_value", "left", "right", "reverse", "strpos",
+            "lpad", "rpad", "repeat");
 
     /** Argument checks and coercions for one call. */
     private record Checker(String name, List<Expr> args, SqlNode at, Binder.Errors errors) {

@@ -824,6 +824,19 @@ class TableTest {
     }
 
     @Test
+    void intervalIsAQueryTypeOnlyAndNoTableStoresIt() throws Exception {
+        try (StorageEngine engine = StorageEngine.open(dir, smallConfig())) {
+            List<ColumnDef> withInterval = new java.util.ArrayList<>(COLUMNS);
+            withInterval.add(new ColumnDef("age", ColumnType.INTERVAL));
+            StorageException e = assertThrows(StorageException.class, () -> engine.createTable(TableSchema.of("ages", "ts", withInterval)));
+            assertEquals(StorageException.Kind.INVALID_INPUT, e.kind());
+            assertTrue(e.getMessage().contains("column=age") && e.getMessage().contains("INTERVAL"), e.getMessage());
+            assertTrue(engine.table("ages").isEmpty());
+            assertFalse(Files.exists(dir.resolve("tables/ages")));
+        }
+    }
+
+    @Test
     void dropTableRemovesFilesAndNameCanBeReused() throws Exception {
         try (StorageEngine engine = StorageEngine.open(dir, smallConfig())) {
             Table t = engine.createTable(TableSchema.of("events", "ts", COLUMNS));
