@@ -244,6 +244,18 @@ abstract class QueryEngineSuite {
     }
 
     @Test
+    void highCardinalityStringGroupingOverTheMemoryBudgetFailsNamingTheLimit() {
+        loadBig();
+        // 8 193 distinct computed (plain, not dictionary-coded) strings of 100+ bytes, one per non-NULL v
+        // and NULL: the string table's arena (over 800 KB) counts against the budget as it grows
+        String sql = "SELECT CAST(v AS VARCHAR) || '/' || repeat('x', 100) AS s, count(*) AS c FROM big GROUP BY 1";
+        QueryException e = assertThrows(QueryException.class, () -> Rows.query(engine, sql, QueryOptions.defaults().withMemoryMaxBytes(400_000)));
+        assertEquals(ErrorCode.MEMORY_LIMIT, e.code());
+        assertTrue(e.getMessage().contains("query.memory.max.bytes"), e.getMessage());
+        assertEquals(List.of(List.of(8_193L, 25_000L)), q("SELECT count(*), sum(c) FROM (" + sql + ") g"));
+    }
+
+    @Test
     void hashJoinsOverTheMemoryBudgetFailNamingTheLimit() {
         loadBig();
         QueryOptions small = QueryOptions.defaults().withMemoryMaxBytes(400_000);

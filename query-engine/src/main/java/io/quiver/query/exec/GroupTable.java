@@ -653,19 +653,28 @@ final class GroupTable {
     private int nullKeyGroup = -1;
 
     /**
-     * One string key without dictionary codes: the string's id in the table's dictionary indexes
-     * its group directly, so each row costs one hash lookup (the interning), not two.
+     * One string key without dictionary codes: each string carries its group as its value in the
+     * table's dictionary ({@link ByteDictionary#setValue}), so a row costs one hash lookup (the
+     * interning) and no second one, nor a load from a side array of groups per string id.
      */
     private void singleStringKey(ColumnVector v, int[] idx, int n, int[] gids, long[] scratch) {
-        dicts[0].internRows(v.bytes, v.offsets, v.hasNulls ? v.nulls : null, idx, n, gids);
+        ByteDictionary d = dicts[0];
+        d.internRows(v.bytes, v.offsets, v.hasNulls ? v.nulls : null, idx, n, gids, true);
         for (int k = 0; k < n; k++) {
-            int id = gids[k];
-            if (id < 0) {
-                gids[k] = nullGroup(scratch);
-                continue;
+            int g = gids[k];
+            if (g < 0) {
+                if (g == -1) {
+                    gids[k] = nullGroup(scratch);
+                } else {
+                    int id = -2 - g;
+                    g = d.value(id);
+                    if (g < 0) {
+                        g = groupOfString(id, scratch);
+                        d.setValue(id, g);
+                    }
+                    gids[k] = g;
+                }
             }
-            int g = id < groupOfId.length ? groupOfId[id] : -1;
-            gids[k] = g >= 0 ? g : groupOfString(id, scratch);
         }
     }
 

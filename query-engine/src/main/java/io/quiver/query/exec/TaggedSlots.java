@@ -2,8 +2,9 @@ package io.quiver.query.exec;
 
 /**
  * Open-addressing slots shared by {@link GroupTable} and {@link ByteDictionary}: a slot is
- * {@link #EMPTY} or an id in its low 32 bits under the top 32 bits of the id's hash, so a probe
- * rejects nearly every other entry without loading that entry's record.
+ * {@link #EMPTY} or an id (in {@link ByteDictionary}, the arena position of the entry) in its low
+ * 32 bits under the top 32 bits of the id's hash, so a probe rejects nearly every other entry
+ * without loading that entry's record.
  */
 final class TaggedSlots {
     static final long EMPTY = -1L;

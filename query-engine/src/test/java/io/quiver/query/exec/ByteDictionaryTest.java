@@ -96,4 +96,73 @@ class ByteDictionaryTest {
         }
         assertEquals(inA, held);
     }
+
+    /**
+     * Strings of every length to 100 that share all but one byte with a base string (urls share long
+     * prefixes): distinct hashes, distinct ids, found again by rows; and each string's value is its
+     * own, -1 until set, and comes back from {@code internRows} in place of the id once set.
+     */
+    @Test
+    void nearlyEqualStringsKeepDistinctHashesIdsAndValues() {
+        ByteDictionary d = new ByteDictionary(4);
+        java.util.List<byte[]> all = new java.util.ArrayList<>();
+        java.util.Set<Long> hashes = new java.util.HashSet<>();
+        byte[] base = "https://shop.example.com/product/garden/123456?ref=a&utm=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+                .getBytes(StandardCharsets.UTF_8);
+        all.add(new byte[0]);
+        for (int len = 1; len <= 100; len++) {
+            byte[] b = Arrays.copyOf(base, len);
+            all.add(b);
+            for (int at = 0; at < len; at++) {
+                byte[] c = b.clone();
+                c[at] ^= 0x01;
+                all.add(c);
+                byte[] e = b.clone();
+                e[at] = (byte) 0xC3; // a non-ASCII byte
+                all.add(e);
+            }
+        }
+        java.util.Map<String, Integer> first = new java.util.HashMap<>();
+        for (byte[] b : all) {
+            String key = Arrays.toString(b);
+            int id = d.intern(b, 0, b.length);
+            Integer seen = first.putIfAbsent(key, id);
+            if (seen == null) {
+                assertEquals(first.size() - 1, id, "a new string gets the next id");
+                assertEquals(true, hashes.add(Values.hashBytes(b, 0, b.length)), "hash collision at " + key);
+            } else {
+                assertEquals(seen.intValue(), id);
+            }
+        }
+        assertEquals(first.size(), d.size());
+        // as rows of one block: all found, none added
+        io.quiver.storage.vector.ColumnVector v = new io.quiver.storage.vector.ColumnVector(io.quiver.storage.ColumnType.VARCHAR, all.size());
+        for (byte[] b : all) {
+            v.appendBytes(b, 0, b.length);
+        }
+        int n = all.size();
+        int[] idx = new int[n];
+        for (int k = 0; k < n; k++) {
+            idx[k] = n - 1 - k;
+        }
+        int[] ids = new int[n];
+        d.internRows(v.bytes, v.offsets, null, idx, n, ids);
+        for (int k = 0; k < n; k++) {
+            byte[] b = all.get(idx[k]);
+            assertEquals(first.get(Arrays.toString(b)).intValue(), ids[k]);
+            assertArrayEquals(b, Arrays.copyOfRange(d.data(), d.start(ids[k]), d.end(ids[k])));
+        }
+        assertEquals(first.size(), d.size());
+        for (int id = 0; id < d.size(); id++) {
+            assertEquals(-1, d.value(id));
+            if (id % 2 == 0) {
+                d.setValue(id, 1_000_000 + id);
+            }
+        }
+        d.internRows(v.bytes, v.offsets, null, idx, n, ids, true);
+        for (int k = 0; k < n; k++) {
+            int id = first.get(Arrays.toString(all.get(idx[k])));
+            assertEquals(id % 2 == 0 ? 1_000_000 + id : -2 - id, ids[k]);
+        }
+    }
 }

@@ -473,6 +473,62 @@ class GroupTableTest {
         }
     }
 
+    /**
+     * One plain (not dictionary-coded) string key over 60 000 distinct strings that share a 40-byte
+     * prefix, differ in one byte at any position, are empty, non-ASCII or NULL, in batches mixed
+     * with dictionary-coded ones (whose groups are found through another path, then met plain): a
+     * group per string throughout, as the table and its string dictionary grow mid-batch.
+     */
+    @Test
+    void plainStringKeyKeepsOneGroupPerStringAcrossGrowthCodedBatchesAndNulls() {
+        SplittableRandom random = new SplittableRandom(41);
+        GroupTable table = new GroupTable(new ColumnType[] {ColumnType.VARCHAR});
+        Map<Object, Integer> ids = new HashMap<>();
+        String prefix = "https://shop.example.com/category/garden";
+        String[] odd = {"", "é", "日本語 ", "😀", "straße/ü"};
+        java.util.function.IntFunction<String> string = r -> {
+            if (r < odd.length) {
+                return odd[r];
+            }
+            char[] c = (prefix + Integer.toString(r, 36) + prefix.substring(0, r % 41)).toCharArray();
+            c[r % c.length] = (char) ('!' + r % 90); // a one-character change anywhere, the start included
+            return new String(c);
+        };
+        for (int b = 0; b < 40; b++) {
+            int n = 4096;
+            ColumnVector v = new ColumnVector(ColumnType.VARCHAR, n);
+            boolean coded = b % 5 == 4;
+            ColumnVector dict = new ColumnVector(ColumnType.VARCHAR, 64);
+            if (coded) {
+                v.dictCodes = new int[n];
+                for (int e = 0; e < 64; e++) {
+                    dict.appendString(string.apply(random.nextInt(60_000)));
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                boolean isNull = random.nextInt(50) == 0;
+                if (coded) {
+                    int code = isNull ? -1 : random.nextInt(64);
+                    v.appendString(isNull ? "" : dict.getString(code));
+                    v.dictCodes[i] = code;
+                } else if (isNull) {
+                    v.appendNull();
+                } else {
+                    // skewed, so strings repeat within a batch and across them
+                    v.appendString(string.apply((int) (60_000 * Math.pow(random.nextDouble(), 2))));
+                }
+                v.nulls[i] = isNull;
+                v.hasNulls |= isNull;
+            }
+            if (coded) {
+                v.dictionary = dict;
+            }
+            assertConsistentGroups(table, ids, v, everyOther(n, b % 3 == 1));
+        }
+        assertEquals(ids.size(), table.size());
+        assertEquals(true, table.size() > 30_000, "many groups: " + table.size());
+    }
+
     private static final Object NULL_KEY = new Object();
 
     private static int[] everyOther(int rows, boolean sparse) {
