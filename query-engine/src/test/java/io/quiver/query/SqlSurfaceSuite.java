@@ -277,6 +277,9 @@ abstract class SqlSurfaceSuite {
                         + " CAST(sum(TIMESTAMP '2025-01-01' - ts) FILTER (WHERE ts >= '2024-01-01') AS VARCHAR),"
                         + " count(TIMESTAMP '2025-01-01' - ts) FROM s"));
         assertEquals(row(null, null, null), one("SELECT max(ts) - min(ts) + NULL, NULL - (max(ts) - min(ts)), (max(ts) - min(ts)) * NULL FROM s"));
+        assertEquals(row("1 day 02:00:00", 93600000000L), one("SELECT CAST(INTERVAL '1 day 2 hours' AS VARCHAR), INTERVAL '26 hours'"));
+        assertEquals(ErrorCode.UNSUPPORTED, fails("SELECT INTERVAL '1 month'"));
+        assertEquals(ErrorCode.TYPE_MISMATCH, fails("SELECT CAST(INTERVAL '1 day' AS BIGINT)"));
         // DATE - DATE stays a number of days, as in PostgreSQL
         assertEquals(row(366L), one("SELECT DATE '2025-01-01' - DATE '2024-01-01'"));
         assertEquals(ErrorCode.TYPE_MISMATCH, fails("SELECT ts + ts FROM s"));

@@ -337,7 +337,7 @@ public final class Binder {
             List<Expr> bound = new ArrayList<>();
             windowsAllowed = true;
             for (SqlNode item : items) {
-                bound.add(bind(item, ctx));
+                bound.add(selectValue(bind(item, ctx), item));
             }
             windowsAllowed = false;
             Expr having = select.getHaving() == null ? null : bind(select.getHaving(), ctx);
@@ -357,7 +357,7 @@ public final class Binder {
             Ctx ctx = new Ctx(rel, false, false);
             windowsAllowed = true;
             for (SqlNode item : items) {
-                outExprs.add(bind(item, ctx));
+                outExprs.add(selectValue(bind(item, ctx), item));
             }
             windowsAllowed = false;
             input = rel.plan;
@@ -1493,7 +1493,7 @@ public final class Binder {
                 return name.startsWith("NEGATED") ? new Expr.Call(Fn.NOT, List.of(m), ColumnType.BOOLEAN) : m;
             }
             case CAST: {
-                Expr e = bind(ops.get(0), ctx);
+                Expr e = selectValue(bind(ops.get(0), ctx), ops.get(0));
                 ColumnType to = typeOf((SqlDataTypeSpec) ops.get(1));
                 if (!Types.castable(e.type(), to) && !Types.isNullLiteral(e)) {
                     throw error(ErrorCode.TYPE_MISMATCH, "cannot cast [from=" + e.type() + ", to=" + to + ']', call);
@@ -1584,6 +1584,21 @@ public final class Binder {
             return new Expr.Call(Fn.POSITION, List.of(s, sub), ColumnType.BIGINT);
         }
         return function(name.toLowerCase(Locale.ROOT), call, ctx);
+    }
+
+    /**
+     * A select item as a value: an interval constant of days and time becomes an INTERVAL; one with
+     * months has no exact length (PostgreSQL prints {@code 1 mon}), so it stays refused.
+     */
+    private Expr selectValue(Expr e, SqlNode item) {
+        if (e instanceof Expr.Interval iv) {
+            if (iv.months() != 0) {
+                throw error(ErrorCode.UNSUPPORTED, "an interval of months or years as a value (it has no fixed length;"
+                        + " add it to a timestamp, or write it in days)", item);
+            }
+            return Intervals.value(e);
+        }
+        return e;
     }
 
     /** The aggregate with {@code FILTER (WHERE f)}; an interval SUM or AVG is the aggregate under its conversion back. */
