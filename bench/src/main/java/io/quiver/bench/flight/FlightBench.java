@@ -186,7 +186,12 @@ public final class FlightBench {
             long cpu0 = processCpuNanos();
             StreamTally t = run();
             long cpu = processCpuNanos() - cpu0;
-            return t.withCpu(cpu, ThreadGroupCpu.between(threads0, ThreadGroupCpu.take()));
+            return charge(t, cpu, ThreadGroupCpu.between(threads0, ThreadGroupCpu.take()));
+        }
+
+        /** The read's tally with this process's CPU: all of it in one JVM. */
+        default StreamTally charge(StreamTally t, long cpu, java.util.Map<String, Double> byThreadRole) {
+            return t.withCpu(cpu, byThreadRole);
         }
     }
 
@@ -204,12 +209,8 @@ public final class FlightBench {
             }
 
             @Override
-            public StreamTally timed() throws Exception {
-                ThreadGroupCpu.Snapshot threads0 = ThreadGroupCpu.take();
-                long cpu0 = processCpuNanos();
-                StreamTally t = run();
-                long cpu = processCpuNanos() - cpu0;
-                return t.withServerCpu(cpu, ThreadGroupCpu.between(threads0, ThreadGroupCpu.take()));
+            public StreamTally charge(StreamTally t, long cpu, java.util.Map<String, Double> byThreadRole) {
+                return t.withServerCpu(cpu, byThreadRole);
             }
         };
     }

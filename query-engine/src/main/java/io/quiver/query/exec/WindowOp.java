@@ -210,17 +210,10 @@ final class WindowOp extends PhysicalOp {
                 if (fn.defaultValue() != null && fn.defaultValue().value() != null) {
                     r.defaultValue = constant(fn.defaultValue(), fn.type());
                 }
-                int end = 0;
+                int[] partEnd = partitionEnds(partStart);
                 for (int k = 0; k < n; k++) {
-                    int ps = partStart[k];
-                    if (k == 0 || ps == k) {
-                        end = k;
-                        while (end < n && partStart[end] == ps) {
-                            end++;
-                        }
-                    }
                     long j = fn.fn() == WinFn.LAG ? k - fn.offset() : k + fn.offset();
-                    r.sourceRow[ord[k]] = j >= ps && j < end ? ord[(int) j] : -2;
+                    r.sourceRow[ord[k]] = j >= partStart[k] && j < partEnd[k] ? ord[(int) j] : -2;
                 }
             }
             case NTILE, PERCENT_RANK, CUME_DIST -> distribution(fn, ord, partStart, peerStart, peerEnd, r);
