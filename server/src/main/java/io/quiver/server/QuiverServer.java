@@ -62,7 +62,7 @@ public final class QuiverServer implements AutoCloseable {
                 c.getInt(ConfigKey.FLIGHT_MAX_SQL_BYTES), c.getLong(ConfigKey.FLIGHT_QUERY_TIMEOUT_MS), c.getLong(ConfigKey.FLIGHT_RESULT_MAX_ROWS),
                 c.getLong(ConfigKey.FLIGHT_RESULT_MAX_BYTES), c.getInt(ConfigKey.FLIGHT_MAX_CONCURRENT_STREAMS),
                 c.getInt(ConfigKey.FLIGHT_MAX_PREPARED_STATEMENTS), c.getLong(ConfigKey.FLIGHT_PREPARED_STATEMENT_IDLE_MS),
-                c.getInt(ConfigKey.GRPC_STREAM_MAX_IN_FLIGHT_BATCHES));
+                c.getInt(ConfigKey.GRPC_STREAM_MAX_IN_FLIGHT_BATCHES), c.getInt(ConfigKey.FLIGHT_WRITE_BUFFER_BYTES));
     }
 
     private static String version() {

@@ -257,7 +257,7 @@ public final class FlightCeiling {
             batchBytes = b;
             FlightServer.Builder sb = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), new Producer());
             if (tuned) {
-                sb.transportHint("grpc.builderConsumer", DirectFrameWrites.plaintextServer());
+                sb.transportHint("grpc.builderConsumer", DirectFrameWrites.plaintextServer(io.quiver.flight.sql.FlightSqlSettings.WRITE_BUFFER_BYTES_DEFAULT));
             }
             server = sb.build().start();
             client = tuned

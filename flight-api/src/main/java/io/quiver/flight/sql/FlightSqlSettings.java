@@ -21,11 +21,13 @@ package io.quiver.flight.sql;
  * @param maxPreparedStatements    prepared statements held at once ({@code flight.max.prepared.statements})
  * @param preparedStatementIdleMs  a prepared statement unused this long is dropped ({@code flight.prepared.statement.idle.ms})
  * @param ingestMaxInFlight        DoPut ingest batches awaiting durability per stream
+ * @param writeBufferBytes         bytes of result frames a connection may queue for its socket before the
+ *                                 HTTP/2 layer waits ({@code flight.write.buffer.bytes}); see {@link DirectFrameWrites}
  */
 public record FlightSqlSettings(String host, int port, String authToken, int maxInboundMessageBytes, long maxMemoryBytes,
                                 int maxSqlBytes, long queryTimeoutMs, long resultMaxRows, long resultMaxBytes,
                                 int maxConcurrentStreams, int maxPreparedStatements, long preparedStatementIdleMs,
-                                int ingestMaxInFlight) {
+                                int ingestMaxInFlight, int writeBufferBytes) {
     /** 64 MiB: room for a large ingest record batch, and far below Flight's unlimited default. */
     public static final int MAX_INBOUND_MESSAGE_BYTES_DEFAULT = 64 << 20;
     public static final long MAX_MEMORY_BYTES_DEFAULT = 1L << 30;
@@ -35,6 +37,10 @@ public record FlightSqlSettings(String host, int port, String authToken, int max
     public static final int MAX_PREPARED_STATEMENTS_DEFAULT = 10_000;
     /** Thirty minutes: longer than any dashboard refresh interval. */
     public static final long PREPARED_STATEMENT_IDLE_MS_DEFAULT = 30 * 60_000L;
+    /** 4 MiB: a few 1 MiB record batches, so a result goes to the socket in large writes. */
+    public static final int WRITE_BUFFER_BYTES_DEFAULT = 4 << 20;
+    /** Netty's own default high-water mark; a smaller queue would only add socket writes. */
+    public static final int WRITE_BUFFER_BYTES_MIN = 64 << 10;
 
     public FlightSqlSettings {
         if (maxInboundMessageBytes <= 0 || maxMemoryBytes <= 0 || maxSqlBytes <= 0 || queryTimeoutMs < 0 || resultMaxRows < 0
@@ -42,33 +48,45 @@ public record FlightSqlSettings(String host, int port, String authToken, int max
                 || ingestMaxInFlight <= 0) {
             throw new IllegalArgumentException("invalid Flight SQL settings " + this);
         }
+        if (writeBufferBytes < WRITE_BUFFER_BYTES_MIN) {
+            throw new IllegalArgumentException("flight.write.buffer.bytes must be at least " + WRITE_BUFFER_BYTES_MIN + " [value="
+                    + writeBufferBytes + ']');
+        }
         authToken = authToken == null ? "" : authToken;
     }
 
     public static FlightSqlSettings defaults(String host, int port) {
         return new FlightSqlSettings(host, port, "", MAX_INBOUND_MESSAGE_BYTES_DEFAULT, MAX_MEMORY_BYTES_DEFAULT, MAX_SQL_BYTES_DEFAULT,
-                0, 0, 0, MAX_CONCURRENT_STREAMS_DEFAULT, MAX_PREPARED_STATEMENTS_DEFAULT, PREPARED_STATEMENT_IDLE_MS_DEFAULT, 64);
+                0, 0, 0, MAX_CONCURRENT_STREAMS_DEFAULT, MAX_PREPARED_STATEMENTS_DEFAULT, PREPARED_STATEMENT_IDLE_MS_DEFAULT, 64, WRITE_BUFFER_BYTES_DEFAULT);
     }
 
     public FlightSqlSettings withAuthToken(String token) {
         return new FlightSqlSettings(host, port, token, maxInboundMessageBytes, maxMemoryBytes, maxSqlBytes, queryTimeoutMs,
-                resultMaxRows, resultMaxBytes, maxConcurrentStreams, maxPreparedStatements, preparedStatementIdleMs, ingestMaxInFlight);
+                resultMaxRows, resultMaxBytes, maxConcurrentStreams, maxPreparedStatements, preparedStatementIdleMs, ingestMaxInFlight,
+                writeBufferBytes);
     }
 
     public FlightSqlSettings withLimits(int maxInboundMessageBytes, int maxSqlBytes, long queryTimeoutMs, long resultMaxRows,
                                         long resultMaxBytes, int maxConcurrentStreams) {
         return new FlightSqlSettings(host, port, authToken, maxInboundMessageBytes, maxMemoryBytes, maxSqlBytes, queryTimeoutMs,
-                resultMaxRows, resultMaxBytes, maxConcurrentStreams, maxPreparedStatements, preparedStatementIdleMs, ingestMaxInFlight);
+                resultMaxRows, resultMaxBytes, maxConcurrentStreams, maxPreparedStatements, preparedStatementIdleMs, ingestMaxInFlight,
+                writeBufferBytes);
     }
 
     public FlightSqlSettings withMaxMemoryBytes(long bytes) {
         return new FlightSqlSettings(host, port, authToken, maxInboundMessageBytes, bytes, maxSqlBytes, queryTimeoutMs,
-                resultMaxRows, resultMaxBytes, maxConcurrentStreams, maxPreparedStatements, preparedStatementIdleMs, ingestMaxInFlight);
+                resultMaxRows, resultMaxBytes, maxConcurrentStreams, maxPreparedStatements, preparedStatementIdleMs, ingestMaxInFlight,
+                writeBufferBytes);
     }
 
     public FlightSqlSettings withPreparedStatements(int max, long idleMs) {
         return new FlightSqlSettings(host, port, authToken, maxInboundMessageBytes, maxMemoryBytes, maxSqlBytes, queryTimeoutMs,
-                resultMaxRows, resultMaxBytes, maxConcurrentStreams, max, idleMs, ingestMaxInFlight);
+                resultMaxRows, resultMaxBytes, maxConcurrentStreams, max, idleMs, ingestMaxInFlight, writeBufferBytes);
+    }
+
+    public FlightSqlSettings withWriteBufferBytes(int bytes) {
+        return new FlightSqlSettings(host, port, authToken, maxInboundMessageBytes, maxMemoryBytes, maxSqlBytes, queryTimeoutMs,
+                resultMaxRows, resultMaxBytes, maxConcurrentStreams, maxPreparedStatements, preparedStatementIdleMs, ingestMaxInFlight, bytes);
     }
 
     @Override
@@ -77,6 +95,7 @@ public record FlightSqlSettings(String host, int port, String authToken, int max
                 + ", maxInboundMessageBytes=" + maxInboundMessageBytes + ", maxMemoryBytes=" + maxMemoryBytes + ", maxSqlBytes="
                 + maxSqlBytes + ", queryTimeoutMs=" + queryTimeoutMs + ", resultMaxRows=" + resultMaxRows + ", resultMaxBytes="
                 + resultMaxBytes + ", maxConcurrentStreams=" + maxConcurrentStreams + ", maxPreparedStatements=" + maxPreparedStatements
-                + ", preparedStatementIdleMs=" + preparedStatementIdleMs + ", ingestMaxInFlight=" + ingestMaxInFlight + ']';
+                + ", preparedStatementIdleMs=" + preparedStatementIdleMs + ", ingestMaxInFlight=" + ingestMaxInFlight
+                + ", writeBufferBytes=" + writeBufferBytes + ']';
     }
 }

@@ -42,8 +42,8 @@ public final class QuiverFlightServer implements AutoCloseable {
             FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(settings.host(), settings.port()), producer)
                     .headerAuthenticator(BearerTokenAuthenticator.forToken(settings.authToken()))
                     .maxInboundMessageSize(settings.maxInboundMessageBytes())
-                    // record batches reach the socket without Netty's copy of every DATA frame
-                    .transportHint("grpc.builderConsumer", DirectFrameWrites.plaintextServer())
+                    // record batches reach the socket without Netty's copy of every DATA frame, in large writes
+                    .transportHint("grpc.builderConsumer", DirectFrameWrites.plaintextServer(settings.writeBufferBytes()))
                     .build()
                     .start();
             return new QuiverFlightServer(allocator, server, producer);

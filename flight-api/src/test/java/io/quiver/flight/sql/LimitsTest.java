@@ -58,6 +58,38 @@ class LimitsTest {
         }
     }
 
+    /**
+     * The connection's write buffer (the socket queue's high-water mark) at its smallest and at a
+     * large size: every row of a result of many record batches arrives either way, and a value
+     * below the minimum is refused naming the setting.
+     */
+    @Test
+    void writeBufferAtItsBounds() throws Exception {
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                () -> FlightSqlSettings.defaults("127.0.0.1", 0).withWriteBufferBytes(32 << 10));
+        assertTrue(small.getMessage().contains("flight.write.buffer.bytes"), small.getMessage());
+        for (int bytes : new int[]{FlightSqlSettings.WRITE_BUFFER_BYTES_MIN, 32 << 20}) {
+            FlightSqlSettings s = FlightSqlSettings.defaults("127.0.0.1", 0).withWriteBufferBytes(bytes);
+            try (FlightSqlFixture f = new FlightSqlFixture(dir.resolve("wb" + bytes), s)) {
+                f.loadBig("big", 300_000);
+                long rows = 0;
+                long idSum = 0;
+                FlightInfo info = f.sql().execute("SELECT id, s FROM big");
+                try (FlightStream st = f.sql().getStream(info.getEndpoints().get(0).getTicket())) {
+                    while (st.next()) {
+                        org.apache.arrow.vector.BigIntVector id = (org.apache.arrow.vector.BigIntVector) st.getRoot().getVector(0);
+                        for (int i = 0; i < st.getRoot().getRowCount(); i++) {
+                            idSum += id.get(i);
+                        }
+                        rows += st.getRoot().getRowCount();
+                    }
+                }
+                assertEquals(300_000, rows, "write buffer " + bytes);
+                assertEquals(300_000L * 299_999 / 2, idSum, "write buffer " + bytes);
+            }
+        }
+    }
+
     @Test
     void resultBytes() throws Exception {
         FlightSqlSettings s = FlightSqlSettings.defaults("127.0.0.1", 0).withLimits(64 << 20, 1 << 20, 0, 0, 200_000, 64);

@@ -56,6 +56,7 @@ public enum ConfigKey {
     FLIGHT_RESULT_MAX_BYTES("flight.result.max.bytes", "0", "Arrow bytes one Flight SQL result stream may send; 0 = unlimited"),
     FLIGHT_MAX_CONCURRENT_STREAMS("flight.max.concurrent.streams", "64", "Flight SQL result streams running at once; more fail with RESOURCE_EXHAUSTED"),
     FLIGHT_MAX_PREPARED_STATEMENTS("flight.max.prepared.statements", "10000", "prepared statements held open at once"),
+    FLIGHT_WRITE_BUFFER_BYTES("flight.write.buffer.bytes", "4194304", "result bytes one Flight connection may queue for its socket; larger means fewer, larger socket writes (at least 65536)"),
     FLIGHT_PREPARED_STATEMENT_IDLE_MS("flight.prepared.statement.idle.ms", "1800000", "a prepared statement unused this long is dropped"),
     QUERY_TIMEOUT_MS("query.timeout.ms", "300000", "wall-clock limit of one query"),
     QUERY_MEMORY_MAX_BYTES("query.memory.max.bytes", "1073741824", "memory one query may hold in hash tables, sort buffers and join builds"),
