@@ -50,6 +50,22 @@ quiver_thp_flags() {
   fi
 }
 
+# glibc malloc settings for the server's native memory (Arrow result buffers, Netty's pooled
+# chunks): freed memory stays in the process (trimmed only above 256 MiB free at the top of an
+# arena, allocations under 32 MiB never get their own mapping) instead of going back to the kernel
+# and being faulted in again, zeroed, 4 KiB at a time, by the next result. With glibc's adaptive
+# defaults the Flight server took ~5,000 page faults per 10 M-row read (20 MB refaulted), a number that
+# changed from run to run with the allocation pattern; with these, none (bench/RESULTS-flight.md).
+# A GLIBC_TUNABLES already set wins; QUIVER_MALLOC=default leaves glibc's defaults; other C
+# libraries ignore the variable.
+quiver_malloc_tunables() {
+  if [ -n "${GLIBC_TUNABLES:-}" ]; then
+    printf '%s' "$GLIBC_TUNABLES"
+  elif [ "${QUIVER_MALLOC:-tuned}" != default ]; then
+    printf '%s' "glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=33554432"
+  fi
+}
+
 # Builds <module> (and what it needs) when <jar> is missing or older than any main source or pom:
 # the launchers then always run what the checkout holds.
 quiver_build_if_stale() { # $1 = repository root, $2 = module, $3 = the module's jar

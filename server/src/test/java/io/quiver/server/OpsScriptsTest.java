@@ -22,6 +22,8 @@ class OpsScriptsTest {
     private static Run bash(String script, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", script)).directory(OPS.getParent().toFile()).redirectErrorStream(true);
         pb.environment().remove("JAVA_HOME");
+        pb.environment().remove("GLIBC_TUNABLES"); // the machine's own setting would stand in for the launchers' default
+        pb.environment().remove("QUIVER_MALLOC");
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -102,5 +104,28 @@ class OpsScriptsTest {
             assertTrue(exec.contains("$(quiver_thp_flags)"), launcher + ": " + exec);
         }
         assertTrue(Files.readString(OPS.resolve("container/Containerfile")).contains("-XX:+UseTransparentHugePages"));
+    }
+
+    /**
+     * The launchers hand glibc its malloc settings (freed native memory kept for reuse), unless the
+     * operator set GLIBC_TUNABLES (theirs wins) or QUIVER_MALLOC=default.
+     */
+    @Test
+    void mallocTunablesUnlessTheOperatorSaysOtherwise() throws Exception {
+        String probe = ". ops/lib/jdk.sh && echo \"tunables=[$(quiver_malloc_tunables)]\"";
+        Run tuned = bash(probe, Map.of());
+        assertTrue(tuned.output().contains("tunables=[glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=33554432]"),
+                tuned.output());
+        Run theirs = bash(probe, Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=2"));
+        assertTrue(theirs.output().contains("tunables=[glibc.malloc.arena_max=2]"), theirs.output());
+        Run plain = bash(probe, Map.of("QUIVER_MALLOC", "default"));
+        assertTrue(plain.output().contains("tunables=[]"), plain.output());
+        String tunables = "glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=33554432";
+        for (String launcher : List.of("quiver-server", "quiver-bench")) {
+            String script = Files.readString(OPS.resolve(launcher));
+            assertTrue(script.contains("GLIBC_TUNABLES=\"$(quiver_malloc_tunables)\"") && script.indexOf("quiver_malloc_tunables")
+                    < script.indexOf("exec java"), launcher + " does not export the tunables before it starts java");
+        }
+        assertTrue(Files.readString(OPS.resolve("container/Containerfile")).contains("ENV GLIBC_TUNABLES=" + tunables));
     }
 }

@@ -38,7 +38,10 @@ final class ChildFlightReader implements AutoCloseable {
         cmd.add(Integer.toString(port));
         cmd.add(Integer.toString(clientWindow));
         cmd.add(Integer.toString(clientFrame));
-        process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // the server's allocator tuning (ops/lib/jdk.sh) is the server's: a BI tool's JVM runs without it
+        builder.environment().remove("GLIBC_TUNABLES");
+        process = builder.start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         String line;
