@@ -6,6 +6,7 @@ import io.quiver.bench.Progress;
 import io.quiver.bench.ResultTable;
 import io.quiver.client.query.FlightChannels;
 import io.quiver.flight.sql.DirectFrameWrites;
+import io.quiver.flight.sql.FlightSqlSettings;
 import org.apache.arrow.flight.BackpressureStrategy;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightClient;
@@ -257,7 +258,7 @@ public final class FlightCeiling {
             batchBytes = b;
             FlightServer.Builder sb = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), new Producer());
             if (tuned) {
-                sb.transportHint("grpc.builderConsumer", DirectFrameWrites.plaintextServer(io.quiver.flight.sql.FlightSqlSettings.WRITE_BUFFER_BYTES_DEFAULT));
+                sb.transportHint("grpc.builderConsumer", DirectFrameWrites.plaintextServer(FlightSqlSettings.WRITE_BUFFER_BYTES_DEFAULT));
             }
             server = sb.build().start();
             client = tuned
