@@ -67,6 +67,8 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         private byte[] scratchBits = new byte[0];
         /** Arrow bytes per row of the last record batch: sizes the next one. */
         private double bytesPerRow;
+        /** The record batch's validity bitmaps, fixed-width data and string offsets, in one allocation. */
+        private ArrowBuf slab;
 
         Builder(ColumnType[] types) {
             this.types = types;
@@ -137,28 +139,52 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             // bytes, inside one power-of-two block) an 8192-row batch left a 16383-row batch half empty: twice
             // the messages, and the string bytes copied again into a buffer of their size on the way out
             capacityRows = Math.max(count, Integer.highestOneBit((int) Math.max(FIRST_CAPACITY_ROWS, wanted)));
+            slab = allocator.buffer(slabBytes(capacityRows));
+            long at = 0;
             for (int c = 0; c < types.length; c++) {
                 Buffers b = bufs[c];
                 int bitmapBytes = (capacityRows + 7) >>> 3;
-                b.validity = allocator.buffer(bitmapBytes);
+                b.validity = slab.slice(at, bitmapBytes);
+                at += align8(bitmapBytes);
                 b.validity.setZero(0, bitmapBytes);
                 b.validitySeg = view(b.validity);
                 nullCounts[c] = 0;
                 if (types[c] == ColumnType.VARCHAR) {
-                    b.offsets = allocator.buffer(4L * (capacityRows + 1));
+                    b.offsets = slab.slice(at, 4L * (capacityRows + 1));
+                    at += align8(4L * (capacityRows + 1));
                     b.offsets.setInt(0, 0);
                     b.offsetsSeg = view(b.offsets);
                     long avg = Math.max(1, (cols[c].offsets[count] - cols[c].offsets[0]) / count);
                     b.data = allocator.buffer(allocator.getRoundingPolicy().getRoundedSize(Math.max(1, avg * capacityRows)));
+                    b.dataOwned = true;
                     stringBytes[c] = 0;
                 } else {
-                    b.data = allocator.buffer(Math.max(1, dataBytes(c, capacityRows)));
+                    long bytes = Math.max(1, dataBytes(c, capacityRows));
+                    b.data = slab.slice(at, bytes);
+                    at += align8(bytes);
+                    b.dataOwned = false;
                     if (types[c] == ColumnType.BOOLEAN) {
                         b.data.setZero(0, b.data.capacity());
                     }
                 }
                 b.dataSeg = view(b.data);
             }
+        }
+
+        /**
+         * Bytes of one allocation holding every column's validity bitmap, fixed-width data and string
+         * offsets for {@code rows} rows, each part starting on an 8-byte boundary. One allocation (and
+         * one free, on the event loop once the batch is written) per record batch instead of two or
+         * three per column: ~27,000 fewer of each per 10 M-row read. String bytes, whose size is only
+         * known as rows arrive, keep buffers of their own.
+         */
+        private long slabBytes(int rows) {
+            long total = 0;
+            for (int c = 0; c < types.length; c++) {
+                total += align8((rows + 7) >>> 3);
+                total += types[c] == ColumnType.VARCHAR ? align8(4L * (rows + 1)) : align8(Math.max(1, dataBytes(c, rows)));
+            }
+            return total;
         }
 
         private void appendColumn(int c, ColumnVector src, int n) {
@@ -244,16 +270,19 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             if (rows == 0) {
                 return null;
             }
+            if (rows * 2L < capacityRows && slab.capacity() > 4096) {
+                compactSlab();
+            }
             List<ArrowFieldNode> nodes = new ArrayList<>(types.length);
             List<ArrowBuf> buffers = new ArrayList<>(types.length * 3);
             for (int c = 0; c < types.length; c++) {
                 nodes.add(new ArrowFieldNode(rows, nullCounts[c]));
-                buffers.add(bufs[c].validity = fitted(bufs[c].validity, (rows + 7) >>> 3));
+                buffers.add(bufs[c].validity.writerIndex((rows + 7) >>> 3));
                 if (types[c] == ColumnType.VARCHAR) {
-                    buffers.add(bufs[c].offsets = fitted(bufs[c].offsets, 4L * (rows + 1)));
+                    buffers.add(bufs[c].offsets.writerIndex(4L * (rows + 1)));
                     buffers.add(bufs[c].data = fitted(bufs[c].data, stringBytes[c]));
                 } else {
-                    buffers.add(bufs[c].data = fitted(bufs[c].data, dataBytes(c, rows)));
+                    buffers.add(bufs[c].data.writerIndex(dataBytes(c, rows)));
                 }
             }
             ArrowRecordBatch batch;
@@ -267,10 +296,8 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         }
 
         /**
-         * {@code buf} with its first {@code used} bytes readable; moved into a buffer of its size when
-         * it fills less than half of it. A record batch shipped early (the stream was waiting) may
-         * stay referenced by gRPC until the client reads it: it should hold its rows' memory, not a
-         * full batch's capacity.
+         * A string buffer with its first {@code used} bytes readable; moved into a buffer of its size
+         * when it fills less than half of it (see {@link #compactSlab}).
          */
         private ArrowBuf fitted(ArrowBuf buf, long used) {
             if (used >= buf.capacity() >> 1 || buf.capacity() <= 4096) {
@@ -282,6 +309,36 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             return exact.writerIndex(used);
         }
 
+        /**
+         * Moves the rows gathered so far into a slab of their size. A record batch shipped early (the
+         * stream was waiting) may stay referenced by gRPC until the client reads it: it should hold
+         * its rows' memory, not a full batch's capacity.
+         */
+        private void compactSlab() {
+            ArrowBuf exact = allocator.buffer(slabBytes(rows));
+            long at = 0;
+            for (int c = 0; c < types.length; c++) {
+                Buffers b = bufs[c];
+                long bitmapBytes = (rows + 7) >>> 3;
+                exact.setBytes(at, b.validity, 0, bitmapBytes);
+                b.validity = exact.slice(at, bitmapBytes);
+                at += align8(bitmapBytes);
+                if (types[c] == ColumnType.VARCHAR) {
+                    long offsetBytes = 4L * (rows + 1);
+                    exact.setBytes(at, b.offsets, 0, offsetBytes);
+                    b.offsets = exact.slice(at, offsetBytes);
+                    at += align8(offsetBytes);
+                } else {
+                    long bytes = Math.max(1, dataBytes(c, rows));
+                    exact.setBytes(at, b.data, 0, bytes);
+                    b.data = exact.slice(at, bytes);
+                    at += align8(bytes);
+                }
+            }
+            slab.close();
+            slab = exact;
+        }
+
         @Override
         public void close() {
             release();
@@ -290,6 +347,10 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         private void release() {
             for (Buffers b : bufs) {
                 b.release();
+            }
+            if (slab != null) {
+                slab.close(); // the slices in a record batch keep their own references
+                slab = null;
             }
             rows = 0;
         }
@@ -328,30 +389,31 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
      * recompiles of {@code allocate} (~1 CPU-s of JIT) during the first hot reads (JFR).
      */
     private static final class Buffers {
+        /** Slices of the builder's slab: released with it, never on their own. */
         ArrowBuf validity;
-        ArrowBuf data;
         ArrowBuf offsets;
+        /** A slice of the slab, or (VARCHAR: {@link #dataOwned}) a buffer of its own. */
+        ArrowBuf data;
+        boolean dataOwned;
         MemorySegment validitySeg;
         MemorySegment dataSeg;
         MemorySegment offsetsSeg;
 
         void release() {
-            if (validity != null) {
-                validity.close();
-                validity = null;
-            }
-            if (data != null) {
+            if (data != null && dataOwned) {
                 data.close();
-                data = null;
             }
-            if (offsets != null) {
-                offsets.close();
-                offsets = null;
-            }
+            validity = null;
+            data = null;
+            offsets = null;
             validitySeg = null;
             dataSeg = null;
             offsetsSeg = null;
         }
+    }
+
+    private static long align8(long bytes) {
+        return (bytes + 7) & ~7L;
     }
 
     /** A view of all of {@code buf}'s memory; it keeps no reference: valid while the buffer is open. */
