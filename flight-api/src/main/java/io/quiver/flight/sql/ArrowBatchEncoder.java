@@ -140,18 +140,13 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
             // the messages, and the string bytes copied again into a buffer of their size on the way out
             capacityRows = Math.max(count, Integer.highestOneBit((int) Math.max(FIRST_CAPACITY_ROWS, wanted)));
             slab = allocator.buffer(slabBytes(capacityRows));
-            long at = 0;
+            placeInSlab(slab, capacityRows, false);
             for (int c = 0; c < types.length; c++) {
                 Buffers b = bufs[c];
-                int bitmapBytes = (capacityRows + 7) >>> 3;
-                b.validity = slab.slice(at, bitmapBytes);
-                at += align8(bitmapBytes);
-                b.validity.setZero(0, bitmapBytes);
+                b.validity.setZero(0, b.validity.capacity());
                 b.validitySeg = view(b.validity);
                 nullCounts[c] = 0;
                 if (types[c] == ColumnType.VARCHAR) {
-                    b.offsets = slab.slice(at, 4L * (capacityRows + 1));
-                    at += align8(4L * (capacityRows + 1));
                     b.offsets.setInt(0, 0);
                     b.offsetsSeg = view(b.offsets);
                     long avg = Math.max(1, (cols[c].offsets[count] - cols[c].offsets[0]) / count);
@@ -159,9 +154,6 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
                     b.dataOwned = true;
                     stringBytes[c] = 0;
                 } else {
-                    long bytes = Math.max(1, dataBytes(c, capacityRows));
-                    b.data = slab.slice(at, bytes);
-                    at += align8(bytes);
                     b.dataOwned = false;
                     if (types[c] == ColumnType.BOOLEAN) {
                         b.data.setZero(0, b.data.capacity());
@@ -181,10 +173,43 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
         private long slabBytes(int rows) {
             long total = 0;
             for (int c = 0; c < types.length; c++) {
-                total += align8((rows + 7) >>> 3);
-                total += types[c] == ColumnType.VARCHAR ? align8(4L * (rows + 1)) : align8(Math.max(1, dataBytes(c, rows)));
+                total += align8((rows + 7) >>> 3) + align8(fixedPartBytes(c, rows));
             }
             return total;
+        }
+
+        /** Column {@code c}'s second part of the slab for {@code rows} rows: string offsets for VARCHAR, else its data. */
+        private long fixedPartBytes(int c, int rows) {
+            return types[c] == ColumnType.VARCHAR ? 4L * (rows + 1) : Math.max(1, dataBytes(c, rows));
+        }
+
+        /**
+         * Points every column's bitmap and fixed part at its place in {@code target}, laid out for
+         * {@code rows} rows ({@link #slabBytes}); with {@code copy}, first moves the bytes the current
+         * parts hold for those rows there.
+         */
+        private void placeInSlab(ArrowBuf target, int rows, boolean copy) {
+            long at = 0;
+            for (int c = 0; c < types.length; c++) {
+                Buffers b = bufs[c];
+                long bitmapBytes = (rows + 7) >>> 3;
+                if (copy) {
+                    target.setBytes(at, b.validity, 0, bitmapBytes);
+                }
+                b.validity = target.slice(at, bitmapBytes);
+                at += align8(bitmapBytes);
+                long partBytes = fixedPartBytes(c, rows);
+                boolean strings = types[c] == ColumnType.VARCHAR;
+                if (copy) {
+                    target.setBytes(at, strings ? b.offsets : b.data, 0, partBytes);
+                }
+                if (strings) {
+                    b.offsets = target.slice(at, partBytes);
+                } else {
+                    b.data = target.slice(at, partBytes);
+                }
+                at += align8(partBytes);
+            }
         }
 
         private void appendColumn(int c, ColumnVector src, int n) {
@@ -316,25 +341,7 @@ final class ArrowBatchEncoder implements ResultEncoder<ArrowRecordBatch> {
          */
         private void compactSlab() {
             ArrowBuf exact = allocator.buffer(slabBytes(rows));
-            long at = 0;
-            for (int c = 0; c < types.length; c++) {
-                Buffers b = bufs[c];
-                long bitmapBytes = (rows + 7) >>> 3;
-                exact.setBytes(at, b.validity, 0, bitmapBytes);
-                b.validity = exact.slice(at, bitmapBytes);
-                at += align8(bitmapBytes);
-                if (types[c] == ColumnType.VARCHAR) {
-                    long offsetBytes = 4L * (rows + 1);
-                    exact.setBytes(at, b.offsets, 0, offsetBytes);
-                    b.offsets = exact.slice(at, offsetBytes);
-                    at += align8(offsetBytes);
-                } else {
-                    long bytes = Math.max(1, dataBytes(c, rows));
-                    exact.setBytes(at, b.data, 0, bytes);
-                    b.data = exact.slice(at, bytes);
-                    at += align8(bytes);
-                }
-            }
+            placeInSlab(exact, rows, true);
             slab.close();
             slab = exact;
         }
