@@ -106,8 +106,14 @@ class BenchSmokeTest {
 
     @Test
     void flightReadsTheSelectThroughEveryPathWithEqualChecksums(@TempDir Path dir) {
-        Run r = run("flight", "--dir=" + dir.resolve("flight"), "--rows=30k", "--warmup=1", "--hot=1");
+        Run r = run("flight", "--dir=" + dir.resolve("flight"), "--rows=30k", "--warmup=1", "--warmup-max=3", "--hot=1");
         assertEquals(0, r.exit, r.out + r.err); // exit 1 when any path lost rows or its checksum differs
+        Matcher warmups = Pattern.compile("after ([0-9]+) uncounted warm-up reads per path: at least 1, then until the JIT compilers took "
+                + "at most 5% of a read's CPU, at most 3\\)").matcher(r.out);
+        assertTrue(warmups.find(), "the warm-up rule and count are reported:\n" + r.out);
+        int n = Integer.parseInt(warmups.group(1));
+        assertTrue(n >= 1 && n <= 3, "warm-ups within --warmup and --warmup-max: " + n);
+        assertTrue(r.err.contains("warm-up done after " + n + " reads per path"), r.err);
         assertTrue(r.out.contains("SELECT 10 columns, 30,000 rows"), r.out);
         for (String path : new String[]{"Quiver: FlightSqlClient DoGet", "Quiver: Flight SQL JDBC driver", "DuckDB: JDBC (in-process)"}) {
             Matcher m = Pattern.compile("\\| " + Pattern.quote(path) + " +\\| ([0-9.]+) +\\| ([0-9.]+) +\\| ([0-9.]+) M +\\| ([0-9]+) +\\| ([0-9.]+)x")
@@ -126,12 +132,13 @@ class BenchSmokeTest {
         assertTrue(r.out.contains("FlightSqlClient in a child JVM"), r.out);
         assertTrue(r.err.contains("server ") && r.err.contains("client event loops"), "CPU by process and thread role:\n" + r.err);
 
-        Run inProcess = run("flight", "--dir=" + dir.resolve("flight-in"), "--rows=30k", "--warmup=0", "--hot=1", "--paths=flight",
-                "--client=inprocess");
+        Run inProcess = run("flight", "--dir=" + dir.resolve("flight-in"), "--rows=30k", "--warmup=0", "--warmup-jit=0", "--hot=1",
+                "--paths=flight", "--client=inprocess");
         assertEquals(0, inProcess.exit, inProcess.out + inProcess.err);
         assertTrue(inProcess.out.contains("FlightSqlClient in the server's JVM"), inProcess.out);
         Matcher none = Pattern.compile("\\| Quiver: FlightSqlClient DoGet +(\\|[^|]*){5}\\| [0-9.]+ +\\| - ").matcher(inProcess.out);
         assertTrue(none.find(), "no separate client CPU in one process:\n" + inProcess.out);
+        assertTrue(inProcess.out.contains("after 0 uncounted warm-up reads per path)"), "--warmup-jit=0: exactly --warmup reads\n" + inProcess.out);
     }
 
     /** The "of it client" CPU seconds of the FlightSqlClient row. */

@@ -42,7 +42,10 @@ public final class FlightBench {
               --hot N            hot reads per path (default 3; the best counts)
               --warmup N         reads per path after the cold one and before the hot ones, not counted (default 8): the
                                  JIT compiles the stream's code for ~15 reads of 10 M rows (its CPU shows as "JIT" per read),
-                                 so the hot reads measure a warmed-up server, as a long-running one is; 0 = the old figures
+                                 so the hot reads measure a warmed-up server, as a long-running one is (0 with --warmup-jit=0: the old figures)
+              --warmup-jit P     after those, more warm-up reads while the JIT compilers took more than P% of a read's CPU
+                                 on any path (server and client JVM together; default 5; 0 = exactly --warmup reads)
+              --warmup-max N     at most this many warm-up reads in all (default 40)
               --dir PATH         where the Quiver data dir and the DuckDB file go (default a new temp directory, deleted after)
               --duckdb-memory M  DuckDB's memory_limit (default 8GB)
               --client-window B  HTTP/2 receive window of the Arrow client, bytes (default 0 = gRPC's: 1 MiB, auto-tuned)
@@ -62,8 +65,32 @@ public final class FlightBench {
     private FlightBench() {
     }
 
-    /** One read path's figures. */
-    private record PathResult(String name, StreamTally cold, StreamTally hot, double loadAverage, List<StreamTally> reads) {
+    /** One read path's figures; {@code warmups} uncounted reads came before its hot ones. */
+    private record PathResult(String name, StreamTally cold, StreamTally hot, double loadAverage, List<StreamTally> reads, int warmups) {
+    }
+
+    /**
+     * How many warm-up reads: at least {@code min}; then more while the JIT compilers' share of a
+     * read's CPU is above {@code maxJitShare} on any path, up to {@code max} reads. A fixed count
+     * left the JIT compiling through the hot reads (0.1-0.2 CPU-s of a ~1.7 CPU-s read after 8
+     * warm-ups, on two cores), so the hot reads measured the compiler as much as the stream.
+     */
+    record WarmupRule(int min, int max, double maxJitShare) {
+        boolean done(int readsSoFar, List<StreamTally> lastRound) {
+            if (readsSoFar < min) {
+                return false;
+            }
+            if (readsSoFar >= max) {
+                return true;
+            }
+            return lastRound.stream().allMatch(t -> jitShare(t) <= maxJitShare);
+        }
+
+        /** The part of a read's CPU (both JVMs' when the client is a child process) that the JIT compilers took. */
+        static double jitShare(StreamTally t) {
+            double jit = t.threadCpu().entrySet().stream().filter(e -> e.getKey().endsWith("JIT")).mapToDouble(java.util.Map.Entry::getValue).sum();
+            return t.cpuNanos() > 0 ? jit / (t.cpuNanos() / 1e9) : 0;
+        }
     }
 
     static int run(String[] args, BenchContext ctx) throws Exception {
@@ -74,6 +101,8 @@ public final class FlightBench {
         long seed = o.size("seed", 20261123);
         int hot = o.intValue("hot", 3);
         int warmup = o.intValue("warmup", 8);
+        int warmupJitPercent = o.intValue("warmup-jit", 5);
+        int warmupMax = o.intValue("warmup-max", 40);
         String dirOpt = o.string("dir", null);
         String duckMemory = o.string("duckdb-memory", DuckDb.MEMORY_LIMIT_DEFAULT);
         boolean keep = o.flag("keep");
@@ -91,9 +120,13 @@ public final class FlightBench {
         if (paths.isEmpty() || !List.of("flight", "jdbc", "duckdb").containsAll(paths)) {
             throw new IllegalArgumentException("--paths takes flight, jdbc and/or duckdb, got " + paths);
         }
-        if (rows <= 0 || hot <= 0 || warmup < 0) {
-            throw new IllegalArgumentException("--rows and --hot must be positive, --warmup not negative");
+        if (rows <= 0 || hot <= 0 || warmup < 0 || warmupJitPercent < 0) {
+            throw new IllegalArgumentException("--rows and --hot must be positive, --warmup and --warmup-jit not negative");
         }
+        if (warmupMax < warmup) {
+            throw new IllegalArgumentException("--warmup-max (" + warmupMax + ") is below --warmup (" + warmup + ")");
+        }
+        WarmupRule warmupRule = new WarmupRule(warmup, warmupJitPercent == 0 ? warmup : warmupMax, warmupJitPercent / 100.0);
         Path dir = dirOpt == null ? Files.createTempDirectory("quiver-flightbench") : Path.of(dirOpt);
         Progress p = ctx.progress();
         p.say("flight bench: %,d rows, seed %d, dir %s, Flight single-copy read %s, Arrow client %s, %s", rows, seed, dir,
@@ -119,7 +152,7 @@ public final class FlightBench {
                  ChildFlightReader child = flightPath && childClient
                          ? new ChildFlightReader("127.0.0.1", server.flightPort(), clientWindow, clientFrame, clientHeap, clientJavaOptions()) : null;
                  Connection jdbc = DriverManager.getConnection(flightJdbcUrl)) {
-                results = measure(flight, child, jdbc, duck, paths, warmup, hot, p);
+                results = measure(flight, child, jdbc, duck, paths, warmupRule, hot, p);
             }
         } finally {
             if (!keep && dirOpt == null) {
@@ -127,7 +160,7 @@ public final class FlightBench {
             }
         }
         String problem = check(results, rows);
-        report(ctx, results, rows, warmup, hot, segments, duckVersion, childClient);
+        report(ctx, results, rows, warmupRule, hot, segments, duckVersion, childClient);
         if (problem != null) {
             p.say("FAILED: %s", problem);
             return 1;
@@ -216,7 +249,7 @@ public final class FlightBench {
     }
 
     private static List<PathResult> measure(FlightSqlStreamReader flight, ChildFlightReader child, Connection flightJdbc, Connection duck,
-                                            List<String> paths, int warmup, int hot, Progress p) throws Exception {
+                                            List<String> paths, WarmupRule warmup, int hot, Progress p) throws Exception {
         String sql = WideSelectDataset.SELECT;
         List<String> names = new ArrayList<>();
         List<Read> reads = new ArrayList<>();
@@ -241,10 +274,19 @@ public final class FlightBench {
             cold[j] = say(p, names.get(j) + ", cold", reads.get(j).timed());
             all.add(new ArrayList<>(List.of(cold[j])));
         }
-        for (int i = 0; i < warmup; i++) {
+        int warmups = 0;
+        List<StreamTally> round = new ArrayList<>();
+        while (!warmup.done(warmups, round)) {
+            round.clear();
+            warmups++;
             for (int j = 0; j < k; j++) {
-                say(p, names.get(j) + ", warm-up " + (i + 1), reads.get(j).timed());
+                StreamTally t = say(p, names.get(j) + ", warm-up " + warmups, reads.get(j).timed());
+                round.add(t);
             }
+        }
+        if (warmups > 0) {
+            p.say("warm-up done after %d reads per path (JIT share of the last: %s)", warmups, round.stream()
+                    .map(t -> String.format(Locale.ROOT, "%.1f%%", 100 * WarmupRule.jitShare(t))).toList());
         }
         for (int i = 0; i < hot; i++) {
             for (int j = 0; j < k; j++) { // alternate the paths so a noisy neighbour hurts all alike
@@ -256,7 +298,7 @@ public final class FlightBench {
         }
         List<PathResult> out = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            out.add(new PathResult(names.get(j), cold[j], best[j], load[j], all.get(j)));
+            out.add(new PathResult(names.get(j), cold[j], best[j], load[j], all.get(j), warmups));
         }
         return out;
     }
@@ -297,7 +339,7 @@ public final class FlightBench {
 
     // ------------------------------------------------------------------ report
 
-    private static void report(BenchContext ctx, List<PathResult> results, long rows, int warmup, int hot, int segments, String duckVersion,
+    private static void report(BenchContext ctx, List<PathResult> results, long rows, WarmupRule warmup, int hot, int segments, String duckVersion,
                                boolean childClient) {
         // The result's size in Arrow buffer bytes, as the Flight client received it: every path is rated on it.
         long arrowBytes = results.stream().filter(r -> r.name().equals(FLIGHT_PATH)).mapToLong(r -> r.hot().arrowBytes()).findFirst()
@@ -320,11 +362,15 @@ public final class FlightBench {
                 childClient ? "in a child JVM (same java, flags and class path)" : "in the server's JVM");
         t.note("MB = 10^6 bytes of Arrow buffers (validity + offsets + data of every column) as the Flight client received them: "
                 + "%,d bytes for this result; every path's MB/s is that size over its time, so the column compares like with like.", arrowBytes);
-        t.note("hot = best of %d (after %d uncounted warm-up reads); cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
+        int warmups = results.isEmpty() ? 0 : results.getFirst().warmups();
+        String warmupRule = warmup.max() > warmup.min()
+                ? String.format(Locale.ROOT, ": at least %d, then until the JIT compilers took at most %.0f%% of a read's CPU, at most %d",
+                warmup.min(), 100 * warmup.maxJitShare(), warmup.max()) : "";
+        t.note("hot = best of %d (after %d uncounted warm-up reads per path%s); cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
                 + "and price nulls); both JDBC paths read every column of every row with typed getters. load avg = the 1-minute "
                 + "load average, the highest seen during that path's hot reads (2 cores, shared). CPU s = CPU time of the whole process "
                 + "(client + server + engine threads), and of the child client process when there is one (its share: of it client), "
-                + "during the best hot read: what the read costs whatever the neighbours do.", hot, warmup);
+                + "during the best hot read: what the read costs whatever the neighbours do.", hot, warmups, warmupRule);
         t.print(ctx.out());
     }
 
