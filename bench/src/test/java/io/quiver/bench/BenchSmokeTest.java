@@ -109,7 +109,7 @@ class BenchSmokeTest {
         Run r = run("flight", "--dir=" + dir.resolve("flight"), "--rows=30k", "--warmup=1", "--warmup-max=3", "--hot=1");
         assertEquals(0, r.exit, r.out + r.err); // exit 1 when any path lost rows or its checksum differs
         Matcher warmups = Pattern.compile("after ([0-9]+) uncounted warm-up reads per path: at least 1, then until the JIT compilers took "
-                + "at most 5% of a read's CPU, at most 3\\)").matcher(r.out);
+                + "at most 5% of a read's CPU 3 times in a row, at most 3\\)").matcher(r.out);
         assertTrue(warmups.find(), "the warm-up rule and count are reported:\n" + r.out);
         int n = Integer.parseInt(warmups.group(1));
         assertTrue(n >= 1 && n <= 3, "warm-ups within --warmup and --warmup-max: " + n);

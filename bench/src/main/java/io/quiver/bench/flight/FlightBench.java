@@ -43,8 +43,8 @@ public final class FlightBench {
               --warmup N         reads per path after the cold one and before the hot ones, not counted (default 8): the
                                  JIT compiles the stream's code for ~15 reads of 10 M rows (its CPU shows as "JIT" per read),
                                  so the hot reads measure a warmed-up server, as a long-running one is (0 with --warmup-jit=0: the old figures)
-              --warmup-jit P     after those, more warm-up reads while the JIT compilers took more than P% of a read's CPU
-                                 on any path (server and client JVM together; default 5; 0 = exactly --warmup reads)
+              --warmup-jit P     after those, more warm-up reads until the JIT compilers took at most P% of a read's CPU on
+                                 every path 3 rounds in a row (server and client JVM together; default 5; 0 = exactly --warmup)
               --warmup-max N     at most this many warm-up reads in all (default 40)
               --dir PATH         where the Quiver data dir and the DuckDB file go (default a new temp directory, deleted after)
               --duckdb-memory M  DuckDB's memory_limit (default 8GB)
@@ -70,20 +70,24 @@ public final class FlightBench {
     }
 
     /**
-     * How many warm-up reads: at least {@code min}; then more while the JIT compilers' share of a
-     * read's CPU is above {@code maxJitShare} on any path, up to {@code max} reads. A fixed count
-     * left the JIT compiling through the hot reads (0.1-0.2 CPU-s of a ~1.7 CPU-s read after 8
-     * warm-ups, on two cores), so the hot reads measured the compiler as much as the stream.
+     * How many warm-up reads: at least {@code min}; then more until the JIT compilers' share of a
+     * read's CPU was at most {@code maxJitShare} on every path for {@link #QUIET_ROUNDS} rounds in a
+     * row, up to {@code max} reads. A fixed count left the JIT compiling through the hot reads
+     * (0.1-0.2 CPU-s of a ~1.7 CPU-s read after 8 warm-ups, on two cores), so the hot reads measured
+     * C2 as much as the stream; and C2 works in bursts (a read at 4% between reads at 25%), so one
+     * quiet read does not mean it is done.
      */
     record WarmupRule(int min, int max, double maxJitShare) {
-        boolean done(int readsSoFar, List<StreamTally> lastRound) {
-            if (readsSoFar < min) {
-                return false;
-            }
-            if (readsSoFar >= max) {
-                return true;
-            }
-            return lastRound.stream().allMatch(t -> jitShare(t) <= maxJitShare);
+        static final int QUIET_ROUNDS = 3;
+
+        /** After {@code reads} warm-up rounds, the last {@code quietStreak} of them quiet. */
+        boolean done(int reads, int quietStreak) {
+            return reads >= max || reads >= min && (maxJitShare == 0 || quietStreak >= QUIET_ROUNDS);
+        }
+
+        /** Whether every read of a round left the JIT under the share. */
+        boolean quiet(List<StreamTally> round) {
+            return round.stream().allMatch(t -> jitShare(t) <= maxJitShare);
         }
 
         /** The part of a read's CPU (both JVMs' when the client is a child process) that the JIT compilers took. */
@@ -275,14 +279,16 @@ public final class FlightBench {
             all.add(new ArrayList<>(List.of(cold[j])));
         }
         int warmups = 0;
+        int quietStreak = 0;
         List<StreamTally> round = new ArrayList<>();
-        while (!warmup.done(warmups, round)) {
+        while (!warmup.done(warmups, quietStreak)) {
             round.clear();
             warmups++;
             for (int j = 0; j < k; j++) {
                 StreamTally t = say(p, names.get(j) + ", warm-up " + warmups, reads.get(j).timed());
                 round.add(t);
             }
+            quietStreak = warmup.quiet(round) ? quietStreak + 1 : 0;
         }
         if (warmups > 0) {
             p.say("warm-up done after %d reads per path (JIT share of the last: %s)", warmups, round.stream()
@@ -364,8 +370,8 @@ public final class FlightBench {
                 + "%,d bytes for this result; every path's MB/s is that size over its time, so the column compares like with like.", arrowBytes);
         int warmups = results.isEmpty() ? 0 : results.getFirst().warmups();
         String warmupRule = warmup.max() > warmup.min()
-                ? String.format(Locale.ROOT, ": at least %d, then until the JIT compilers took at most %.0f%% of a read's CPU, at most %d",
-                warmup.min(), 100 * warmup.maxJitShare(), warmup.max()) : "";
+                ? String.format(Locale.ROOT, ": at least %d, then until the JIT compilers took at most %.0f%% of a read's CPU %d times in a row, at most %d",
+                warmup.min(), 100 * warmup.maxJitShare(), WarmupRule.QUIET_ROUNDS, warmup.max()) : "";
         t.note("hot = best of %d (after %d uncounted warm-up reads per path%s); cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
                 + "and price nulls); both JDBC paths read every column of every row with typed getters. load avg = the 1-minute "
                 + "load average, the highest seen during that path's hot reads (2 cores, shared). CPU s = CPU time of the whole process "

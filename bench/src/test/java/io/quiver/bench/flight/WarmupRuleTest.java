@@ -25,24 +25,28 @@ class WarmupRuleTest {
     }
 
     @Test
-    void warmsAtLeastTheMinimumThenUntilTheJitIsQuietOrTheCap() {
+    void warmsAtLeastTheMinimumThenUntilTheJitIsQuietThreeRoundsOrTheCap() {
         WarmupRule rule = new WarmupRule(8, 40, 0.05);
-        List<StreamTally> quiet = List.of(read(0.03, 0.02));
-        List<StreamTally> busy = List.of(read(0.2, 0.1));
-        assertFalse(rule.done(0, List.of()));
-        assertFalse(rule.done(7, quiet), "below the minimum, however quiet");
-        assertTrue(rule.done(8, quiet));
-        assertFalse(rule.done(8, busy), "the compilers took 20% of the last read");
-        assertFalse(rule.done(39, busy));
-        assertTrue(rule.done(40, busy), "the cap ends it");
-        assertFalse(rule.done(12, List.of(read(0.03, 0.02), read(0.3, 0))), "every path of the round must be quiet");
+        assertTrue(rule.quiet(List.of(read(0.03, 0.02))));
+        assertFalse(rule.quiet(List.of(read(0.2, 0.1))), "the compilers took 20% of the read");
+        assertFalse(rule.quiet(List.of(read(0.03, 0.02), read(0.3, 0))), "every path of the round must be quiet");
+        assertFalse(rule.done(0, 0));
+        assertFalse(rule.done(7, 7), "below the minimum, however quiet");
+        assertTrue(rule.done(8, 3));
+        assertFalse(rule.done(8, 2), "C2 works in bursts: two quiet rounds are not enough");
+        assertFalse(rule.done(12, 0));
+        assertFalse(rule.done(39, 1));
+        assertTrue(rule.done(40, 0), "the cap ends it");
+        assertFalse(new WarmupRule(0, 40, 0.05).done(0, 0), "no round yet: no evidence the JIT is done");
+        assertTrue(new WarmupRule(0, 40, 0.05).done(3, 3));
     }
 
     @Test
-    void aFixedCountWhenMinAndMaxAgree() {
+    void aFixedCountWhenMinAndMaxAgreeOrNoShareIsSet() {
         WarmupRule fixed = new WarmupRule(3, 3, 0);
-        assertFalse(fixed.done(2, List.of(read(0, 0))));
-        assertTrue(fixed.done(3, List.of(read(1, 1))));
-        assertTrue(new WarmupRule(0, 0, 0).done(0, List.of()));
+        assertFalse(fixed.done(2, 2));
+        assertTrue(fixed.done(3, 0));
+        assertTrue(new WarmupRule(0, 0, 0).done(0, 0));
+        assertTrue(new WarmupRule(5, 40, 0).done(5, 0), "--warmup-jit=0: exactly --warmup reads");
     }
 }
