@@ -43,9 +43,9 @@ public final class FlightBench {
               --warmup N         reads per path after the cold one and before the hot ones, not counted (default 8): the
                                  JIT compiles the stream's code for ~15 reads of 10 M rows (its CPU shows as "JIT" per read),
                                  so the hot reads measure a warmed-up server, as a long-running one is (0 with --warmup-jit=0: the old figures)
-              --warmup-jit P     after those, more warm-up reads until the JIT compilers took at most P% of a read's CPU on
-                                 every path 3 rounds in a row (server and client JVM together; default 5; 0 = exactly --warmup)
-              --warmup-max N     at most this many warm-up reads in all (default 40)
+              --warmup-jit P     after those, more warm-up reads of a path until the JIT compilers took at most P% of its
+                                 read's CPU 3 reads in a row (server and client JVM together; default 5; 0 = exactly --warmup)
+              --warmup-max N     at most this many warm-up reads per path (default 40)
               --dir PATH         where the Quiver data dir and the DuckDB file go (default a new temp directory, deleted after)
               --duckdb-memory M  DuckDB's memory_limit (default 8GB)
               --client-window B  HTTP/2 receive window of the Arrow client, bytes (default 0 = gRPC's: 1 MiB, auto-tuned)
@@ -70,9 +70,9 @@ public final class FlightBench {
     }
 
     /**
-     * How many warm-up reads: at least {@code min}; then more until the JIT compilers' share of a
-     * read's CPU was at most {@code maxJitShare} on every path for {@link #QUIET_ROUNDS} rounds in a
-     * row, up to {@code max} reads. A fixed count left the JIT compiling through the hot reads
+     * How many warm-up reads a path gets: at least {@code min}; then more until the JIT compilers'
+     * share of its read's CPU was at most {@code maxJitShare} {@link #QUIET_ROUNDS} reads in a row,
+     * up to {@code max} reads. A fixed count left the JIT compiling through the hot reads
      * (0.1-0.2 CPU-s of a ~1.7 CPU-s read after 8 warm-ups, on two cores), so the hot reads measured
      * C2 as much as the stream; and C2 works in bursts (a read at 4% between reads at 25%), so one
      * quiet read does not mean it is done.
@@ -80,14 +80,14 @@ public final class FlightBench {
     record WarmupRule(int min, int max, double maxJitShare) {
         static final int QUIET_ROUNDS = 3;
 
-        /** After {@code reads} warm-up rounds, the last {@code quietStreak} of them quiet. */
+        /** After {@code reads} warm-up reads, the last {@code quietStreak} of them quiet. */
         boolean done(int reads, int quietStreak) {
             return reads >= max || reads >= min && (maxJitShare == 0 || quietStreak >= QUIET_ROUNDS);
         }
 
-        /** Whether every read of a round left the JIT under the share. */
-        boolean quiet(List<StreamTally> round) {
-            return round.stream().allMatch(t -> jitShare(t) <= maxJitShare);
+        /** Whether a read left the JIT under the share. */
+        boolean quiet(StreamTally read) {
+            return jitShare(read) <= maxJitShare;
         }
 
         /** The part of a read's CPU (both JVMs' when the client is a child process) that the JIT compilers took. */
@@ -278,21 +278,26 @@ public final class FlightBench {
             cold[j] = say(p, names.get(j) + ", cold", reads.get(j).timed());
             all.add(new ArrayList<>(List.of(cold[j])));
         }
-        int warmups = 0;
-        int quietStreak = 0;
-        List<StreamTally> round = new ArrayList<>();
-        while (!warmup.done(warmups, quietStreak)) {
-            round.clear();
-            warmups++;
+        // each path warms up on its own: once a path is done (DuckDB's reads, with no JIT of ours, after the minimum),
+        // the others go on alone instead of paying a whole round of every path per extra read
+        int[] warmups = new int[k];
+        int[] quietStreak = new int[k];
+        boolean more = true;
+        while (more) {
+            more = false;
             for (int j = 0; j < k; j++) {
-                StreamTally t = say(p, names.get(j) + ", warm-up " + warmups, reads.get(j).timed());
-                round.add(t);
+                if (warmup.done(warmups[j], quietStreak[j])) {
+                    continue;
+                }
+                warmups[j]++;
+                StreamTally t = say(p, names.get(j) + ", warm-up " + warmups[j], reads.get(j).timed());
+                quietStreak[j] = warmup.quiet(t) ? quietStreak[j] + 1 : 0;
+                if (warmup.done(warmups[j], quietStreak[j])) {
+                    p.say("%s: warm-up done after %d reads (JIT share of the last: %.1f%%)", names.get(j), warmups[j], 100 * WarmupRule.jitShare(t));
+                } else {
+                    more = true;
+                }
             }
-            quietStreak = warmup.quiet(round) ? quietStreak + 1 : 0;
-        }
-        if (warmups > 0) {
-            p.say("warm-up done after %d reads per path (JIT share of the last: %s)", warmups, round.stream()
-                    .map(t -> String.format(Locale.ROOT, "%.1f%%", 100 * WarmupRule.jitShare(t))).toList());
         }
         for (int i = 0; i < hot; i++) {
             for (int j = 0; j < k; j++) { // alternate the paths so a noisy neighbour hurts all alike
@@ -304,7 +309,7 @@ public final class FlightBench {
         }
         List<PathResult> out = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            out.add(new PathResult(names.get(j), cold[j], best[j], load[j], all.get(j), warmups));
+            out.add(new PathResult(names.get(j), cold[j], best[j], load[j], all.get(j), warmups[j]));
         }
         return out;
     }
@@ -368,15 +373,16 @@ public final class FlightBench {
                 childClient ? "in a child JVM (same java, flags and class path)" : "in the server's JVM");
         t.note("MB = 10^6 bytes of Arrow buffers (validity + offsets + data of every column) as the Flight client received them: "
                 + "%,d bytes for this result; every path's MB/s is that size over its time, so the column compares like with like.", arrowBytes);
-        int warmups = results.isEmpty() ? 0 : results.getFirst().warmups();
+        String warmups = results.stream().map(r -> r.name() + " " + r.warmups())
+                .collect(java.util.stream.Collectors.joining(", "));
         String warmupRule = warmup.max() > warmup.min()
-                ? String.format(Locale.ROOT, ": at least %d, then until the JIT compilers took at most %.0f%% of a read's CPU %d times in a row, at most %d",
+                ? String.format(Locale.ROOT, "at least %d, then until the JIT compilers took at most %.0f%% of a read's CPU %d reads in a row, at most %d: ",
                 warmup.min(), 100 * warmup.maxJitShare(), WarmupRule.QUIET_ROUNDS, warmup.max()) : "";
-        t.note("hot = best of %d (after %d uncounted warm-up reads per path%s); cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
+        t.note("hot = best of %d (after uncounted warm-up reads per path, %s%s); cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
                 + "and price nulls); both JDBC paths read every column of every row with typed getters. load avg = the 1-minute "
                 + "load average, the highest seen during that path's hot reads (2 cores, shared). CPU s = CPU time of the whole process "
                 + "(client + server + engine threads), and of the child client process when there is one (its share: of it client), "
-                + "during the best hot read: what the read costs whatever the neighbours do.", hot, warmups, warmupRule);
+                + "during the best hot read: what the read costs whatever the neighbours do.", hot, warmupRule, warmups);
         t.print(ctx.out());
     }
 
