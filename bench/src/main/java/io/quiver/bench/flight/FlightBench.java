@@ -32,8 +32,8 @@ import java.util.Map;
  * run into a real Quiver server (its storage engine, flushed to segments on disk; the server's own
  * Flight SQL endpoint on a free loopback port) and into DuckDB, then {@code SELECT <10 columns>}
  * read in full (a) by Arrow's FlightSqlClient, (b) by the Flight SQL JDBC driver and (c) by DuckDB's
- * JDBC driver, one cold read and the best of {@code --hot} hot reads each, alternating the paths so
- * a noisy neighbour hurts all alike. Every read must return every row with the same checksum.
+ * JDBC driver: one cold read of each, then path by path its warm-up reads and the best of
+ * {@code --hot} hot reads. Every read must return every row with the same checksum.
  */
 public final class FlightBench {
     static final String USAGE = """
@@ -278,29 +278,23 @@ public final class FlightBench {
             cold[j] = say(p, names.get(j) + ", cold", reads.get(j).timed());
             all.add(new ArrayList<>(List.of(cold[j])));
         }
-        // each path warms up on its own: once a path is done (DuckDB's reads, with no JIT of ours, after the minimum),
-        // the others go on alone instead of paying a whole round of every path per extra read
+        // Then path by path: its warm-up reads and its hot reads back to back, not alternating read by read. DuckDB runs
+        // in this process: with its reads between Flight's, the server's engine workers took more CPU at every round
+        // (0.41, 0.53, 0.58, 0.59, 0.55 CPU-s per read over five hot rounds, against 0.37-0.38 with JDBC reads in between
+        // instead), as its memory use made the server's fresh Arrow buffers fault in (with glibc's defaults, 0.63-0.81
+        // from the first round). A Quiver server does not share its process with DuckDB.
         int[] warmups = new int[k];
-        int[] quietStreak = new int[k];
-        boolean more = true;
-        while (more) {
-            more = false;
-            for (int j = 0; j < k; j++) {
-                if (warmup.done(warmups[j], quietStreak[j])) {
-                    continue;
-                }
+        for (int j = 0; j < k; j++) {
+            int quietStreak = 0;
+            while (!warmup.done(warmups[j], quietStreak)) {
                 warmups[j]++;
                 StreamTally t = say(p, names.get(j) + ", warm-up " + warmups[j], reads.get(j).timed());
-                quietStreak[j] = warmup.quiet(t) ? quietStreak[j] + 1 : 0;
-                if (warmup.done(warmups[j], quietStreak[j])) {
+                quietStreak = warmup.quiet(t) ? quietStreak + 1 : 0;
+                if (warmup.done(warmups[j], quietStreak)) {
                     p.say("%s: warm-up done after %d reads (JIT share of the last: %.1f%%)", names.get(j), warmups[j], 100 * WarmupRule.jitShare(t));
-                } else {
-                    more = true;
                 }
             }
-        }
-        for (int i = 0; i < hot; i++) {
-            for (int j = 0; j < k; j++) { // alternate the paths so a noisy neighbour hurts all alike
+            for (int i = 0; i < hot; i++) {
                 StreamTally t = say(p, names.get(j) + ", hot " + (i + 1), reads.get(j).timed());
                 all.get(j).add(t);
                 best[j] = faster(best[j], t);
