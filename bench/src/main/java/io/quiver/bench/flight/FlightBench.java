@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The Flight result-stream benchmark: a 10-column table ({@link WideSelectDataset}) loaded in one
@@ -71,18 +72,18 @@ public final class FlightBench {
 
     /**
      * How many warm-up reads a path gets: at least {@code min}; then more until the JIT compilers'
-     * share of its read's CPU was at most {@code maxJitShare} {@link #QUIET_ROUNDS} reads in a row,
+     * share of its read's CPU was at most {@code maxJitShare} {@link #QUIET_READS} reads in a row,
      * up to {@code max} reads. A fixed count left the JIT compiling through the hot reads
      * (0.1-0.2 CPU-s of a ~1.7 CPU-s read after 8 warm-ups, on two cores), so the hot reads measured
      * C2 as much as the stream; and C2 works in bursts (a read at 4% between reads at 25%), so one
      * quiet read does not mean it is done.
      */
     record WarmupRule(int min, int max, double maxJitShare) {
-        static final int QUIET_ROUNDS = 3;
+        static final int QUIET_READS = 3;
 
         /** After {@code reads} warm-up reads, the last {@code quietStreak} of them quiet. */
         boolean done(int reads, int quietStreak) {
-            return reads >= max || reads >= min && (maxJitShare == 0 || quietStreak >= QUIET_ROUNDS);
+            return reads >= max || reads >= min && (maxJitShare == 0 || quietStreak >= QUIET_READS);
         }
 
         /** Whether a read left the JIT under the share. */
@@ -92,7 +93,7 @@ public final class FlightBench {
 
         /** The part of a read's CPU (both JVMs' when the client is a child process) that the JIT compilers took. */
         static double jitShare(StreamTally t) {
-            double jit = t.threadCpu().entrySet().stream().filter(e -> e.getKey().endsWith("JIT")).mapToDouble(java.util.Map.Entry::getValue).sum();
+            double jit = t.threadCpu().entrySet().stream().filter(e -> e.getKey().endsWith("JIT")).mapToDouble(Map.Entry::getValue).sum();
             return t.cpuNanos() > 0 ? jit / (t.cpuNanos() / 1e9) : 0;
         }
     }
@@ -367,11 +368,10 @@ public final class FlightBench {
                 childClient ? "in a child JVM (same java, flags and class path)" : "in the server's JVM");
         t.note("MB = 10^6 bytes of Arrow buffers (validity + offsets + data of every column) as the Flight client received them: "
                 + "%,d bytes for this result; every path's MB/s is that size over its time, so the column compares like with like.", arrowBytes);
-        String warmups = results.stream().map(r -> r.name() + " " + r.warmups())
-                .collect(java.util.stream.Collectors.joining(", "));
+        String warmups = results.stream().map(r -> r.name() + " " + r.warmups()).collect(Collectors.joining(", "));
         String warmupRule = warmup.max() > warmup.min()
                 ? String.format(Locale.ROOT, "at least %d, then until the JIT compilers took at most %.0f%% of a read's CPU %d reads in a row, at most %d: ",
-                warmup.min(), 100 * warmup.maxJitShare(), WarmupRule.QUIET_ROUNDS, warmup.max()) : "";
+                warmup.min(), 100 * warmup.maxJitShare(), WarmupRule.QUIET_READS, warmup.max()) : "";
         t.note("hot = best of %d (after uncounted warm-up reads per path, %s%s); cold = the first read after loading. FlightSqlClient touches every batch (sums id, reads url offsets "
                 + "and price nulls); both JDBC paths read every column of every row with typed getters. load avg = the 1-minute "
                 + "load average, the highest seen during that path's hot reads (2 cores, shared). CPU s = CPU time of the whole process "
