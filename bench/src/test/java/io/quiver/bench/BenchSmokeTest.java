@@ -117,6 +117,7 @@ class BenchSmokeTest {
             assertTrue(n >= 1 && n <= 3, "warm-ups within --warmup and --warmup-max: " + n);
         }
         assertTrue(r.err.contains("Quiver: FlightSqlClient DoGet: warm-up done after " + warmups.group(1) + " reads"), r.err);
+        assertTrue(r.out.contains("SELECT 10 columns, 30,000 rows"), r.out);
         for (String path : new String[]{"Quiver: FlightSqlClient DoGet", "Quiver: Flight SQL JDBC driver", "DuckDB: JDBC (in-process)"}) {
             Matcher m = Pattern.compile("\\| " + Pattern.quote(path) + " +\\| ([0-9.]+) +\\| ([0-9.]+) +\\| ([0-9.]+) M +\\| ([0-9]+) +\\| ([0-9.]+)x")
                     .matcher(r.out);
